@@ -1,0 +1,289 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isProviderError, isResponseFormatError, isTransportError } from '../errors/errors.js';
+import { createHttpClient } from './http-client.js';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A real HTTP server on 127.0.0.1 that misbehaves on purpose, per scripted answer. */
+type Answer = (req: IncomingMessage, res: ServerResponse, seen: Seen) => void;
+let server: Server;
+let baseUrl: string;
+let script: Answer[] = [];
+let seen: Seen[] = [];
+
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Answer =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const record = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      seen.push(record);
+      const answer = script.shift() ?? json(200, { ok: true });
+      answer(req, res, record);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  script = [];
+  seen = [];
+});
+
+const fast = { limit: 2, backoffLimitMs: 20, methods: ['post', 'get'] };
+
+describe('createHttpClient', () => {
+  it('sends the exact body bytes and returns parsed JSON', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl });
+    script = [json(200, { hello: 'world' })];
+    const body = '{"amount":"10.00","note":"caf\\u00e9 \\/ é"}';
+    const response = await client.requestJson<{ hello: string }>({
+      method: 'POST',
+      path: '/v1/x?b=2&a=1',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.data.hello).toBe('world');
+    expect(seen[0]?.body).toBe(body);
+    expect(seen[0]?.url).toBe('/api/v1/x?b=2&a=1');
+  });
+
+  it('signs every attempt afresh over the exact bytes (a retry gets a new signature)', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: fast });
+    script = [json(503, { error: 'busy' }), json(500, {}), json(200, { ok: 1 })];
+    const contexts: { attempt: number; target: string; body: string }[] = [];
+    await client.requestJson({
+      method: 'POST',
+      path: '/pay?x=1',
+      body: '{"a":1}',
+      sign: (ctx) => {
+        contexts.push({ attempt: ctx.attempt, target: ctx.target, body: new TextDecoder().decode(ctx.body) });
+        return { 'x-signature': `sig-${ctx.attempt}` };
+      },
+    });
+    expect(contexts).toEqual([
+      { attempt: 0, target: '/api/pay?x=1', body: '{"a":1}' },
+      { attempt: 1, target: '/api/pay?x=1', body: '{"a":1}' },
+      { attempt: 2, target: '/api/pay?x=1', body: '{"a":1}' },
+    ]);
+    expect(seen.map((s) => s.headers['x-signature'])).toEqual(['sig-0', 'sig-1', 'sig-2']);
+    expect(seen.map((s) => s.body)).toEqual(['{"a":1}', '{"a":1}', '{"a":1}']);
+  });
+
+  it('honours Retry-After on 429 and then gives up with ERR_RATE_LIMITED', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: { ...fast, limit: 1 } });
+    script = [
+      json(429, { responseCode: '4290000' }, { 'retry-after': '1' }),
+      json(429, { responseCode: '4290000' }, { 'retry-after': '1' }),
+    ];
+    const started = Date.now();
+    const error = await client.requestJson({ method: 'GET', path: '/x' }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(isProviderError(error) && error.code).toBe('ERR_RATE_LIMITED');
+    expect(isProviderError(error) && error.retryAfterMs).toBe(1000);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('does not retry POST unless asked (payments are not idempotent)', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: { limit: 2, backoffLimitMs: 10 } });
+    script = [json(502, {})];
+    await expect(client.requestJson({ method: 'POST', path: '/x', body: '{}' })).rejects.toMatchObject({ status: 502 });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('maps provider error bodies through describeError, with a redacted excerpt', async () => {
+    const client = createHttpClient({
+      provider: 'snap',
+      baseUrl,
+      retry: 0,
+      describeError: ({ body }) => {
+        const b = body as { responseCode?: string; responseMessage?: string };
+        return {
+          providerCode: b.responseCode,
+          providerMessage: b.responseMessage,
+          tokenRejected: b.responseCode === '4017301',
+        };
+      },
+      secrets: () => ['my-client-secret-value'],
+    });
+    script = [
+      json(401, {
+        responseCode: '4017300',
+        responseMessage: 'Unauthorized. [Signature]',
+        accessToken: 'leaky-token',
+        echo: 'my-client-secret-value',
+      }),
+    ];
+    const error = await client.requestJson({ method: 'POST', path: '/x', body: '{}' }).catch((e: unknown) => e);
+    expect(isProviderError(error)).toBe(true);
+    if (!isProviderError(error)) return;
+    expect(error.code).toBe('ERR_PROVIDER');
+    expect(error.status).toBe(401);
+    expect(error.providerCode).toBe('4017300');
+    expect(error.message).toContain('Unauthorized. [Signature]');
+    const printed = `${error.message} ${JSON.stringify(error)} ${inspect(error)}`;
+    expect(printed).not.toContain('leaky-token');
+    expect(printed).not.toContain('my-client-secret-value');
+  });
+
+  it('never exposes the Authorization header through errors', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    script = [json(500, {})];
+    const error = await client
+      .requestJson({ method: 'GET', path: '/x', headers: { authorization: 'Bearer super-secret-bearer' } })
+      .catch((e: unknown) => e);
+    const printed = `${JSON.stringify(error)} ${inspect(error, { depth: 10, showHidden: true })}`;
+    expect(printed).not.toContain('super-secret-bearer');
+  });
+
+  it('turns an HTML page, a truncated JSON body and an empty body into ResponseFormatError', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    script = [
+      (_q, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><body>Bad Gateway</body></html>');
+      },
+      (_q, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"accessToken":"abc","expiresIn":');
+      },
+      (_q, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('');
+      },
+    ];
+    for (const fragment of ['HTML page', 'truncated or invalid JSON', 'empty body']) {
+      const error = await client.requestJson({ method: 'GET', path: '/x' }).catch((e: unknown) => e);
+      expect(isResponseFormatError(error)).toBe(true);
+      expect((error as Error).message).toContain(fragment);
+      expect(JSON.stringify(error)).not.toContain('"abc"');
+    }
+  });
+
+  it('maps a refused connection to ERR_NETWORK after retrying', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const client = createHttpClient({ provider: 'test', baseUrl: `http://127.0.0.1:${port}`, retry: fast });
+    const error = await client.requestJson({ method: 'GET', path: '/x' }).catch((e: unknown) => e);
+    expect(isTransportError(error) && error.code).toBe('ERR_NETWORK');
+    expect(isTransportError(error) && error.attempts).toBe(3);
+    expect((error as Error).message).toContain('ECONNREFUSED');
+  });
+
+  it('maps a dropped connection to ERR_NETWORK', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    script = [(req) => req.socket.destroy()];
+    await expect(client.requestJson({ method: 'GET', path: '/x' })).rejects.toMatchObject({ code: 'ERR_NETWORK' });
+  });
+
+  it('maps a connection dropped mid-body to ERR_NETWORK', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    script = [
+      (_q, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"partial":');
+        setTimeout(() => res.socket?.destroy(), 10);
+      },
+    ];
+    await expect(client.requestJson({ method: 'GET', path: '/x' })).rejects.toMatchObject({ code: 'ERR_NETWORK' });
+  });
+
+  it('times out each attempt and reports ERR_TIMEOUT', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, timeoutMs: 100, retry: { ...fast, limit: 1 } });
+    const hang: Answer = () => {};
+    script = [hang, hang];
+    const error = await client.requestJson({ method: 'GET', path: '/x' }).catch((e: unknown) => e);
+    expect(isTransportError(error) && error.code).toBe('ERR_TIMEOUT');
+    expect(seen).toHaveLength(2);
+  });
+
+  it('aborts on the caller signal with ERR_ABORTED', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    script = [() => {}];
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await expect(client.requestJson({ method: 'GET', path: '/x', signal: controller.signal })).rejects.toMatchObject({
+      code: 'ERR_ABORTED',
+    });
+  });
+
+  describe('signed ky instance', () => {
+    it('refreshes the token and retries once, re-signed, when the provider rejects it', async () => {
+      let token = 'token-1';
+      const rejected: string[] = [];
+      const client = createHttpClient({
+        provider: 'test',
+        baseUrl,
+        retry: { limit: 2, backoffLimitMs: 10 },
+        describeError: ({ body }) => ({ tokenRejected: (body as { code?: string })?.code === 'TOKEN_EXPIRED' }),
+      });
+      const api = client.signed({
+        sign: () => ({ authorization: `Bearer ${token}` }),
+        onTokenRejected: async () => {
+          rejected.push(token);
+          token = 'token-2';
+        },
+      });
+      script = [json(401, { code: 'TOKEN_EXPIRED' }), json(200, { paid: true })];
+      const result = await api.post('pay', { body: '{"amount":"1.00"}' }).json<{ paid: boolean }>();
+      expect(result.paid).toBe(true);
+      expect(rejected).toEqual(['token-1']);
+      expect(seen.map((s) => s.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
+      expect(seen.map((s) => s.body)).toEqual(['{"amount":"1.00"}', '{"amount":"1.00"}']);
+    });
+
+    it('retries a rejected token only once', async () => {
+      let refreshes = 0;
+      const client = createHttpClient({
+        provider: 'test',
+        baseUrl,
+        retry: { limit: 3, backoffLimitMs: 10 },
+        describeError: () => ({ tokenRejected: true }),
+      });
+      const api = client.signed({ sign: () => ({}), onTokenRejected: async () => void refreshes++ });
+      script = [json(401, {}), json(401, {}), json(401, {})];
+      const error = await api.post('pay', { body: '{}' }).catch((e: unknown) => e);
+      expect(isProviderError(error) && error.code).toBe('ERR_TOKEN_REJECTED');
+      expect(refreshes).toBe(1);
+      expect(seen).toHaveLength(2);
+    });
+
+    it('transforms the body once so the signed bytes are the sent bytes', async () => {
+      const client = createHttpClient({ provider: 'test', baseUrl });
+      let signedBody = '';
+      const api = client.signed({
+        transformBody: (body) => new TextEncoder().encode(new TextDecoder().decode(body).replace(/\s+/g, '')),
+        sign: (ctx) => {
+          signedBody = new TextDecoder().decode(ctx.body);
+          return {};
+        },
+      });
+      await api.post('x', { body: '{ "a" : 1 }' });
+      expect(signedBody).toBe('{"a":1}');
+      expect(seen[0]?.body).toBe('{"a":1}');
+    });
+  });
+});

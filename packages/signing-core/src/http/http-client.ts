@@ -1,0 +1,394 @@
+/**
+ * The HTTP transport every provider uses, on ky:
+ *
+ * - a per-attempt timeout, retries with exponential backoff and jitter for network errors,
+ *   timeouts, 5xx and 429 (`Retry-After` honoured, bounded by `maxRetryAfterMs`);
+ * - a signing hook that runs for every attempt, so a retry carries a fresh timestamp,
+ *   signature and request id, computed over the exact body bytes of that attempt;
+ * - "token rejected" handling: when the provider says the token is invalid, the token is
+ *   dropped, a new one is fetched and the call is retried once, re-signed;
+ * - every failure mapped to a typed error: non-2xx → `ProviderError` (status, provider code,
+ *   redacted body excerpt), HTML / truncated / non-JSON → `ResponseFormatError`, network,
+ *   timeout and abort → `TransportError`. Raw ky errors (which hold the `Request` and so the
+ *   `Authorization` header) never escape, not even as `cause`.
+ */
+import ky, {
+  type AfterResponseState,
+  type BeforeErrorState,
+  type BeforeRequestState,
+  type BeforeRetryState,
+  isHTTPError,
+  isNetworkError,
+  isTimeoutError,
+  type KyInstance,
+  type Options,
+} from 'ky';
+import { isAuthError, ProviderError, ResponseFormatError, SignatureError, TransportError } from '../errors/errors.js';
+import { redactText, type Secret } from '../secret/secret.js';
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2. */
+  limit?: number;
+  /** Methods that may be retried after a network error, timeout or retryable status. */
+  methods?: readonly string[];
+  /** Statuses that are retried. Default 408, 429, 500, 502, 503, 504. */
+  statusCodes?: readonly number[];
+  /** Cap on one backoff delay. Default 10 s. */
+  backoffLimitMs?: number;
+  /** Longest `Retry-After` waited for; a longer one is waited only this long. Default 60 s. */
+  maxRetryAfterMs?: number;
+}
+
+/** What a provider extracts from an error body: its own code and message. */
+export interface ProviderErrorDescription {
+  providerCode?: string | undefined;
+  providerMessage?: string | undefined;
+  details?: Record<string, unknown> | undefined;
+  /** True when the body says the access token is invalid/expired (triggers refresh-and-retry). */
+  tokenRejected?: boolean | undefined;
+}
+
+export interface HttpClientOptions {
+  /** Provider name for errors (`snap`, `finnet`, `doku`, `fondy`). */
+  provider: string;
+  /** Absolute base URL; request paths are appended to it. */
+  baseUrl: string;
+  /** A `fetch` implementation. Default: the global one. */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Per-attempt timeout in ms. Default 15 s. */
+  timeoutMs?: number | undefined;
+  /** Retry policy, or a retry limit. */
+  retry?: RetryOptions | number | undefined;
+  /** Headers sent with every request. */
+  headers?: Record<string, string> | undefined;
+  /** Reads the provider's code and message out of a parsed (JSON) or text error body. */
+  describeError?: ((response: { status: number; body: unknown }) => ProviderErrorDescription | undefined) | undefined;
+  /** Known secrets to scrub from body excerpts, read at error time. */
+  secrets?: (() => Iterable<string | Secret | undefined>) | undefined;
+}
+
+/** What a signer sees for one attempt. */
+export interface SigningContext {
+  /** Upper-case method. */
+  readonly method: string;
+  readonly url: URL;
+  /** Path and query exactly as sent (`url.pathname + url.search`). */
+  readonly target: string;
+  /** The exact body bytes of this attempt (empty for no body). */
+  readonly body: Uint8Array;
+  /** Headers already on the request. */
+  readonly headers: Headers;
+  /** 0 for the first attempt, then 1, 2… */
+  readonly attempt: number;
+}
+
+/** Returns the headers to set on this attempt. */
+export type RequestSigner = (context: SigningContext) => Promise<Record<string, string>> | Record<string, string>;
+
+export interface SignedOptions {
+  /** Signs each attempt afresh. */
+  sign: RequestSigner;
+  /**
+   * Rewrites the body once, before the first attempt (e.g. SNAP minifies JSON), so the bytes
+   * signed and the bytes sent are the same.
+   */
+  transformBody?: ((body: Uint8Array, request: Request) => Uint8Array | Promise<Uint8Array>) | undefined;
+  /**
+   * Decides whether a non-2xx answer means "access token rejected". Default: the
+   * `tokenRejected` flag of the client's `describeError`.
+   */
+  isTokenRejected?: ((response: { status: number; body: unknown }) => boolean) | undefined;
+  /** Drops the rejected token (called once, before the single re-signed retry). */
+  onTokenRejected?: ((request: Request) => Promise<void>) | undefined;
+}
+
+export interface JsonRequest {
+  method: string;
+  /** Path (with query) appended to the base URL. */
+  path: string;
+  /** Exact body bytes or text to send. */
+  body?: string | Uint8Array | undefined;
+  headers?: Record<string, string> | undefined;
+  sign?: RequestSigner | undefined;
+  signal?: AbortSignal | undefined;
+  retry?: RetryOptions | number | undefined;
+}
+
+export interface JsonResponse<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON body. */
+  readonly data: T;
+  /** The body text as received. */
+  readonly text: string;
+}
+
+export interface HttpClient {
+  /** ky with the client's base URL, timeout, retries and error mapping. */
+  readonly ky: KyInstance;
+  /** A ky instance that also signs every attempt and handles token rejection. */
+  signed(options: SignedOptions): KyInstance;
+  /** One request whose 2xx answer must be JSON; any other outcome is a typed error. */
+  requestJson<T = unknown>(request: JsonRequest): Promise<JsonResponse<T>>;
+}
+
+export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 504];
+const IDEMPOTENT_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace'];
+const EMPTY = new Uint8Array(0);
+const TOKEN_RETRY = Symbol('tokenRetry');
+
+function kyRetry(retry: RetryOptions | number | undefined): NonNullable<Options['retry']> {
+  const options: RetryOptions = typeof retry === 'number' ? { limit: retry } : (retry ?? {});
+  const backoffLimit = options.backoffLimitMs ?? 10_000;
+  return {
+    limit: options.limit ?? 2,
+    methods: [...(options.methods ?? IDEMPOTENT_METHODS)].map((m) => m.toLowerCase()),
+    statusCodes: [...(options.statusCodes ?? DEFAULT_RETRY_STATUS_CODES)],
+    afterStatusCodes: [413, 429, 503],
+    maxRetryAfter: options.maxRetryAfterMs ?? 60_000,
+    backoffLimit,
+    retryOnTimeout: true,
+    // Exponential backoff (300 ms, 600 ms, 1.2 s…) with "equal jitter": half fixed, half random.
+    delay: (attempt) => 300 * 2 ** (attempt - 1),
+    jitter: (delay) => delay / 2 + Math.random() * (delay / 2),
+  };
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+async function bodyBytes(request: Request): Promise<Uint8Array> {
+  if (request.body === null) return EMPTY;
+  return new Uint8Array(await request.clone().arrayBuffer());
+}
+
+function parseBody(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const { provider } = options;
+  const describe = (status: number, body: unknown): ProviderErrorDescription =>
+    options.describeError?.({ status, body }) ?? {};
+  const excerpt = (text: string) => redactText(text, { secrets: options.secrets?.() ?? [] });
+
+  function mapError(error: unknown, attempts: number): Error {
+    if (isAuthError(error)) return error;
+    if (isHTTPError(error)) {
+      const { response } = error;
+      const data = error.data;
+      const text = typeof data === 'string' ? data : data === undefined ? '' : JSON.stringify(data);
+      const description = describe(response.status, data);
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      const providerBits = [description.providerCode, description.providerMessage].filter(Boolean).join(' ');
+      return new ProviderError(
+        `${provider} answered HTTP ${response.status}${providerBits ? ` (${providerBits})` : ''}${
+          response.status === 429 ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : ''
+        }`,
+        {
+          status: response.status,
+          providerCode: description.providerCode,
+          providerMessage: description.providerMessage,
+          bodyExcerpt: text ? excerpt(text) : undefined,
+          retryAfterMs,
+          details: description.details,
+        },
+        { provider, ...(description.tokenRejected ? { code: 'ERR_TOKEN_REJECTED' as const } : {}) },
+      );
+    }
+    if (isTimeoutError(error)) {
+      return new TransportError(
+        'ERR_TIMEOUT',
+        `${provider} did not answer within ${options.timeoutMs ?? 15_000} ms (${attempts} attempt${attempts === 1 ? '' : 's'})`,
+        { provider, attempts },
+      );
+    }
+    if (isNetworkError(error)) {
+      return new TransportError(
+        'ERR_NETWORK',
+        `could not reach ${provider}: ${networkReason(error.cause)} (${attempts} attempt${attempts === 1 ? '' : 's'})`,
+        {
+          provider,
+          attempts,
+          cause: error.cause,
+        },
+      );
+    }
+    if (error instanceof Error && error.name === 'AbortError') {
+      return new TransportError('ERR_ABORTED', `the request to ${provider} was aborted`, { provider, attempts });
+    }
+    if (error instanceof SyntaxError) {
+      return new ResponseFormatError(`${provider} sent an error body that is not valid JSON`, {}, { provider });
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+
+  const base = ky.create({
+    baseUrl: `${options.baseUrl.replace(/\/+$/, '')}/`,
+    timeout: options.timeoutMs ?? 15_000,
+    retry: kyRetry(options.retry),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+    hooks: {
+      beforeError: [({ error, retryCount }: BeforeErrorState) => mapError(error, retryCount + 1)],
+    },
+  });
+
+  function signed(signedOptions: SignedOptions): KyInstance {
+    const hooks = signingHooks(signedOptions.sign, provider);
+    const isRejected =
+      signedOptions.isTokenRejected ??
+      ((response: { status: number; body: unknown }) =>
+        describe(response.status, response.body).tokenRejected === true);
+    return base.extend({
+      hooks: {
+        init: [
+          (kyOptions) => {
+            kyOptions.context = { ...kyOptions.context, [TOKEN_RETRY]: { done: false } };
+          },
+        ],
+        beforeRequest: [
+          async (state: BeforeRequestState) => {
+            if (signedOptions.transformBody && state.request.body !== null) {
+              const original = await bodyBytes(state.request);
+              const body = await signedOptions.transformBody(original, state.request);
+              if (body !== original) {
+                const replaced = new Request(state.request, { body: body as Uint8Array<ArrayBuffer> });
+                await hooks.beforeRequest({ ...state, request: replaced });
+                return replaced;
+              }
+            }
+            return hooks.beforeRequest(state);
+          },
+        ],
+        beforeRetry: [hooks.beforeRetry],
+        afterResponse: [
+          async ({ request, response, options: kyOptions }: AfterResponseState) => {
+            if (response.ok || !signedOptions.onTokenRejected) return;
+            const marker = (kyOptions.context as Record<symbol, { done: boolean } | undefined>)[TOKEN_RETRY];
+            if (!marker || marker.done) return;
+            const body = parseBody(await response.clone().text());
+            if (!isRejected({ status: response.status, body })) return;
+            marker.done = true;
+            await signedOptions.onTokenRejected(request);
+            return ky.retry();
+          },
+        ],
+      },
+    });
+  }
+
+  async function requestJson<T>(request: JsonRequest): Promise<JsonResponse<T>> {
+    const hooks = request.sign ? signingHooks(request.sign, provider) : undefined;
+    const instance = hooks
+      ? base.extend({ hooks: { beforeRequest: [hooks.beforeRequest], beforeRetry: [hooks.beforeRetry] } })
+      : base;
+    const response = await instance(request.path.replace(/^\/+/, ''), {
+      method: request.method,
+      ...(request.body === undefined ? {} : { body: request.body as string | Uint8Array<ArrayBuffer> }),
+      ...(request.headers ? { headers: request.headers } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.retry === undefined ? {} : { retry: kyRetry(request.retry) }),
+    });
+    return readJson<T>(response, provider, excerpt);
+  }
+
+  return { ky: base, signed, requestJson };
+}
+
+/** ky hooks that sign the first attempt and every retry over that attempt's exact bytes. */
+function signingHooks(sign: RequestSigner, provider: string) {
+  const apply = async (request: Request, attempt: number) => {
+    const url = new URL(request.url);
+    let headers: Record<string, string>;
+    try {
+      headers = await sign({
+        method: request.method.toUpperCase(),
+        url,
+        target: url.pathname + url.search,
+        body: await bodyBytes(request),
+        headers: request.headers,
+        attempt,
+      });
+    } catch (error) {
+      if (isAuthError(error)) throw error;
+      throw new SignatureError('ERR_SIGNING_FAILED', `signing the request to ${provider} failed`, 'signer', {
+        provider,
+        cause: error,
+      });
+    }
+    for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
+  };
+  return {
+    beforeRequest: async ({ request }: BeforeRequestState) => apply(request, 0),
+    beforeRetry: async ({ request, retryCount }: BeforeRetryState) => apply(request, retryCount),
+  };
+}
+
+function networkReason(cause: unknown): string {
+  const code =
+    (cause as { cause?: { code?: unknown }; code?: unknown } | undefined)?.cause?.code ??
+    (cause as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return code;
+  return cause instanceof Error ? cause.message : 'network error';
+}
+
+/**
+ * Reads a 2xx response that must be JSON. HTML pages, empty, truncated or otherwise invalid
+ * bodies become `ResponseFormatError`; a connection dropped mid-body becomes `TransportError`.
+ */
+export async function readJson<T = unknown>(
+  response: Response,
+  provider: string,
+  excerpt: (text: string) => string = (text) => redactText(text),
+): Promise<JsonResponse<T>> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (cause) {
+    throw new TransportError('ERR_NETWORK', `the connection to ${provider} broke while reading the response`, {
+      provider,
+      cause,
+    });
+  }
+  const contentType = response.headers.get('content-type');
+  const details = { status: response.status, contentType, bodyExcerpt: excerpt(text) };
+  if (contentType && /text\/html/i.test(contentType)) {
+    throw new ResponseFormatError(
+      `${provider} answered HTTP ${response.status} with an HTML page instead of JSON`,
+      details,
+      {
+        provider,
+      },
+    );
+  }
+  if (text.trim().length === 0) {
+    throw new ResponseFormatError(
+      `${provider} answered HTTP ${response.status} with an empty body instead of JSON`,
+      details,
+      {
+        provider,
+      },
+    );
+  }
+  try {
+    return { status: response.status, headers: response.headers, data: JSON.parse(text) as T, text };
+  } catch {
+    const looksHtml = /^\s*</.test(text);
+    throw new ResponseFormatError(
+      `${provider} answered HTTP ${response.status} with ${looksHtml ? 'an HTML page' : 'a truncated or invalid JSON body'} instead of JSON`,
+      details,
+      { provider },
+    );
+  }
+}

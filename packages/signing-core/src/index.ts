@@ -1,0 +1,127 @@
+// @org/signing-core — the public API, by name.
+
+// Crypto
+export {
+  cryptoBackendName,
+  type DigestAlgorithm,
+  digest,
+  type HmacAlgorithm,
+  HmacKey,
+  hmac,
+  importHmacKey,
+  importRsaPrivateKey,
+  importRsaPublicKey,
+  RsaPrivateKey,
+  type RsaPrivateKeyInput,
+  RsaPublicKey,
+  type RsaPublicKeyInput,
+  type RsaSigner,
+  rsaSign,
+  rsaVerify,
+  timingSafeEqual,
+} from './crypto/crypto.js';
+// Encodings
+export {
+  decodeUtf8,
+  encodeUtf8,
+  fromBase64,
+  fromBase64Url,
+  fromHex,
+  toBase64,
+  toBase64Url,
+  toBytes,
+  toHex,
+} from './encoding/encoding.js';
+// Errors
+export {
+  AuthError,
+  type AuthErrorCode,
+  type AuthErrorName,
+  type AuthErrorOptions,
+  ConfigError,
+  type ConfigIssue,
+  InputError,
+  isAuthError,
+  isConfigError,
+  isInputError,
+  isKeyFormatError,
+  isProviderError,
+  isResponseFormatError,
+  isSignatureError,
+  isTransportError,
+  KeyFormatError,
+  ProviderError,
+  type ProviderErrorDetails,
+  ResponseFormatError,
+  type SignatureCheck,
+  SignatureError,
+  StoreError,
+  TransportError,
+} from './errors/errors.js';
+// HTTP
+export {
+  createHttpClient,
+  DEFAULT_RETRY_STATUS_CODES,
+  type HttpClient,
+  type HttpClientOptions,
+  type JsonRequest,
+  type JsonResponse,
+  type ProviderErrorDescription,
+  type RequestSigner,
+  type RetryOptions,
+  readJson,
+  type SignedOptions,
+  type SigningContext,
+} from './http/http-client.js';
+// JSON
+export { minifyJson } from './json/minify-json.js';
+// Logging
+export { type Logger, log, silentLogger } from './logger/logger.js';
+// Options
+export { optionSchemas, validateOptions } from './options/validate.js';
+
+// Random identifiers
+export { randomAlphanumeric, randomDigits, randomUuid } from './random/random.js';
+// Secrets
+export {
+  isSecretName,
+  REDACTED,
+  redactHeaders,
+  redactJson,
+  redactText,
+  revealSecret,
+  Secret,
+} from './secret/secret.js';
+// Time
+export { type Clock, systemClock } from './time/clock.js';
+export {
+  formatCompactTimestamp,
+  formatIsoTimestamp,
+  formatUtcTimestamp,
+  JAKARTA_OFFSET,
+  parseIsoTimestamp,
+  parseUtcOffset,
+} from './time/format.js';
+// Tokens
+export { AccessToken, type StoredToken, type TokenData } from './token/access-token.js';
+export {
+  createTokenManager,
+  type GetTokenOptions,
+  type TokenFetchReason,
+  type TokenManager,
+  type TokenManagerOptions,
+  type TokenResult,
+} from './token/token-manager.js';
+export {
+  type MemoryTokenStoreOptions,
+  memoryTokenStore,
+  type TokenStore,
+  type TokenStoreLock,
+} from './token/token-store.js';
+
+// Verification helpers
+export {
+  assertTimestampWithinWindow,
+  memoryReplayStore,
+  type ReplayStore,
+} from './verify/replay.js';

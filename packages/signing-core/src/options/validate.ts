@@ -1,0 +1,114 @@
+/**
+ * Up-front option validation with valibot. Schemas write their messages as the *expected*
+ * description (`v.string('a non-empty string')`), and `validateOptions` turns every issue
+ * into `path: expected …, received <type>`. The received *value* is never shown: options
+ * hold secrets.
+ */
+import * as v from 'valibot';
+import { ConfigError, type ConfigIssue } from '../errors/errors.js';
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return 'a Uint8Array';
+  if (value instanceof Date) return 'a Date';
+  switch (typeof value) {
+    case 'undefined':
+      return 'undefined';
+    case 'string':
+      return value.length === 0 ? 'an empty string' : `a string of ${value.length} characters`;
+    case 'number':
+      return Number.isNaN(value) ? 'NaN' : 'a number';
+    case 'object':
+      return 'an object';
+    case 'function':
+      return 'a function';
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/**
+ * Validates `input` against `schema`. On failure throws a `ConfigError` whose message starts
+ * with `[packageName]` and lists every bad field by path with what was expected.
+ */
+export function validateOptions<const TSchema extends v.GenericSchema>(
+  packageName: string,
+  schema: TSchema,
+  input: unknown,
+): v.InferOutput<TSchema> {
+  if (input === null || typeof input !== 'object') {
+    throw new ConfigError(`[${packageName}] options: expected an object, received ${typeOf(input)}`, [
+      { path: '(options)', expected: 'an object', received: typeOf(input) },
+    ]);
+  }
+  const result = v.safeParse(schema, input, { abortEarly: false });
+  if (result.success) return result.output;
+  const issues: ConfigIssue[] = [];
+  const seen = new Set<string>();
+  for (const issue of result.issues) {
+    const keys = (issue.path ?? []).map((item) => item.key as PropertyKey);
+    const path = keys.map(String).join('.') || '(options)';
+    // Unions report one issue per branch; keep the first per path.
+    if (seen.has(path)) continue;
+    seen.add(path);
+    issues.push({ path, expected: issue.message, received: typeOf(valueAt(input, keys)) });
+  }
+  const lines = issues.map((issue) => `  - ${issue.path}: expected ${issue.expected}, received ${issue.received}`);
+  throw new ConfigError(`[${packageName}] invalid option${issues.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, issues);
+}
+
+/** Reusable schema pieces for provider option schemas. Each message is the expected description. */
+export const optionSchemas = {
+  /** A string with at least one non-space character. */
+  nonEmptyString: (what = 'a non-empty string') =>
+    v.pipe(
+      v.string(what),
+      v.check((value) => value.trim().length > 0, what),
+    ),
+  /** An absolute http(s) URL without query or fragment; trailing slashes removed. */
+  baseUrl: () =>
+    v.pipe(
+      v.string('an absolute http(s) URL'),
+      v.check((value) => {
+        try {
+          const url = new URL(value);
+          return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash;
+        } catch {
+          return false;
+        }
+      }, 'an absolute http(s) URL without query or fragment'),
+      v.transform((value) => value.replace(/\/+$/, '')),
+    ),
+  /** A path starting with `/`. */
+  path: () => v.pipe(v.string('a path starting with "/"'), v.startsWith('/', 'a path starting with "/"')),
+  /** A function (fetch, clock, id generator, logger method…). */
+  func: <T extends (...args: never[]) => unknown>(what = 'a function') =>
+    v.custom<T>((value) => typeof value === 'function', what),
+  /** A whole number of milliseconds within [min, max]. */
+  milliseconds: (min = 0, max = 24 * 60 * 60 * 1000) =>
+    v.pipe(
+      v.number(`a number of milliseconds from ${min} to ${max}`),
+      v.integer(`a whole number of milliseconds from ${min} to ${max}`),
+      v.minValue(min, `a number of milliseconds from ${min} to ${max}`),
+      v.maxValue(max, `a number of milliseconds from ${min} to ${max}`),
+    ),
+  /** An object with the given methods. */
+  withMethods: <T>(methods: readonly string[], what: string) =>
+    v.custom<T>(
+      (value) =>
+        value !== null &&
+        typeof value === 'object' &&
+        methods.every((name) => typeof (value as Record<string, unknown>)[name] === 'function'),
+      what,
+    ),
+};

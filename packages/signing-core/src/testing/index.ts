@@ -1,0 +1,14 @@
+// @org/signing-core/testing — building blocks for provider sandboxes (Node helper included).
+export {
+  createSandboxCore,
+  type Fault,
+  FaultInjector,
+  type FaultOptions,
+  isDropResponse,
+  jsonResponse,
+  type RecordedRequest,
+  RequestRecorder,
+  type RunningSandbox,
+  type SandboxCore,
+} from './sandbox.js';
+export { serveOnLoopback } from './serve.node.js';

@@ -1,0 +1,212 @@
+/**
+ * Building blocks for the provider sandboxes: a Web-standard handler wrapper that records
+ * every request and can be told to misbehave (delay, dropped connection, 5xx, 429 with
+ * Retry-After, HTML body, truncated JSON), plus a server helper for Node (`listen`).
+ * Each provider package builds its own sandbox (`@org/<provider>/testing`) on top of this.
+ */
+
+/** One recorded request, as the sandbox received it. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path and query, e.g. `/v1.0/access-token/b2b`. */
+  readonly path: string;
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The raw body text. */
+  readonly body: string;
+  /** Epoch ms when it arrived (sandbox clock). */
+  readonly at: number;
+}
+
+/** A way to misbehave. */
+export type Fault =
+  | { readonly type: 'delay'; readonly ms: number }
+  | { readonly type: 'drop' }
+  | { readonly type: 'status'; readonly status: number; readonly body?: string; readonly contentType?: string }
+  | { readonly type: 'rate-limit'; readonly retryAfterSeconds: number; readonly body?: string }
+  | { readonly type: 'html'; readonly status?: number }
+  | { readonly type: 'truncated-json'; readonly status?: number };
+
+export interface FaultOptions {
+  /** How many matching requests get the fault. Default 1. `Infinity` for all. */
+  times?: number;
+  /** Only requests whose path starts with this (default: every request). */
+  path?: string;
+}
+
+interface PlannedFault {
+  fault: Fault;
+  remaining: number;
+  path: string | undefined;
+}
+
+/** Queues faults for the next matching requests. */
+export class FaultInjector {
+  readonly #planned: PlannedFault[] = [];
+
+  /** The next `times` requests (matching `path`) get `fault` instead of a normal answer. */
+  inject(fault: Fault, options: FaultOptions = {}): this {
+    this.#planned.push({ fault, remaining: options.times ?? 1, path: options.path });
+    return this;
+  }
+
+  /** Removes every queued fault. */
+  clear(): void {
+    this.#planned.length = 0;
+  }
+
+  /** @internal The fault for this request, if any (consumes one use). */
+  take(path: string): Fault | undefined {
+    const index = this.#planned.findIndex((p) => p.remaining > 0 && (p.path === undefined || path.startsWith(p.path)));
+    if (index < 0) return undefined;
+    const planned = this.#planned[index] as PlannedFault;
+    planned.remaining -= 1;
+    if (planned.remaining <= 0) this.#planned.splice(index, 1);
+    return planned.fault;
+  }
+}
+
+/** Everything the sandbox received, for assertions. */
+export class RequestRecorder {
+  readonly #requests: RecordedRequest[] = [];
+
+  get all(): readonly RecordedRequest[] {
+    return this.#requests;
+  }
+
+  /** @internal */
+  add(request: RecordedRequest): void {
+    this.#requests.push(request);
+  }
+
+  /** Requests whose path starts with `path` (path without query also matches). */
+  to(path: string): RecordedRequest[] {
+    return this.#requests.filter((r) => r.path === path || r.path.startsWith(path));
+  }
+
+  /** How many requests went to `path`. */
+  count(path: string): number {
+    return this.to(path).length;
+  }
+
+  clear(): void {
+    this.#requests.length = 0;
+  }
+}
+
+/** Responses that tell the Node server helper to destroy the connection without answering. */
+const dropped = new WeakSet<Response>();
+
+/** True for a response that stands for "drop the connection". */
+export function isDropResponse(response: Response): boolean {
+  return dropped.has(response);
+}
+
+/** A JSON response. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+function faultResponse(fault: Fault): Response | undefined {
+  switch (fault.type) {
+    case 'delay':
+      return undefined;
+    case 'drop': {
+      const response = new Response(null, { status: 599 });
+      dropped.add(response);
+      return response;
+    }
+    case 'status':
+      return new Response(fault.body ?? JSON.stringify({ error: 'sandbox fault', status: fault.status }), {
+        status: fault.status,
+        headers: { 'content-type': fault.contentType ?? 'application/json' },
+      });
+    case 'rate-limit':
+      return new Response(fault.body ?? JSON.stringify({ error: 'Too Many Requests' }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds) },
+      });
+    case 'html':
+      return new Response(
+        '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>',
+        {
+          status: fault.status ?? 502,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+        },
+      );
+    case 'truncated-json':
+      return new Response('{"responseCode":"2007300","accessToken":"eyJhbGciOiJSUzI1NiJ9.', {
+        status: fault.status ?? 200,
+        headers: { 'content-type': 'application/json' },
+      });
+  }
+}
+
+/** A running sandbox server. */
+export interface RunningSandbox {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface SandboxCore {
+  /** The Web-standard handler: use it with any server (Node helper below, Bun.serve, Deno.serve, Workers). */
+  readonly handler: (request: Request) => Promise<Response>;
+  readonly faults: FaultInjector;
+  readonly requests: RequestRecorder;
+  /** Serves the handler on 127.0.0.1 (Node). Port 0 (default) picks a free port. */
+  listen(options?: { port?: number }): Promise<RunningSandbox>;
+}
+
+/**
+ * Wraps a provider's routing function with recording and fault injection.
+ * `route` sees the request (body still unread) and the recorded copy (body as text).
+ */
+export function createSandboxCore(
+  route: (request: Request, recorded: RecordedRequest) => Promise<Response> | Response,
+  options: { clock?: () => number } = {},
+): SandboxCore {
+  const clock = options.clock ?? Date.now;
+  const faults = new FaultInjector();
+  const requests = new RequestRecorder();
+
+  async function handler(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const path = url.pathname + url.search;
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] = value;
+    });
+    const body = request.body === null ? '' : await request.clone().text();
+    const recorded: RecordedRequest = { method: request.method, path, headers, body, at: clock() };
+    requests.add(recorded);
+    const fault = faults.take(url.pathname);
+    if (fault) {
+      if (fault.type === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      const response = faultResponse(fault);
+      if (response) return response;
+    }
+    try {
+      return await route(request, recorded);
+    } catch (error) {
+      return jsonResponse(500, {
+        error: 'sandbox internal error',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  return {
+    handler,
+    faults,
+    requests,
+    async listen(listenOptions = {}) {
+      const { serveOnLoopback } = await import('./serve.node.js');
+      return serveOnLoopback(handler, listenOptions.port ?? 0);
+    },
+  };
+}

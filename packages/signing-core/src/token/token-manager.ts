@@ -1,0 +1,382 @@
+/**
+ * The token lifecycle every provider shares (after Azure's tokenCycler and
+ * google-auth-library):
+ *
+ * - cached: a valid token is returned from memory, without touching the store or the network;
+ * - refreshed ahead: inside the refresh window callers still get the current token at once
+ *   while one background fetch replaces it; only when there is no valid token do callers wait;
+ * - single-flight: however many callers, at most one fetch per manager at a time, and with a
+ *   store that has a lock, at most one across processes;
+ * - a failed fetch rejects every waiter with the same error, and the next call tries again;
+ *   a failed background refresh is retried with backoff while the current token stays in use;
+ * - `invalidate(token)` drops a token the provider rejected (only if it is still the current one);
+ * - a failing or slow store is reported through the logger and bypassed, never fatal.
+ *
+ * No timer keeps the process alive, and no path leaves a rejection unhandled.
+ */
+import { ResponseFormatError, StoreError, TransportError } from '../errors/errors.js';
+import { type Logger, log } from '../logger/logger.js';
+import type { Clock } from '../time/clock.js';
+import { AccessToken, type StoredToken, type TokenData } from './access-token.js';
+import { memoryTokenStore, type TokenStore, type TokenStoreLock } from './token-store.js';
+
+/** What `fetchToken` resolves to. */
+export interface TokenResult {
+  readonly token: string;
+  /** Epoch milliseconds at which the provider stops accepting the token. */
+  readonly expiresAt: number;
+  readonly tokenType?: string;
+  readonly data?: TokenData;
+}
+
+/** Why a fetch is happening, for logs and metrics. */
+export type TokenFetchReason = 'initial' | 'expired' | 'refresh' | 'invalidated' | 'forced';
+
+export interface TokenManagerOptions {
+  /** Cache key: unique per provider, base URL and client (e.g. `snap:https://api.example:client-1`). */
+  key: string;
+  /** Gets a new token from the provider. Called once per refresh, never concurrently. */
+  fetchToken: (context: { reason: TokenFetchReason }) => Promise<TokenResult>;
+  /** Where tokens are kept. Default: a private `memoryTokenStore()`. */
+  store?: TokenStore | undefined;
+  /**
+   * How long before expiry a background refresh starts. Default: a fifth of the token's
+   * lifetime, at most 5 minutes. Capped at half the lifetime.
+   */
+  refreshAheadMs?: number | undefined;
+  /**
+   * A token counts as expired this long before the provider's expiry, to absorb clock skew
+   * and requests in flight. Default: 10 s, at most a tenth of the lifetime.
+   */
+  expiryMarginMs?: number | undefined;
+  /** Epoch-ms clock. Default `Date.now`. */
+  clock?: Clock | undefined;
+  /** Receives store outages and background-refresh failures. Default: silent. */
+  logger?: Logger | undefined;
+  /** Provider name for errors and logs. */
+  provider?: string | undefined;
+  /** Lock lifetime for stores with a lock: the longest one fetch may take. Default 15 s. */
+  lockTtlMs?: number | undefined;
+  /** Longest wait for another process's fetch before fetching anyway. Default 2 × lockTtlMs. */
+  lockWaitMs?: number | undefined;
+  /** Longest time one store operation may take before it is bypassed. Default 1 s. */
+  storeTimeoutMs?: number | undefined;
+  /** Backoff after a failed background refresh: first delay and cap, in ms. Default 1 s and 60 s. */
+  refreshRetry?: { initialDelayMs?: number; maxDelayMs?: number } | undefined;
+}
+
+export interface GetTokenOptions {
+  /** Stops *this caller's* wait (the shared fetch goes on for the others). */
+  signal?: AbortSignal | undefined;
+  /** Fetch a new token even if the cached one is valid. */
+  forceRefresh?: boolean | undefined;
+}
+
+export interface TokenManager {
+  /** A valid token: cached, or fetched once for all concurrent callers. */
+  getToken(options?: GetTokenOptions): Promise<AccessToken>;
+  /**
+   * Drops a token the provider rejected. Pass the rejected token (or its text) so that a
+   * token already replaced by another caller is kept; without it the current token is dropped.
+   */
+  invalidate(token?: AccessToken | string): Promise<void>;
+  /** The cached token without any I/O, if one is valid now. */
+  peek(): AccessToken | undefined;
+}
+
+interface Current {
+  readonly token: AccessToken;
+  readonly text: string;
+  /** Background refresh starts at this time. */
+  readonly refreshAt: number;
+  /** After this time the token is not handed out. */
+  readonly usableUntil: number;
+}
+
+const MAX_REFRESH_AHEAD_MS = 5 * 60_000;
+const DEFAULT_MARGIN_MS = 10_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    (timer as { unref?: () => void }).unref?.();
+  });
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`createTokenManager: ${name} must be a non-negative number of milliseconds`);
+  }
+  return value;
+}
+
+export function createTokenManager(options: TokenManagerOptions): TokenManager {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('createTokenManager: options must be an object');
+  }
+  if (typeof options.key !== 'string' || options.key.length === 0) {
+    throw new TypeError('createTokenManager: key must be a non-empty string');
+  }
+  if (typeof options.fetchToken !== 'function') {
+    throw new TypeError('createTokenManager: fetchToken must be a function');
+  }
+  const { key, fetchToken, logger, provider } = options;
+  const store = options.store ?? memoryTokenStore({ clock: options.clock ?? Date.now });
+  const clock = options.clock ?? Date.now;
+  const lockTtlMs = nonNegative('lockTtlMs', options.lockTtlMs, 15_000);
+  const lockWaitMs = nonNegative('lockWaitMs', options.lockWaitMs, 2 * lockTtlMs);
+  const storeTimeoutMs = nonNegative('storeTimeoutMs', options.storeTimeoutMs, 1_000);
+  const refreshAheadOption =
+    options.refreshAheadMs === undefined ? undefined : nonNegative('refreshAheadMs', options.refreshAheadMs, 0);
+  const marginOption =
+    options.expiryMarginMs === undefined ? undefined : nonNegative('expiryMarginMs', options.expiryMarginMs, 0);
+  const retryInitial = nonNegative('refreshRetry.initialDelayMs', options.refreshRetry?.initialDelayMs, 1_000);
+  const retryMax = nonNegative('refreshRetry.maxDelayMs', options.refreshRetry?.maxDelayMs, 60_000);
+
+  let current: Current | undefined;
+  let inflight: Promise<Current> | undefined;
+  let refreshFailures = 0;
+  let nextRefreshAttemptAt = 0;
+  let storeDown = false;
+  /** Tokens the provider rejected: never adopted again from the store, even if its delete failed. */
+  const rejected = new Set<string>();
+
+  function toCurrent(stored: StoredToken): Current {
+    const lifetime = Math.max(0, stored.expiresAt - stored.obtainedAt);
+    const margin = marginOption ?? Math.min(DEFAULT_MARGIN_MS, lifetime / 10);
+    const usableUntil = stored.expiresAt - margin;
+    const ahead = Math.min(refreshAheadOption ?? Math.min(lifetime / 5, MAX_REFRESH_AHEAD_MS), lifetime / 2);
+    return { token: new AccessToken(stored), text: stored.token, refreshAt: usableUntil - ahead, usableUntil };
+  }
+
+  // ---- store access: bounded in time, failures reported once per outage and bypassed ----
+
+  async function storeCall<T>(operation: string, work: () => Promise<T>): Promise<T | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const result = await Promise.race([
+        work(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(new StoreError(`token store ${operation} took longer than ${storeTimeoutMs} ms`, { provider })),
+            storeTimeoutMs,
+          );
+          (timer as { unref?: () => void }).unref?.();
+        }),
+      ]);
+      if (storeDown) {
+        storeDown = false;
+        log(logger, 'info', 'token store is available again', { key, provider });
+      }
+      return result;
+    } catch (error) {
+      if (!storeDown) {
+        storeDown = true;
+        log(logger, 'warn', 'token store unavailable: fetching tokens without it (in-process single-flight)', {
+          key,
+          provider,
+          operation,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+      }
+      return undefined;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  function isFresh(stored: StoredToken | undefined, now: number, needNewerThan?: Current): stored is StoredToken {
+    if (!stored || typeof stored.token !== 'string' || typeof stored.expiresAt !== 'number') return false;
+    if (rejected.has(stored.token)) return false;
+    const candidate = toCurrent(stored);
+    if (needNewerThan) return candidate.text !== needNewerThan.text && now < candidate.refreshAt;
+    return now < candidate.usableUntil;
+  }
+
+  // ---- fetching ----
+
+  async function fetchAndStore(reason: TokenFetchReason): Promise<Current> {
+    const obtainedAt = clock();
+    const result = await fetchToken({ reason });
+    if (
+      result === null ||
+      typeof result !== 'object' ||
+      typeof result.token !== 'string' ||
+      result.token.length === 0 ||
+      typeof result.expiresAt !== 'number' ||
+      !Number.isFinite(result.expiresAt)
+    ) {
+      throw new ResponseFormatError(
+        'fetchToken did not resolve to { token: non-empty string, expiresAt: epoch ms }',
+        {},
+        { provider },
+      );
+    }
+    const stored: StoredToken = {
+      token: result.token,
+      expiresAt: result.expiresAt,
+      obtainedAt,
+      ...(result.tokenType === undefined ? {} : { tokenType: result.tokenType }),
+      ...(result.data === undefined ? {} : { data: result.data }),
+    };
+    const ttl = stored.expiresAt - clock();
+    if (ttl > 0) await storeCall('set', () => store.set(key, stored, ttl));
+    return toCurrent(stored);
+  }
+
+  async function obtain(reason: TokenFetchReason, previous: Current | undefined): Promise<Current> {
+    const force = reason === 'forced' || reason === 'invalidated';
+    if (!force) {
+      const stored = await storeCall('get', () => store.get(key));
+      if (isFresh(stored, clock(), reason === 'refresh' ? previous : undefined)) return toCurrent(stored);
+    }
+    if (typeof store.lock !== 'function' || storeDown) return fetchAndStore(reason);
+
+    const deadline = clock() + lockWaitMs;
+    let pollMs = 20;
+    for (;;) {
+      const lock: TokenStoreLock | undefined | null = await storeCall(
+        'lock',
+        async () => (await store.lock?.(key, lockTtlMs)) ?? null,
+      );
+      if (lock === undefined) return fetchAndStore(reason); // store failed: go alone
+      if (lock !== null) {
+        try {
+          // Double-check: another process may have stored a token while we waited for the lock.
+          if (!force) {
+            const stored = await storeCall('get', () => store.get(key));
+            if (isFresh(stored, clock(), reason === 'refresh' ? previous : undefined)) return toCurrent(stored);
+          }
+          return await fetchAndStore(reason);
+        } finally {
+          await storeCall('release', () => lock.release());
+        }
+      }
+      // Another process is fetching: wait for its token.
+      if (clock() >= deadline) {
+        log(logger, 'warn', 'gave up waiting for another process to fetch the token: fetching here', { key, provider });
+        return fetchAndStore(reason);
+      }
+      if (typeof store.waitForChange === 'function') {
+        await storeCall(
+          'waitForChange',
+          () => store.waitForChange?.(key, Math.min(pollMs * 10, lockTtlMs)) ?? Promise.resolve(),
+        );
+      } else {
+        await sleep(pollMs + Math.random() * pollMs);
+      }
+      pollMs = Math.min(pollMs * 1.5, 250);
+      const stored = await storeCall('get', () => store.get(key));
+      if (isFresh(stored, clock(), reason === 'refresh' ? previous : undefined)) return toCurrent(stored);
+    }
+  }
+
+  function start(reason: TokenFetchReason): Promise<Current> {
+    if (inflight) return inflight;
+    const previous = current;
+    const promise = obtain(reason, previous).then((next) => {
+      current = next;
+      refreshFailures = 0;
+      nextRefreshAttemptAt = 0;
+      return next;
+    });
+    inflight = promise;
+    // Clear the single-flight slot whatever happens; this chain swallows the rejection,
+    // which every caller still receives through `promise` itself.
+    promise.then(
+      () => {
+        if (inflight === promise) inflight = undefined;
+      },
+      () => {
+        if (inflight === promise) inflight = undefined;
+      },
+    );
+    return promise;
+  }
+
+  function refreshInBackground(now: number): void {
+    if (inflight || now < nextRefreshAttemptAt) return;
+    start('refresh').catch((error: unknown) => {
+      refreshFailures += 1;
+      const delay = Math.min(retryMax, retryInitial * 2 ** (refreshFailures - 1));
+      nextRefreshAttemptAt = clock() + delay * (0.5 + Math.random() / 2);
+      log(logger, 'warn', 'background token refresh failed; the current token stays in use', {
+        key,
+        provider,
+        failures: refreshFailures,
+        retryInMs: Math.round(nextRefreshAttemptAt - clock()),
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    });
+  }
+
+  function waitWithSignal(promise: Promise<Current>, signal: AbortSignal | undefined): Promise<Current> {
+    if (!signal) return promise;
+    if (signal.aborted) return Promise.reject(abortError());
+    return new Promise<Current>((resolve, reject) => {
+      const onAbort = () => reject(abortError());
+      signal.addEventListener('abort', onAbort, { once: true });
+      promise.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  function abortError(): TransportError {
+    return new TransportError('ERR_ABORTED', 'waiting for the access token was aborted', { provider });
+  }
+
+  return {
+    async getToken(getOptions?: GetTokenOptions): Promise<AccessToken> {
+      const cached = current;
+      if (cached !== undefined && getOptions === undefined) {
+        const now = clock();
+        if (now < cached.refreshAt) return cached.token;
+        if (now < cached.usableUntil) {
+          refreshInBackground(now);
+          return cached.token;
+        }
+      }
+      return (await slowPath(getOptions)).token;
+    },
+
+    async invalidate(token?: AccessToken | string): Promise<void> {
+      const text = token === undefined ? current?.text : typeof token === 'string' ? token : token.token;
+      if (text === undefined) return;
+      if (current && current.text === text) current = undefined;
+      rejected.add(text);
+      if (rejected.size > 16) rejected.delete(rejected.values().next().value as string);
+      await storeCall('delete', () => store.delete(key, text));
+    },
+
+    peek(): AccessToken | undefined {
+      return current && clock() < current.usableUntil ? current.token : undefined;
+    },
+  };
+
+  async function slowPath(getOptions: GetTokenOptions | undefined): Promise<Current> {
+    const now = clock();
+    const cached = current;
+    if (getOptions?.forceRefresh) {
+      // A forced refresh that finds one already running shares it.
+      return waitWithSignal(inflight ?? start('forced'), getOptions.signal);
+    }
+    if (cached !== undefined) {
+      if (now < cached.refreshAt) return cached;
+      if (now < cached.usableUntil) {
+        refreshInBackground(now);
+        return cached;
+      }
+    }
+    return waitWithSignal(start(cached === undefined ? 'initial' : 'expired'), getOptions?.signal);
+  }
+}

@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { sharedTestOptions } from '@org/vitest-config';
+import { defineConfig } from 'vitest/config';
+
+const backend = (name: 'node' | 'web') => fileURLToPath(new URL(`./src/crypto/backend.${name}.ts`, import.meta.url));
+
+// The whole suite runs on the node:crypto backend (what `node` resolves to); the crypto,
+// key and token tests run again on the WebCrypto backend (what Bun, Deno and Workers
+// resolve to), so both backends pass the same known-answer and property tests.
+export default defineConfig({
+  test: {
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-results/results.json' },
+    projects: [
+      {
+        test: {
+          ...sharedTestOptions,
+          name: 'node-backend',
+          typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.test.json' },
+        },
+        resolve: { alias: { '#crypto-backend': backend('node') } },
+      },
+      {
+        test: {
+          ...sharedTestOptions,
+          name: 'web-backend',
+          include: ['src/crypto/crypto.test.ts', 'src/keys/**/*.test.ts', 'src/token/**/*.test.ts'],
+        },
+        resolve: { alias: { '#crypto-backend': backend('web') } },
+      },
+    ],
+  },
+});
