@@ -101,6 +101,7 @@ export {
   JAKARTA_OFFSET,
   parseIsoTimestamp,
   parseUtcOffset,
+  type UtcOffset,
 } from './time/format.js';
 // Tokens
 export { AccessToken, type StoredToken, type TokenData } from './token/access-token.js';

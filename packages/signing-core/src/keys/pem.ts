@@ -14,7 +14,7 @@ import { InputError } from '../errors/errors.js';
 export type Reject = (found: string, hint?: string) => never;
 
 /** The first PEM block found in a text. */
-export interface PemBlock {
+interface PemBlock {
   /** The label between `-----BEGIN ` and `-----`, e.g. `RSA PRIVATE KEY`. */
   readonly label: string;
   /** True when an RFC 1421 header says `Proc-Type: 4,ENCRYPTED` (OpenSSL's encrypted PKCS#1). */

@@ -1,0 +1,40 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type AccessToken,
+  type AuthErrorCode,
+  createTokenManager,
+  hmac,
+  isAuthError,
+  isProviderError,
+  type ProviderError,
+  type RsaPrivateKeyInput,
+  rsaSign,
+  type TokenStore,
+} from './index.js';
+
+describe('types', () => {
+  it('crypto returns bytes and accepts every key input', () => {
+    expectTypeOf(hmac('SHA-256', 'k', 'x')).toEqualTypeOf<Promise<Uint8Array>>();
+    expectTypeOf<
+      string | Uint8Array | CryptoKey | ((d: Uint8Array) => Promise<Uint8Array>)
+    >().toMatchTypeOf<RsaPrivateKeyInput>();
+    expectTypeOf(rsaSign).parameter(0).toEqualTypeOf<RsaPrivateKeyInput>();
+  });
+
+  it('guards narrow to the error classes; codes are a closed union', () => {
+    const error: unknown = new Error();
+    if (isProviderError(error)) expectTypeOf(error).toEqualTypeOf<ProviderError>();
+    if (isAuthError(error)) expectTypeOf(error.code).toEqualTypeOf<AuthErrorCode>();
+    // @ts-expect-error not a code
+    isAuthError(error, 'ERR_NOT_A_CODE');
+  });
+
+  it('the token manager hands out AccessToken', () => {
+    const manager = createTokenManager({ key: 'k', fetchToken: async () => ({ token: 't', expiresAt: 1 }) });
+    expectTypeOf(manager.getToken()).toEqualTypeOf<Promise<AccessToken>>();
+    expectTypeOf<AccessToken['token']>().toEqualTypeOf<string>();
+    expectTypeOf<TokenStore['lock']>().toEqualTypeOf<
+      ((key: string, ttlMs: number) => Promise<import('./index.js').TokenStoreLock | undefined>) | undefined
+    >();
+  });
+});

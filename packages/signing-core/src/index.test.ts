@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+
+describe('public API surface', () => {
+  it('exports exactly these names (removing one is a deliberate, major change)', async () => {
+    expect(Object.keys(await import('./index.js')).sort()).toMatchInlineSnapshot(`
+      [
+        "AccessToken",
+        "AuthError",
+        "ConfigError",
+        "DEFAULT_RETRY_STATUS_CODES",
+        "HmacKey",
+        "InputError",
+        "JAKARTA_OFFSET",
+        "KeyFormatError",
+        "ProviderError",
+        "REDACTED",
+        "ResponseFormatError",
+        "RsaPrivateKey",
+        "RsaPublicKey",
+        "Secret",
+        "SignatureError",
+        "StoreError",
+        "TransportError",
+        "assertTimestampWithinWindow",
+        "createHttpClient",
+        "createTokenManager",
+        "cryptoBackendName",
+        "decodeUtf8",
+        "digest",
+        "encodeUtf8",
+        "formatCompactTimestamp",
+        "formatIsoTimestamp",
+        "formatUtcTimestamp",
+        "fromBase64",
+        "fromBase64Url",
+        "fromHex",
+        "hmac",
+        "importHmacKey",
+        "importRsaPrivateKey",
+        "importRsaPublicKey",
+        "isAuthError",
+        "isConfigError",
+        "isInputError",
+        "isKeyFormatError",
+        "isProviderError",
+        "isResponseFormatError",
+        "isSecretName",
+        "isSignatureError",
+        "isTransportError",
+        "log",
+        "memoryReplayStore",
+        "memoryTokenStore",
+        "minifyJson",
+        "optionSchemas",
+        "parseIsoTimestamp",
+        "parseUtcOffset",
+        "randomAlphanumeric",
+        "randomDigits",
+        "randomUuid",
+        "readJson",
+        "redactHeaders",
+        "redactJson",
+        "redactText",
+        "revealSecret",
+        "rsaSign",
+        "rsaVerify",
+        "silentLogger",
+        "systemClock",
+        "timingSafeEqual",
+        "toBase64",
+        "toBase64Url",
+        "toBytes",
+        "toHex",
+        "validateOptions",
+      ]
+    `);
+  });
+
+  it('the testing entry exports exactly these names', async () => {
+    expect(Object.keys(await import('./testing/index.js')).sort()).toMatchInlineSnapshot(`
+      [
+        "FaultInjector",
+        "RequestRecorder",
+        "createSandboxCore",
+        "isDropResponse",
+        "jsonResponse",
+        "serveOnLoopback",
+      ]
+    `);
+  });
+});

@@ -1,0 +1,155 @@
+// Runs every example of README.md against a local sandbox; the last test checks that every
+// ```ts block of the README appears here, so the docs cannot drift from working code.
+import { readFileSync } from 'node:fs';
+import { untestedReadmeBlocks } from '@org/vitest-config/readme';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  createHttpClient,
+  createTokenManager,
+  digest,
+  formatCompactTimestamp,
+  formatIsoTimestamp,
+  formatUtcTimestamp,
+  fromBase64,
+  hmac,
+  importRsaPrivateKey,
+  isAuthError,
+  isKeyFormatError,
+  isProviderError,
+  minifyJson,
+  type ProviderError,
+  rsaSign,
+  rsaVerify,
+  toBase64,
+  toBase64Url,
+  toHex,
+} from './index.js';
+import { createSandboxCore, jsonResponse, type RunningSandbox } from './testing/index.js';
+
+const pem = readFileSync(new URL('./__fixtures__/keys/snap-b2b-1.pem', import.meta.url), 'utf8');
+const { createPublicKey } = await import('node:crypto');
+const publicPem = createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
+const concatForExample = (timestamp: string, body: Uint8Array, attempt: number) =>
+  `${timestamp}:${new TextDecoder().decode(body)}:${attempt}`;
+
+let server: RunningSandbox;
+const sandbox = createSandboxCore((request) => {
+  const path = new URL(request.url).pathname;
+  if (path === '/token') return jsonResponse(200, { accessToken: 'sandbox-token', expiresIn: 900 });
+  if (path === '/pay') return jsonResponse(200, { paid: true });
+  return jsonResponse(404, {});
+});
+beforeAll(async () => {
+  server = await sandbox.listen();
+});
+afterAll(() => server.close());
+
+describe('README examples', () => {
+  it('crypto', async () => {
+    const mac = await hmac('SHA-512', 'client-secret', 'POST:/v1.0/transfer:token:hash:2024-01-01T00:00:00+07:00');
+    const hash = toHex(await digest('SHA-256', '{"amount":"10.00"}'));
+    const key = await importRsaPrivateKey(process.env.PRIVATE_KEY_PEM ?? pem);
+    const signature = toBase64(await rsaSign(key, 'client-id|2024-01-01T00:00:00+07:00'));
+    const valid = await rsaVerify(publicPem, fromBase64(signature), 'client-id|2024-01-01T00:00:00+07:00');
+    expect(mac).toHaveLength(64);
+    expect(hash).toHaveLength(64);
+    expect(valid).toBe(true);
+  });
+
+  it('key errors say what was found', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await importRsaPrivateKey(
+        '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0w\n-----END ENCRYPTED PRIVATE KEY-----',
+      );
+    } catch (error) {
+      if (isKeyFormatError(error)) console.log(error.found); // 'an encrypted PKCS#8 private key'
+    }
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('encrypted'));
+  });
+
+  it('encodings, time and JSON', () => {
+    const bytes = new Uint8Array([0xfb, 0xff]);
+    toHex(bytes); // lowercase; toHex(bytes, { upperCase: true })
+    toBase64(bytes); // standard, padded; fromBase64 accepts padded or unpadded
+    toBase64Url(bytes); // RFC 4648 §5, unpadded
+
+    formatIsoTimestamp(new Date('2024-08-21T07:27:50Z')); // '2024-08-21T14:27:50+07:00' (Jakarta by default)
+    formatIsoTimestamp(new Date('2024-08-21T07:27:50Z'), { milliseconds: true }); // '2024-08-21T14:27:50.000+07:00'
+    formatUtcTimestamp(new Date('2020-09-22T01:51:00Z')); // '2020-09-22T01:51:00Z'
+    formatCompactTimestamp(new Date('2024-08-21T07:27:50Z')); // '20240821142750' (yyyyMMddHHmmss, +07:00)
+
+    minifyJson('{ "amount": 10.00, "note": "caf\\u00e9 \\/ ok" }'); // '{"amount":10.00,"note":"caf\\u00e9 \\/ ok"}'
+
+    expect([toHex(bytes), toBase64(bytes), toBase64Url(bytes)]).toEqual(['fbff', '+/8=', '-_8']);
+    expect(formatIsoTimestamp(new Date('2024-08-21T07:27:50Z'))).toBe('2024-08-21T14:27:50+07:00');
+    expect(formatIsoTimestamp(new Date('2024-08-21T07:27:50Z'), { milliseconds: true })).toBe(
+      '2024-08-21T14:27:50.000+07:00',
+    );
+    expect(formatUtcTimestamp(new Date('2020-09-22T01:51:00Z'))).toBe('2020-09-22T01:51:00Z');
+    expect(formatCompactTimestamp(new Date('2024-08-21T07:27:50Z'))).toBe('20240821142750');
+    expect(minifyJson('{ "amount": 10.00, "note": "caf\\u00e9 \\/ ok" }')).toBe(
+      '{"amount":10.00,"note":"caf\\u00e9 \\/ ok"}',
+    );
+  });
+
+  it('tokens, transport and errors', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const client = createHttpClient({
+      provider: 'example',
+      baseUrl: server.url,
+      timeoutMs: 5_000,
+      retry: { limit: 2, methods: ['post'] },
+    });
+    const tokens = createTokenManager({
+      key: `example:${server.url}:client-1`,
+      fetchToken: async () => {
+        const { data } = await client.requestJson<{ accessToken: string; expiresIn: number }>({
+          method: 'POST',
+          path: '/token',
+          body: '{}',
+        });
+        return { token: data.accessToken, expiresAt: Date.now() + data.expiresIn * 1000 };
+      },
+    });
+    const token = await tokens.getToken(); // fetched once, then cached
+    console.log(token.authorization); // 'Bearer …'
+    console.log(JSON.stringify(token)); // {"token":"[REDACTED]","tokenType":"Bearer",…}
+    expect(log).toHaveBeenCalledWith('Bearer sandbox-token');
+    expect(log.mock.calls[1]?.[0]).toContain('"token":"[REDACTED]"');
+
+    const response = await client.requestJson<{ paid: boolean }>({
+      method: 'POST',
+      path: '/pay',
+      body: '{"amount":"10000.00"}',
+      sign: async ({ body, attempt }) => {
+        const timestamp = formatIsoTimestamp(new Date()); // fresh for every attempt
+        return {
+          'X-TIMESTAMP': timestamp,
+          'X-SIGNATURE': toBase64(await hmac('SHA-512', 'secret', concatForExample(timestamp, body, attempt))),
+        };
+      },
+    });
+    expect(response.data.paid).toBe(true);
+    expect(sandbox.requests.to('/pay')[0]?.headers['x-signature']).toHaveLength(88);
+
+    sandbox.faults.inject({ type: 'rate-limit', retryAfterSeconds: 0 }, { times: 3 });
+    await tokens.invalidate();
+    try {
+      await tokens.getToken();
+    } catch (error) {
+      if (isAuthError(error, 'ERR_RATE_LIMITED')) console.log('retry after', (error as ProviderError).retryAfterMs);
+      else if (isProviderError(error)) console.log(error.status, error.providerCode, error.providerMessage);
+      else throw error;
+    }
+    expect(log).toHaveBeenCalledWith('retry after', 0);
+  });
+
+  it('every README example is tested', () => {
+    expect(
+      untestedReadmeBlocks(new URL('../README.md', import.meta.url).pathname, [
+        new URL('./readme.test.ts', import.meta.url).pathname,
+      ]),
+    ).toEqual([]);
+  });
+});
