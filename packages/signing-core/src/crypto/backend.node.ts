@@ -20,22 +20,34 @@ import type { BackendKeyHandle, CryptoBackend, DigestAlgorithm, HmacAlgorithm } 
 const HMAC_NAMES: Record<HmacAlgorithm, string> = { 'SHA-256': 'sha256', 'SHA-512': 'sha512' };
 const DIGEST_NAMES: Record<DigestAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-512': 'sha512' };
 
-const view = (buffer: Buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+// A plain Uint8Array over the Buffer's memory (no copy): callers get Uint8Array semantics
+// (`slice` copies), not Buffer's (`slice` shares memory).
+const view = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
 export const backend: CryptoBackend = {
   name: 'node',
   async importHmacKey(_algorithm: HmacAlgorithm, secret: Uint8Array) {
     return createSecretKey(secret);
   },
-  async hmac(algorithm: HmacAlgorithm, key: BackendKeyHandle, data: Uint8Array) {
-    return view(
-      createHmac(HMAC_NAMES[algorithm], key as KeyObject)
-        .update(data)
-        .digest(),
-    );
+  hmac(algorithm: HmacAlgorithm, key: BackendKeyHandle, data: Uint8Array) {
+    try {
+      return Promise.resolve(
+        view(
+          createHmac(HMAC_NAMES[algorithm], key as KeyObject)
+            .update(data)
+            .digest(),
+        ),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
   },
-  async digest(algorithm: DigestAlgorithm, data: Uint8Array) {
-    return view(createHash(DIGEST_NAMES[algorithm]).update(data).digest());
+  digest(algorithm: DigestAlgorithm, data: Uint8Array) {
+    try {
+      return Promise.resolve(view(createHash(DIGEST_NAMES[algorithm]).update(data).digest()));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   },
   async importRsaPrivateKey(pkcs8: Uint8Array) {
     return createPrivateKey({

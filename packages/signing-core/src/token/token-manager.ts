@@ -86,6 +86,8 @@ export interface TokenManager {
 
 interface Current {
   readonly token: AccessToken;
+  /** An already-resolved promise of `token`, handed to every cached caller (no allocation per call). */
+  readonly resolved: Promise<AccessToken>;
   readonly text: string;
   /** Background refresh starts at this time. */
   readonly refreshAt: number;
@@ -147,7 +149,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     const margin = marginOption ?? Math.min(DEFAULT_MARGIN_MS, lifetime / 10);
     const usableUntil = stored.expiresAt - margin;
     const ahead = Math.min(refreshAheadOption ?? Math.min(lifetime / 5, MAX_REFRESH_AHEAD_MS), lifetime / 2);
-    return { token: new AccessToken(stored), text: stored.token, refreshAt: usableUntil - ahead, usableUntil };
+    const token = new AccessToken(stored);
+    return { token, resolved: Promise.resolve(token), text: stored.token, refreshAt: usableUntil - ahead, usableUntil };
   }
 
   // ---- store access: bounded in time, failures reported once per outage and bypassed ----
@@ -336,17 +339,19 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   }
 
   return {
-    async getToken(getOptions?: GetTokenOptions): Promise<AccessToken> {
+    // Deliberately not `async`: the cached path returns one pre-resolved promise, so a cached
+    // call allocates nothing (see bench/: within 2× of a bare `async () => value`).
+    getToken(getOptions?: GetTokenOptions): Promise<AccessToken> {
       const cached = current;
       if (cached !== undefined && getOptions === undefined) {
         const now = clock();
-        if (now < cached.refreshAt) return cached.token;
+        if (now < cached.refreshAt) return cached.resolved;
         if (now < cached.usableUntil) {
           refreshInBackground(now);
-          return cached.token;
+          return cached.resolved;
         }
       }
-      return (await slowPath(getOptions)).token;
+      return slowPath(getOptions).then((next) => next.token);
     },
 
     async invalidate(token?: AccessToken | string): Promise<void> {
