@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isProviderError, isResponseFormatError, isTransportError } from '../errors/errors.js';
+import { isProviderError, isResponseFormatError, isTransportError, ProviderError } from '../errors/errors.js';
 import { createHttpClient } from './http-client.js';
 
 interface Seen {
@@ -285,5 +285,60 @@ describe('createHttpClient', () => {
       expect(signedBody).toBe('{"a":1}');
       expect(seen[0]?.body).toBe('{"a":1}');
     });
+  });
+});
+
+describe('createHttpClient edge cases', () => {
+  it('reads an HTTP-date Retry-After and a non-JSON error body', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    const date = new Date(Date.now() + 5_000).toUTCString();
+    script = [
+      (_q, res) => {
+        res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': date });
+        res.end('maintenance');
+      },
+    ];
+    const error = await client.requestJson({ method: 'GET', path: '/x' }).catch((e: unknown) => e);
+    expect(isProviderError(error) && error.retryAfterMs).toBeGreaterThan(3_000);
+    expect(isProviderError(error) && error.bodyExcerpt).toBe('maintenance');
+  });
+
+  it('keeps the status of an error whose JSON-typed body does not parse', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    script = [
+      (_q, res) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"broken":');
+      },
+    ];
+    await expect(client.requestJson({ method: 'GET', path: '/x' })).rejects.toMatchObject({
+      code: 'ERR_PROVIDER',
+      status: 500,
+    });
+  });
+
+  it('wraps a throwing signer in SignatureError and passes typed errors through', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    const plain = await client
+      .requestJson({
+        method: 'GET',
+        path: '/x',
+        sign: () => {
+          throw new Error('kms unavailable');
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(plain).toMatchObject({ name: 'SignatureError', code: 'ERR_SIGNING_FAILED' });
+    const typed = await client
+      .requestJson({
+        method: 'GET',
+        path: '/x',
+        sign: () => {
+          throw new ProviderError('token fetch failed', { status: 503 });
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(typed).toMatchObject({ name: 'ProviderError', status: 503 });
+    expect(seen).toHaveLength(0);
   });
 });

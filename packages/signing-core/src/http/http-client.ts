@@ -227,9 +227,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (error instanceof Error && error.name === 'AbortError') {
       return new TransportError('ERR_ABORTED', `the request to ${provider} was aborted`, { provider, attempts });
     }
-    if (error instanceof SyntaxError) {
-      return new ResponseFormatError(`${provider} sent an error body that is not valid JSON`, {}, { provider });
-    }
     return error instanceof Error ? error : new Error(String(error));
   }
 

@@ -47,3 +47,56 @@ describe('validateOptions', () => {
     );
   });
 });
+
+describe('optionSchemas', () => {
+  const all = v.object({
+    path: optionSchemas.path(),
+    store: optionSchemas.withMethods(['get', 'set'], 'an object with get() and set()'),
+    bytes: v.optional(v.string('a string')),
+    when: v.optional(v.string('a string')),
+    list: v.optional(v.string('a string')),
+    count: v.optional(v.string('a string')),
+    nan: v.optional(v.string('a string')),
+    nothing: v.optional(v.string('a string')),
+    flag: v.optional(v.string('a string')),
+    fn: v.optional(v.string('a string')),
+  });
+
+  it('accepts valid values', () => {
+    expect(validateOptions('@org/x', all, { path: '/v1/token', store: { get() {}, set() {} } }).path).toBe('/v1/token');
+  });
+
+  it('describes each received type without showing the value', () => {
+    let caught: unknown;
+    try {
+      validateOptions('@org/x', all, {
+        path: 'v1/token',
+        store: { get() {} },
+        bytes: new Uint8Array(1),
+        when: new Date(0),
+        list: [],
+        count: 1,
+        nan: Number.NaN,
+        nothing: null,
+        flag: true,
+        fn: () => {},
+      });
+    } catch (error) {
+      caught = error;
+    }
+    if (!isConfigError(caught)) throw new Error('expected a ConfigError');
+    expect(Object.fromEntries(caught.issues.map((i) => [i.path, i.received]))).toEqual({
+      path: 'a string of 8 characters',
+      store: 'an object',
+      bytes: 'a Uint8Array',
+      when: 'a Date',
+      list: 'an array',
+      count: 'a number',
+      nan: 'NaN',
+      nothing: 'null',
+      flag: 'a boolean',
+      fn: 'a function',
+    });
+    expect(caught.issues[0]?.expected).toBe('a path starting with "/"');
+  });
+});
