@@ -342,3 +342,92 @@ describe('createHttpClient edge cases', () => {
     expect(seen).toHaveLength(0);
   });
 });
+
+describe('failures reported inside 2xx bodies and retry edge cases', () => {
+  const finnetLike = {
+    describeSuccessFailure: ({ body }: { body: unknown }) => {
+      const b = body as { statusCode?: string; statusDesc?: string };
+      if (b?.statusCode === undefined || b.statusCode === '000') return undefined;
+      return { providerCode: b.statusCode, providerMessage: b.statusDesc, tokenRejected: b.statusCode === '401' };
+    },
+  };
+
+  it('requestJson turns a failure in a 200 body into a ProviderError', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0, ...finnetLike });
+    script = [json(200, { statusCode: '005', statusDesc: 'Invalid signature' })];
+    await expect(client.requestJson({ method: 'POST', path: '/x', body: '{}' })).rejects.toMatchObject({
+      code: 'ERR_PROVIDER',
+      status: 200,
+      providerCode: '005',
+      providerMessage: 'Invalid signature',
+    });
+    script = [json(200, { statusCode: '000', ok: true })];
+    expect((await client.requestJson({ method: 'POST', path: '/x', body: '{}' })).data).toEqual({
+      statusCode: '000',
+      ok: true,
+    });
+  });
+
+  it('signed() refreshes and retries once on a token rejection reported in a 200 body, even with retries off', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0, ...finnetLike });
+    let token = 'old';
+    const api = client.signed({
+      sign: () => ({ authorization: token }),
+      onTokenRejected: async () => {
+        token = 'new';
+      },
+    });
+    script = [
+      json(200, { statusCode: '401', statusDesc: 'token expired' }),
+      json(200, { statusCode: '000', widget: 'url' }),
+    ];
+    expect(await api.post('topup', { body: '{}' }).json()).toEqual({ statusCode: '000', widget: 'url' });
+    expect(seen.map((s) => s.headers.authorization)).toEqual(['old', 'new']);
+
+    seen = [];
+    script = [json(200, { statusCode: '401' }), json(200, { statusCode: '401' })];
+    await expect(api.post('topup', { body: '{}' })).rejects.toMatchObject({ code: 'ERR_TOKEN_REJECTED', status: 200 });
+    expect(seen).toHaveLength(2);
+
+    seen = [];
+    script = [json(200, { statusCode: '009', statusDesc: 'phone not registered' })];
+    await expect(api.post('topup', { body: '{}' })).rejects.toMatchObject({
+      code: 'ERR_PROVIDER',
+      providerCode: '009',
+    });
+    script = [json(503, {})];
+    await expect(api.get('status')).rejects.toMatchObject({ status: 503 });
+    expect(seen).toHaveLength(2); // retry: 0 means no ordinary retry, even for GET
+  });
+
+  it('.json() on a 2xx HTML page is a typed ResponseFormatError', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    const api = client.signed({ sign: () => ({}) });
+    script = [
+      (_q, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>maintenance</html>');
+      },
+    ];
+    await expect(api.get('x').json()).rejects.toMatchObject({
+      name: 'ResponseFormatError',
+      code: 'ERR_RESPONSE_FORMAT',
+    });
+  });
+
+  it('shows the provider code once when code and message are equal', async () => {
+    const client = createHttpClient({
+      provider: 'fondy',
+      baseUrl,
+      retry: 0,
+      describeError: ({ body }) => {
+        const b = body as { error?: string; err_code?: string };
+        return { providerCode: b.err_code, providerMessage: b.error };
+      },
+    });
+    script = [json(401, { error: 'Invalid auth token', err_code: 'Invalid auth token' })];
+    await expect(client.requestJson({ method: 'GET', path: '/x' })).rejects.toThrow(
+      'fondy answered HTTP 401 (Invalid auth token)',
+    );
+  });
+});

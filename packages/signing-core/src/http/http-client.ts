@@ -63,6 +63,15 @@ export interface HttpClientOptions {
   headers?: Record<string, string> | undefined;
   /** Reads the provider's code and message out of a parsed (JSON) or text error body. */
   describeError?: ((response: { status: number; body: unknown }) => ProviderErrorDescription | undefined) | undefined;
+  /**
+   * For providers that report failures inside a 2xx body (Finnet's `statusCode`, Fondy's
+   * `error_code` on HTTP 200): returns the failure's description, or `undefined` for a real
+   * success. A failure becomes a `ProviderError`; one marked `tokenRejected` triggers the
+   * refresh-and-retry-once of `signed()`.
+   */
+  describeSuccessFailure?:
+    | ((response: { status: number; body: unknown }) => ProviderErrorDescription | undefined)
+    | undefined;
   /** Known secrets to scrub from body excerpts, read at error time. */
   secrets?: (() => Iterable<string | Secret | undefined>) | undefined;
 }
@@ -182,6 +191,34 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     options.describeError?.({ status, body }) ?? {};
   const excerpt = (text: string) => redactText(text, { secrets: options.secrets?.() ?? [] });
 
+  function providerError(
+    status: number,
+    description: ProviderErrorDescription,
+    text: string,
+    extra: { retryAfterMs?: number | undefined; suffix?: string } = {},
+  ): ProviderError {
+    const { providerCode, providerMessage } = description;
+    const bits = providerMessage && providerMessage !== providerCode ? [providerCode, providerMessage] : [providerCode];
+    const providerBits = bits.filter(Boolean).join(' ');
+    return new ProviderError(
+      `${provider} answered HTTP ${status}${providerBits ? ` (${providerBits})` : ''}${extra.suffix ?? ''}`,
+      {
+        status,
+        providerCode,
+        providerMessage,
+        bodyExcerpt: text ? excerpt(text) : undefined,
+        retryAfterMs: extra.retryAfterMs,
+        details: description.details,
+      },
+      { provider, ...(description.tokenRejected ? { code: 'ERR_TOKEN_REJECTED' as const } : {}) },
+    );
+  }
+
+  /** A failure reported inside a 2xx body, if the provider does that and this body is one. */
+  function successFailure(status: number, body: unknown): ProviderErrorDescription | undefined {
+    return options.describeSuccessFailure?.({ status, body });
+  }
+
   function mapError(error: unknown, attempts: number): Error {
     if (isAuthError(error)) return error;
     if (isHTTPError(error)) {
@@ -190,21 +227,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const text = typeof data === 'string' ? data : data === undefined ? '' : JSON.stringify(data);
       const description = describe(response.status, data);
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      const providerBits = [description.providerCode, description.providerMessage].filter(Boolean).join(' ');
-      return new ProviderError(
-        `${provider} answered HTTP ${response.status}${providerBits ? ` (${providerBits})` : ''}${
-          response.status === 429 ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : ''
-        }`,
-        {
-          status: response.status,
-          providerCode: description.providerCode,
-          providerMessage: description.providerMessage,
-          bodyExcerpt: text ? excerpt(text) : undefined,
-          retryAfterMs,
-          details: description.details,
-        },
-        { provider, ...(description.tokenRejected ? { code: 'ERR_TOKEN_REJECTED' as const } : {}) },
-      );
+      return providerError(response.status, description, text, {
+        retryAfterMs,
+        suffix: response.status === 429 ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '',
+      });
     }
     if (isTimeoutError(error)) {
       return new TransportError(
@@ -236,6 +262,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     retry: kyRetry(options.retry),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
+    // `.json()` on a 2xx that is not JSON (HTML page, truncated body) is a typed error; an
+    // unparsable *error* body is kept as text so it still shows up in the error's excerpt.
+    parseJson: (text: string, { response }: { response: Response }) => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        if (!response.ok) return text;
+        throw new ResponseFormatError(
+          `${provider} answered HTTP ${response.status} with ${/^\s*</.test(text) ? 'an HTML page' : text.trim() ? 'a truncated or invalid JSON body' : 'an empty body'} instead of JSON`,
+          { status: response.status, contentType: response.headers.get('content-type'), bodyExcerpt: excerpt(text) },
+          { provider },
+        );
+      }
+    },
     hooks: {
       beforeError: [({ error, retryCount }: BeforeErrorState) => mapError(error, retryCount + 1)],
     },
@@ -247,7 +287,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       signedOptions.isTokenRejected ??
       ((response: { status: number; body: unknown }) =>
         describe(response.status, response.body).tokenRejected === true);
+    // The refresh-and-retry-once must work even when retries are disabled: keep ky's limit at
+    // least 1 and, when the caller asked for none, refuse every ordinary retry.
+    const retry = kyRetry(options.retry) as Exclude<ReturnType<typeof kyRetry>, number>;
+    const noRetries = retry.limit === 0;
     return base.extend({
+      retry: { ...retry, limit: Math.max(1, retry.limit ?? 0), ...(noRetries ? { shouldRetry: () => false } : {}) },
       hooks: {
         init: [
           (kyOptions) => {
@@ -271,14 +316,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         beforeRetry: [hooks.beforeRetry],
         afterResponse: [
           async ({ request, response, options: kyOptions }: AfterResponseState) => {
-            if (response.ok || !signedOptions.onTokenRejected) return;
+            const checkSuccess = response.ok && options.describeSuccessFailure !== undefined;
+            if (!checkSuccess && (response.ok || !signedOptions.onTokenRejected)) return;
+            const text = await response.clone().text();
+            const body = parseBody(text);
+            const failure = checkSuccess ? successFailure(response.status, body) : undefined;
+            if (checkSuccess && failure === undefined) return;
+            const rejected = failure ? failure.tokenRejected === true : isRejected({ status: response.status, body });
             const marker = (kyOptions.context as Record<symbol, { done: boolean } | undefined>)[TOKEN_RETRY];
-            if (!marker || marker.done) return;
-            const body = parseBody(await response.clone().text());
-            if (!isRejected({ status: response.status, body })) return;
-            marker.done = true;
-            await signedOptions.onTokenRejected(request);
-            return ky.retry();
+            if (rejected && signedOptions.onTokenRejected && marker && !marker.done) {
+              marker.done = true;
+              await signedOptions.onTokenRejected(request);
+              return ky.retry({ delay: 0 });
+            }
+            if (failure) throw providerError(response.status, failure, text);
+            return;
           },
         ],
       },
@@ -297,7 +349,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.retry === undefined ? {} : { retry: kyRetry(request.retry) }),
     });
-    return readJson<T>(response, provider, excerpt);
+    const result = await readJson<T>(response, provider, excerpt);
+    const failure = successFailure(result.status, result.data);
+    if (failure) throw providerError(result.status, failure, result.text);
+    return result;
   }
 
   return { ky: base, signed, requestJson };
