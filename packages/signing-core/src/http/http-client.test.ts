@@ -431,3 +431,75 @@ describe('failures reported inside 2xx bodies and retry edge cases', () => {
     );
   });
 });
+
+describe('provider codes and messages', () => {
+  it('are scrubbed of known secrets (providers echo tokens back)', async () => {
+    const client = createHttpClient({
+      provider: 'test',
+      baseUrl,
+      retry: 0,
+      secrets: () => ['tok-1234567890'],
+      describeSuccessFailure: ({ body }) => ({ providerMessage: (body as { error: string }).error }),
+    });
+    script = [json(200, { error: 'Invalid auth token tok-1234567890' })];
+    const error = await client.requestJson({ method: 'GET', path: '/x' }).catch((e: unknown) => e);
+    expect(isProviderError(error) && error.providerMessage).toBe('Invalid auth token [REDACTED]');
+    expect(JSON.stringify(error)).not.toContain('tok-1234567890');
+  });
+});
+
+describe('signing context and echoed credentials', () => {
+  it('hands ky per-request context to the signer', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    const seenContext: unknown[] = [];
+    const api = client.signed({
+      sign: (ctx) => {
+        seenContext.push(ctx.context.withToken);
+        return ctx.context.withToken === false ? {} : { authorization: 'Bearer t' };
+      },
+    });
+    await api.get('a', { context: { withToken: false } });
+    await api.get('b');
+    expect(seenContext).toEqual([false, undefined]);
+    expect(seen.map((s) => s.headers.authorization)).toEqual([undefined, 'Bearer t']);
+  });
+
+  it('scrubs the token a failed request carried from the error, even when nobody listed it', async () => {
+    const client = createHttpClient({
+      provider: 'test',
+      baseUrl,
+      retry: 0,
+      describeError: ({ body }) => ({ providerMessage: (body as { message: string }).message }),
+    });
+    script = [json(401, { message: 'token rejected-token-abc123 is expired' })];
+    const error = await client
+      .requestJson({ method: 'GET', path: '/x', headers: { authorization: 'Bearer rejected-token-abc123' } })
+      .catch((e: unknown) => e);
+    const printed = `${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`;
+    expect(printed).not.toContain('rejected-token-abc123');
+    expect(isProviderError(error) && error.providerMessage).toBe('token [REDACTED] is expired');
+  });
+});
+
+describe('bodies built per attempt', () => {
+  it('rebuilds (and so re-signs) the body for every retry', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: fast });
+    script = [json(503, {}), json(200, { ok: true })];
+    const built: number[] = [];
+    await client.requestJson({
+      method: 'POST',
+      path: '/token',
+      body: ({ attempt }) => {
+        built.push(attempt);
+        return JSON.stringify({ reqDtime: `t${attempt}`, signature: `sig-${attempt}` });
+      },
+      sign: (ctx) => ({ 'x-body-length': String(ctx.body.length) }),
+    });
+    expect(built).toEqual([0, 1]);
+    expect(seen.map((s) => s.body)).toEqual([
+      '{"reqDtime":"t0","signature":"sig-0"}',
+      '{"reqDtime":"t1","signature":"sig-1"}',
+    ]);
+    expect(seen.map((s) => s.headers['x-body-length'])).toEqual(['37', '37']);
+  });
+});

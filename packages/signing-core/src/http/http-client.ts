@@ -23,8 +23,9 @@ import ky, {
   type KyInstance,
   type Options,
 } from 'ky';
+import { toBytes } from '../encoding/encoding.js';
 import { isAuthError, ProviderError, ResponseFormatError, SignatureError, TransportError } from '../errors/errors.js';
-import { redactText, type Secret } from '../secret/secret.js';
+import { REDACTED, redactText, revealSecret, type Secret } from '../secret/secret.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
@@ -89,6 +90,8 @@ export interface SigningContext {
   readonly headers: Headers;
   /** 0 for the first attempt, then 1, 2… */
   readonly attempt: number;
+  /** ky's per-request `context` option, e.g. `{ withToken: false }` passed by the caller. */
+  readonly context: Readonly<Record<string, unknown>>;
 }
 
 /** Returns the headers to set on this attempt. */
@@ -115,8 +118,16 @@ export interface JsonRequest {
   method: string;
   /** Path (with query) appended to the base URL. */
   path: string;
-  /** Exact body bytes or text to send. */
-  body?: string | Uint8Array | undefined;
+  /**
+   * Exact body bytes or text to send; or a function that builds the body for each attempt,
+   * for protocols that sign inside the body (Finnet's `reqDtime` + `signature`): a retry then
+   * carries a freshly built and signed body.
+   */
+  body?:
+    | string
+    | Uint8Array
+    | ((attempt: { attempt: number }) => string | Uint8Array | Promise<string | Uint8Array>)
+    | undefined;
   headers?: Record<string, string> | undefined;
   sign?: RequestSigner | undefined;
   signal?: AbortSignal | undefined;
@@ -189,15 +200,28 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { provider } = options;
   const describe = (status: number, body: unknown): ProviderErrorDescription =>
     options.describeError?.({ status, body }) ?? {};
-  const excerpt = (text: string) => redactText(text, { secrets: options.secrets?.() ?? [] });
+  const excerpt = (text: string, extra: readonly string[] = []) =>
+    redactText(text, { secrets: [...(options.secrets?.() ?? []), ...extra] });
+  /** A provider's code or message with every known secret replaced (providers echo tokens). */
+  const scrub = (value: string | undefined, extra: readonly string[] = []): string | undefined => {
+    if (value === undefined) return undefined;
+    let out = value;
+    for (const secret of [...(options.secrets?.() ?? []), ...extra]) {
+      const text = secret === undefined ? '' : revealSecret(secret);
+      if (text.length >= 4) out = out.split(text).join(REDACTED);
+    }
+    return out;
+  };
 
   function providerError(
     status: number,
     description: ProviderErrorDescription,
     text: string,
-    extra: { retryAfterMs?: number | undefined; suffix?: string } = {},
+    extra: { retryAfterMs?: number | undefined; suffix?: string; credentials?: readonly string[] } = {},
   ): ProviderError {
-    const { providerCode, providerMessage } = description;
+    const credentials = extra.credentials ?? [];
+    const providerCode = scrub(description.providerCode, credentials);
+    const providerMessage = scrub(description.providerMessage, credentials);
     const bits = providerMessage && providerMessage !== providerCode ? [providerCode, providerMessage] : [providerCode];
     const providerBits = bits.filter(Boolean).join(' ');
     return new ProviderError(
@@ -206,7 +230,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         status,
         providerCode,
         providerMessage,
-        bodyExcerpt: text ? excerpt(text) : undefined,
+        bodyExcerpt: text ? excerpt(text, credentials) : undefined,
         retryAfterMs: extra.retryAfterMs,
         details: description.details,
       },
@@ -229,6 +253,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       return providerError(response.status, description, text, {
         retryAfterMs,
+        credentials: credentialsOf(error.request),
         suffix: response.status === 429 ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '',
       });
     }
@@ -329,7 +354,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               await signedOptions.onTokenRejected(request);
               return ky.retry({ delay: 0 });
             }
-            if (failure) throw providerError(response.status, failure, text);
+            if (failure) throw providerError(response.status, failure, text, { credentials: credentialsOf(request) });
             return;
           },
         ],
@@ -338,13 +363,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function requestJson<T>(request: JsonRequest): Promise<JsonResponse<T>> {
-    const hooks = request.sign ? signingHooks(request.sign, provider) : undefined;
+    const bodyFor = typeof request.body === 'function' ? request.body : undefined;
+    const hooks = request.sign || bodyFor ? signingHooks(request.sign, provider, bodyFor) : undefined;
     const instance = hooks
       ? base.extend({ hooks: { beforeRequest: [hooks.beforeRequest], beforeRetry: [hooks.beforeRetry] } })
       : base;
+    const body = bodyFor ? await bodyFor({ attempt: 0 }) : (request.body as string | Uint8Array | undefined);
     const response = await instance(request.path.replace(/^\/+/, ''), {
       method: request.method,
-      ...(request.body === undefined ? {} : { body: request.body as string | Uint8Array<ArrayBuffer> }),
+      ...(body === undefined ? {} : { body: body as string | Uint8Array<ArrayBuffer> }),
       ...(request.headers ? { headers: request.headers } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.retry === undefined ? {} : { retry: kyRetry(request.retry) }),
@@ -358,33 +385,66 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return { ky: base, signed, requestJson };
 }
 
-/** ky hooks that sign the first attempt and every retry over that attempt's exact bytes. */
-function signingHooks(sign: RequestSigner, provider: string) {
-  const apply = async (request: Request, attempt: number) => {
-    const url = new URL(request.url);
-    let headers: Record<string, string>;
-    try {
-      headers = await sign({
-        method: request.method.toUpperCase(),
-        url,
-        target: url.pathname + url.search,
-        body: await bodyBytes(request),
-        headers: request.headers,
-        attempt,
-      });
-    } catch (error) {
-      if (isAuthError(error)) throw error;
-      throw new SignatureError('ERR_SIGNING_FAILED', `signing the request to ${provider} failed`, 'signer', {
-        provider,
-        cause: error,
-      });
+/**
+ * ky hooks that sign the first attempt and every retry over that attempt's exact bytes; with
+ * `bodyFor`, each retry first gets a freshly built body (and so a fresh in-body signature).
+ */
+function signingHooks(
+  sign: RequestSigner | undefined,
+  provider: string,
+  bodyFor?: (attempt: { attempt: number }) => string | Uint8Array | Promise<string | Uint8Array>,
+) {
+  const apply = async (request: Request, attempt: number, context: Readonly<Record<string, unknown>>) => {
+    let current = request;
+    if (bodyFor && attempt > 0) {
+      const body = await bodyFor({ attempt });
+      current = new Request(request, { body: toBytes(body) as Uint8Array<ArrayBuffer> });
     }
-    for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
+    if (sign) {
+      const url = new URL(current.url);
+      let headers: Record<string, string>;
+      try {
+        headers = await sign({
+          method: current.method.toUpperCase(),
+          url,
+          target: url.pathname + url.search,
+          body: await bodyBytes(current),
+          headers: current.headers,
+          attempt,
+          context,
+        });
+      } catch (error) {
+        if (isAuthError(error)) throw error;
+        throw new SignatureError('ERR_SIGNING_FAILED', `signing the request to ${provider} failed`, 'signer', {
+          provider,
+          cause: error,
+        });
+      }
+      for (const [name, value] of Object.entries(headers)) current.headers.set(name, value);
+    }
+    return current === request ? undefined : current;
   };
   return {
-    beforeRequest: async ({ request }: BeforeRequestState) => apply(request, 0),
-    beforeRetry: async ({ request, retryCount }: BeforeRetryState) => apply(request, retryCount),
+    beforeRequest: async ({ request, options }: BeforeRequestState) => apply(request, 0, options.context),
+    beforeRetry: async ({ request, retryCount, options }: BeforeRetryState) =>
+      apply(request, retryCount, options.context),
   };
+}
+
+/**
+ * The credentials a request carried (the value of every `Authorization*` header, and the
+ * token after its scheme): a provider that echoes the token it just rejected must not leak
+ * it through the error, even after the token manager has forgotten it.
+ */
+function credentialsOf(request: Request): string[] {
+  const out: string[] = [];
+  request.headers.forEach((value, name) => {
+    if (!/^authorization/i.test(name)) return;
+    out.push(value);
+    const space = value.indexOf(' ');
+    if (space > 0) out.push(value.slice(space + 1).trim());
+  });
+  return out;
 }
 
 function networkReason(cause: unknown): string {

@@ -100,3 +100,23 @@ describe('optionSchemas', () => {
     expect(caught.issues[0]?.expected).toBe('a path starting with "/"');
   });
 });
+
+describe('missing and unknown keys', () => {
+  it('word a missing key with its own expected text and an unknown key as such', () => {
+    const strict = v.strictObject({
+      clientId: optionSchemas.nonEmptyString('a non-empty string (the client id)'),
+      baseUrl: v.optional(optionSchemas.baseUrl()),
+    });
+    let caught: unknown;
+    try {
+      validateOptions('@org/x', strict, { clientld: 'typo' });
+    } catch (error) {
+      caught = error;
+    }
+    if (!isConfigError(caught)) throw new Error('expected a ConfigError');
+    expect(caught.issues).toEqual([
+      { path: 'clientId', expected: 'a non-empty string (the client id)', received: 'undefined' },
+      { path: 'clientld', expected: 'no such option (check the spelling)', received: 'a string of 4 characters' },
+    ]);
+  });
+});

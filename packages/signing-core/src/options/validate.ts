@@ -28,6 +28,29 @@ function typeOf(value: unknown): string {
   }
 }
 
+/**
+ * The expected text of the schema at `path`: its own message (schemas here are written with
+ * the expected text as their message), looking through `optional` wrappers and pipes.
+ */
+function expectedAt(schema: unknown, path: readonly PropertyKey[]): string | undefined {
+  let current = schema as Record<string, unknown> | undefined;
+  const unwrap = () => {
+    for (let guard = 0; current && guard < 8; guard++) {
+      if (Array.isArray(current.pipe)) current = current.pipe[0] as Record<string, unknown>;
+      else if (current.wrapped && typeof current.wrapped === 'object')
+        current = current.wrapped as Record<string, unknown>;
+      else break;
+    }
+  };
+  for (const key of path) {
+    unwrap();
+    const entries = current?.entries as Record<PropertyKey, unknown> | undefined;
+    current = entries?.[key] as Record<string, unknown> | undefined;
+  }
+  unwrap();
+  return typeof current?.message === 'string' ? current.message : undefined;
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input;
   for (const key of path) {
@@ -61,7 +84,16 @@ export function validateOptions<const TSchema extends v.GenericSchema>(
     // Unions report one issue per branch; keep the first per path.
     if (seen.has(path)) continue;
     seen.add(path);
-    issues.push({ path, expected: issue.message, received: typeOf(valueAt(input, keys)) });
+    // valibot words a missing or unknown key with the *object's* message: word those here.
+    const unknownKey = issue.type.endsWith('object') && issue.expected === 'never';
+    const missingKey =
+      issue.type.endsWith('object') && !unknownKey && keys.length > 0 && valueAt(input, keys) === undefined;
+    const expected = unknownKey
+      ? 'no such option (check the spelling)'
+      : missingKey
+        ? (expectedAt(schema, keys) ?? issue.message)
+        : issue.message;
+    issues.push({ path, expected, received: typeOf(valueAt(input, keys)) });
   }
   const lines = issues.map((issue) => `  - ${issue.path}: expected ${issue.expected}, received ${issue.received}`);
   throw new ConfigError(`[${packageName}] invalid option${issues.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, issues);

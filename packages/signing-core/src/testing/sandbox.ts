@@ -12,8 +12,10 @@ export interface RecordedRequest {
   readonly path: string;
   /** Lower-cased header names. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The raw body text. */
+  /** The body as text (UTF-8). */
   readonly body: string;
+  /** The exact body bytes (for binary bodies such as multipart uploads). */
+  readonly bytes: Uint8Array;
   /** Epoch ms when it arrived (sandbox clock). */
   readonly at: number;
 }
@@ -25,7 +27,11 @@ export type Fault =
   | { readonly type: 'status'; readonly status: number; readonly body?: string; readonly contentType?: string }
   | { readonly type: 'rate-limit'; readonly retryAfterSeconds: number; readonly body?: string }
   | { readonly type: 'html'; readonly status?: number }
-  | { readonly type: 'truncated-json'; readonly status?: number };
+  | {
+      readonly type: 'truncated-json';
+      readonly status?: number /** the cut-off body; default SNAP-shaped */;
+      readonly body?: string;
+    };
 
 export interface FaultOptions {
   /** How many matching requests get the fault. Default 1. `Infinity` for all. */
@@ -138,7 +144,7 @@ function faultResponse(fault: Fault): Response | undefined {
         },
       );
     case 'truncated-json':
-      return new Response('{"responseCode":"2007300","accessToken":"eyJhbGciOiJSUzI1NiJ9.', {
+      return new Response(fault.body ?? '{"responseCode":"2007300","accessToken":"eyJhbGciOiJSUzI1NiJ9.', {
         status: fault.status ?? 200,
         headers: { 'content-type': 'application/json' },
       });
@@ -181,8 +187,9 @@ export function createSandboxCore(
     request.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;
     });
-    const body = request.body === null ? '' : await request.clone().text();
-    const recorded: RecordedRequest = { method: request.method, path, headers, body, at: clock() };
+    const bytes = request.body === null ? new Uint8Array(0) : new Uint8Array(await request.clone().arrayBuffer());
+    const body = new TextDecoder().decode(bytes);
+    const recorded: RecordedRequest = { method: request.method, path, headers, body, bytes, at: clock() };
     requests.add(recorded);
     const fault = faults.take(url.pathname);
     if (fault) {
