@@ -116,7 +116,7 @@ describe('missing and unknown keys', () => {
     if (!isConfigError(caught)) throw new Error('expected a ConfigError');
     expect(caught.issues).toEqual([
       { path: 'clientId', expected: 'a non-empty string (the client id)', received: 'undefined' },
-      { path: 'clientld', expected: 'no such option (check the spelling)', received: 'a string of 4 characters' },
+      { path: 'clientld', expected: 'a known option (clientId, baseUrl)', received: 'a string of 4 characters' },
     ]);
   });
 });

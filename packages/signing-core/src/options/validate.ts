@@ -51,6 +51,23 @@ function expectedAt(schema: unknown, path: readonly PropertyKey[]): string | und
   return typeof current?.message === 'string' ? current.message : undefined;
 }
 
+/** The option names an object schema at `path` knows. */
+function knownKeys(schema: unknown, path: readonly PropertyKey[]): string[] {
+  let current = schema as Record<string, unknown> | undefined;
+  for (let i = 0; i <= path.length; i++) {
+    for (let guard = 0; current && guard < 8; guard++) {
+      if (Array.isArray(current.pipe)) current = current.pipe[0] as Record<string, unknown>;
+      else if (current.wrapped && typeof current.wrapped === 'object')
+        current = current.wrapped as Record<string, unknown>;
+      else break;
+    }
+    const entries = current?.entries as Record<PropertyKey, unknown> | undefined;
+    if (i === path.length) return entries ? Object.keys(entries) : [];
+    current = entries?.[path[i] as PropertyKey] as Record<string, unknown> | undefined;
+  }
+  return [];
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input;
   for (const key of path) {
@@ -89,7 +106,7 @@ export function validateOptions<const TSchema extends v.GenericSchema>(
     const missingKey =
       issue.type.endsWith('object') && !unknownKey && keys.length > 0 && valueAt(input, keys) === undefined;
     const expected = unknownKey
-      ? 'no such option (check the spelling)'
+      ? `a known option (${knownKeys(schema, keys.slice(0, -1)).join(', ')})`
       : missingKey
         ? (expectedAt(schema, keys) ?? issue.message)
         : issue.message;

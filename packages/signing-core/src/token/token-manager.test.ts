@@ -356,3 +356,50 @@ describe('memoryTokenStore', () => {
     expect(await store.lock!('k', 50)).toBeDefined();
   });
 });
+
+describe('createTokenManager with a slow or hung store', () => {
+  it('does not report a long waitForChange as a store outage', async () => {
+    const h = harness();
+    const logger = { warn: vi.fn(), info: vi.fn() };
+    const inner = memoryTokenStore();
+    const started = Date.now();
+    const store: TokenStore = {
+      ...inner,
+      lock: async () => undefined, // another process holds the lock…
+      waitForChange: (_key, timeoutMs) => new Promise((resolve) => setTimeout(resolve, timeoutMs)),
+    };
+    // …and stores its token after 1.5 s, longer than one storeTimeoutMs.
+    setTimeout(() => {
+      void inner.set('k', { token: 'shared', expiresAt: h.clock() + 15 * MINUTE, obtainedAt: h.clock() }, 15 * MINUTE);
+    }, 1_500);
+    const manager = createTokenManager({
+      key: 'k',
+      fetchToken: h.fetchToken,
+      clock: h.clock,
+      store,
+      logger,
+      storeTimeoutMs: 300,
+      lockWaitMs: 10_000,
+    });
+    expect((await manager.getToken()).token).toBe('shared');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    expect(logger.warn).not.toHaveBeenCalled();
+    expect(h.fetchToken).not.toHaveBeenCalled();
+  });
+
+  it('costs callers one store timeout, not two, when the store hangs', async () => {
+    const h = harness();
+    const hang = () => new Promise<never>(() => {});
+    const store: TokenStore = { get: hang, set: hang, delete: hang, lock: hang };
+    const manager = createTokenManager({
+      key: 'k',
+      fetchToken: h.fetchToken,
+      clock: h.clock,
+      store,
+      storeTimeoutMs: 200,
+    });
+    const started = Date.now();
+    expect((await manager.getToken()).token).toBe('token-1');
+    expect(Date.now() - started).toBeLessThan(350);
+  });
+});

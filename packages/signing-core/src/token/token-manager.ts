@@ -155,16 +155,19 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
   // ---- store access: bounded in time, failures reported once per outage and bypassed ----
 
-  async function storeCall<T>(operation: string, work: () => Promise<T>): Promise<T | undefined> {
+  async function storeCall<T>(
+    operation: string,
+    work: () => Promise<T>,
+    timeoutMs = storeTimeoutMs,
+  ): Promise<T | undefined> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const result = await Promise.race([
         work(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () =>
-              reject(new StoreError(`token store ${operation} took longer than ${storeTimeoutMs} ms`, { provider })),
-            storeTimeoutMs,
+            () => reject(new StoreError(`token store ${operation} took longer than ${timeoutMs} ms`, { provider })),
+            timeoutMs,
           );
           (timer as { unref?: () => void }).unref?.();
         }),
@@ -225,7 +228,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       ...(result.data === undefined ? {} : { data: result.data }),
     };
     const ttl = stored.expiresAt - clock();
-    if (ttl > 0) await storeCall('set', () => store.set(key, stored, ttl));
+    // While the store is down, don't make callers wait for another timeout on `set`.
+    if (ttl > 0 && !storeDown) await storeCall('set', () => store.set(key, stored, ttl));
     return toCurrent(stored);
   }
 
@@ -237,7 +241,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
     if (typeof store.lock !== 'function' || storeDown) return fetchAndStore(reason);
 
-    const deadline = clock() + lockWaitMs;
+    // Waiting is real time (real sleeps), whatever the injected clock says.
+    const deadline = Date.now() + lockWaitMs;
     let pollMs = 20;
     for (;;) {
       const lock: TokenStoreLock | undefined | null = await storeCall(
@@ -258,14 +263,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         }
       }
       // Another process is fetching: wait for its token.
-      if (clock() >= deadline) {
+      if (Date.now() >= deadline) {
         log(logger, 'warn', 'gave up waiting for another process to fetch the token: fetching here', { key, provider });
         return fetchAndStore(reason);
       }
       if (typeof store.waitForChange === 'function') {
+        // A wait may take its own length plus the usual store timeout before it counts as a failure.
+        const waitMs = Math.min(pollMs * 10, lockTtlMs);
         await storeCall(
           'waitForChange',
-          () => store.waitForChange?.(key, Math.min(pollMs * 10, lockTtlMs)) ?? Promise.resolve(),
+          () => store.waitForChange?.(key, waitMs) ?? Promise.resolve(),
+          waitMs + storeTimeoutMs,
         );
       } else {
         await sleep(pollMs + Math.random() * pollMs);
