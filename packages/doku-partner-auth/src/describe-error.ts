@@ -1,0 +1,33 @@
+/**
+ * DOKU publishes no error body for the Partner API or the non-SNAP signature. The provider's
+ * code and message are therefore read defensively from the common shapes:
+ * `{"error":{"code","message"}}` (the sandbox's own shape), `{"code","message"}`,
+ * `{"responseCode","responseMessage"}` (DOKU SNAP style), `{"error","error_description"}`
+ * (OAuth style), or a plain-text body. Nothing else of the body is interpreted.
+ */
+import type { ProviderErrorDescription } from '@org/signing-core';
+
+/** Text as is: the caller redacts known secrets and then shortens it (in that order). */
+function text(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string' || value.trim().length === 0) return undefined;
+  return value.trim();
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The provider code and message of a DOKU error body (parsed JSON, or text). */
+export function describeDokuError(response: { status: number; body: unknown }): ProviderErrorDescription {
+  const { body } = response;
+  if (!isRecord(body)) return {};
+  const nested = isRecord(body.error) ? body.error : undefined;
+  const providerCode = text(nested?.code) ?? text(body.code) ?? text(body.responseCode) ?? text(body.error);
+  const providerMessage =
+    text(nested?.message) ?? text(body.message) ?? text(body.responseMessage) ?? text(body.error_description);
+  return {
+    ...(providerCode === undefined ? {} : { providerCode }),
+    ...(providerMessage === undefined ? {} : { providerMessage }),
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Options of `createDokuPartnerAuth`: the public interface (hand-written) and the internal
+ * valibot schema that checks them up front.
+ */
+import {
+  type Clock,
+  type Logger,
+  optionSchemas,
+  type RetryOptions,
+  Secret,
+  type TokenStore,
+  validateOptions,
+} from '@org/signing-core';
+import * as v from 'valibot';
+import { DOKU_PARTNER_BASE_URLS, PACKAGE_NAME } from './constants.js';
+import type { DokuResponseSignatureMode } from './verify-response.js';
+
+/** A Partner API environment from DOKU's docs: Test Mode (`api-uat`) or Production. */
+export type DokuPartnerEnvironment = keyof typeof DOKU_PARTNER_BASE_URLS;
+
+/**
+ * What goes into `Request-Target`: `path` (default: the path only, as DOKU's examples show) or
+ * `path-and-query` (path plus `?query`). DOKU does not document which one it expects when a
+ * request has a query string.
+ */
+export type DokuRequestTargetMode = 'path' | 'path-and-query';
+
+export interface DokuPartnerAuthOptions {
+  /** Client ID (Brand ID, e.g. `BRN-0001-…`) shared by your DOKU Account Manager. */
+  clientId: string;
+  /** Secret Key from the DOKU Back Office. A core `Secret` keeps it out of logs. */
+  secretKey: string | Secret;
+  /** `'test'` (`https://api-uat.doku.com`), `'production'` (`https://api.doku.com`) or an absolute URL. */
+  baseUrl: DokuPartnerEnvironment | (string & {});
+  /** Requested token lifetime in minutes, sent as the string `valid_time`. Omitted when not set. */
+  validTimeMinutes?: number | undefined;
+  /** A `fetch` implementation. Default: the global one. */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Epoch-ms clock for `Request-Timestamp`, token expiry and notification windows. Default `Date.now`. */
+  clock?: Clock | undefined;
+  /** `Request-Id` generator, called once per attempt. Default: a random UUID v4. At most 128 characters. */
+  requestId?: (() => string) | undefined;
+  /** Where tokens are cached. Default: in memory. `@org/token-store-redis` shares them between replicas. */
+  tokenStore?: TokenStore | undefined;
+  /** How long before expiry a background refresh starts. Default: a fifth of the lifetime, at most 5 min. */
+  refreshAheadMs?: number | undefined;
+  /** A token counts as expired this long before its expiry. Default 10 s (at most a tenth of the lifetime). */
+  expiryMarginMs?: number | undefined;
+  /** Per-attempt timeout in ms. Default 15 000. */
+  timeoutMs?: number | undefined;
+  /** Retry policy (or a retry limit) for network errors, timeouts, 5xx and 429. Token requests are always retryable. */
+  retry?: RetryOptions | number | undefined;
+  /** DOKU's response signature: `off`, `verify-if-present` (default) or `require`. */
+  responseSignature?: DokuResponseSignatureMode | undefined;
+  /** What `Request-Target` holds for a URL with a query string. Default `path`. */
+  requestTarget?: DokuRequestTargetMode | undefined;
+  /** Receives token-store outages and background refresh failures. Default: silent. */
+  logger?: Logger | undefined;
+}
+
+const clientIdText = 'a non-empty single-line string (the Client ID / Brand ID from DOKU)';
+const minutes = 'a whole number of minutes from 1 to 525600';
+const retryOptions = v.union(
+  [
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10)),
+    v.strictObject({
+      limit: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10))),
+      methods: v.exactOptional(v.array(v.string())),
+      statusCodes: v.exactOptional(v.array(v.pipe(v.number(), v.integer()))),
+      backoffLimitMs: v.exactOptional(optionSchemas.milliseconds()),
+      maxRetryAfterMs: v.exactOptional(optionSchemas.milliseconds()),
+    }),
+  ],
+  'a retry limit from 0 to 10, or { limit, methods, statusCodes, backoffLimitMs, maxRetryAfterMs }',
+);
+
+const schema = v.strictObject({
+  clientId: v.pipe(
+    optionSchemas.nonEmptyString(clientIdText),
+    v.check((value) => !/[\r\n]/.test(value), clientIdText),
+  ),
+  secretKey: v.union(
+    [optionSchemas.nonEmptyString(), v.instance(Secret)],
+    'a non-empty string or a Secret (the Secret Key from the DOKU Back Office)',
+  ),
+  baseUrl: v.union(
+    [v.picklist(['test', 'production']), optionSchemas.baseUrl()],
+    "'test', 'production' or an absolute http(s) URL without query or fragment",
+  ),
+  validTimeMinutes: v.optional(
+    v.pipe(v.number(minutes), v.integer(minutes), v.minValue(1, minutes), v.maxValue(525_600, minutes)),
+  ),
+  fetch: v.optional(optionSchemas.func<typeof globalThis.fetch>('a fetch function')),
+  clock: v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds')),
+  requestId: v.optional(optionSchemas.func<() => string>('a function returning a Request-Id')),
+  tokenStore: v.optional(
+    optionSchemas.withMethods<TokenStore>(['get', 'set', 'delete'], 'a TokenStore (get, set and delete methods)'),
+  ),
+  refreshAheadMs: v.optional(optionSchemas.milliseconds()),
+  expiryMarginMs: v.optional(optionSchemas.milliseconds()),
+  timeoutMs: v.optional(optionSchemas.milliseconds(1, 300_000)),
+  retry: v.optional(retryOptions),
+  responseSignature: v.optional(
+    v.picklist(['off', 'verify-if-present', 'require'], "'off', 'verify-if-present' or 'require'"),
+  ),
+  requestTarget: v.optional(v.picklist(['path', 'path-and-query'], "'path' or 'path-and-query'")),
+  logger: v.optional(
+    v.custom<Logger>((value) => value !== null && typeof value === 'object', 'a logger object (e.g. console)'),
+  ),
+});
+
+/** The options after validation, with the base URL resolved. */
+export interface ResolvedOptions {
+  readonly clientId: string;
+  readonly secretKey: Secret;
+  readonly baseUrl: string;
+  readonly validTimeMinutes: number | undefined;
+  readonly fetch: typeof globalThis.fetch | undefined;
+  readonly clock: Clock;
+  readonly requestId: (() => string) | undefined;
+  readonly tokenStore: TokenStore | undefined;
+  readonly refreshAheadMs: number | undefined;
+  readonly expiryMarginMs: number | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly retry: RetryOptions;
+  readonly responseSignature: DokuResponseSignatureMode;
+  readonly requestTarget: DokuRequestTargetMode;
+  readonly logger: Logger | undefined;
+}
+
+/**
+ * Validates the options and resolves defaults and presets.
+ * @throws {ConfigError} listing every bad option (never its value).
+ */
+export function resolveOptions(input: DokuPartnerAuthOptions): ResolvedOptions {
+  const o = validateOptions(PACKAGE_NAME, schema, input);
+  const baseUrl = o.baseUrl === 'test' || o.baseUrl === 'production' ? DOKU_PARTNER_BASE_URLS[o.baseUrl] : o.baseUrl;
+  return {
+    clientId: o.clientId.trim(),
+    secretKey: Secret.from(o.secretKey),
+    baseUrl,
+    validTimeMinutes: o.validTimeMinutes,
+    fetch: o.fetch,
+    clock: o.clock ?? Date.now,
+    requestId: o.requestId,
+    tokenStore: o.tokenStore,
+    refreshAheadMs: o.refreshAheadMs,
+    expiryMarginMs: o.expiryMarginMs,
+    timeoutMs: o.timeoutMs,
+    retry: typeof o.retry === 'number' ? { limit: o.retry } : (o.retry ?? {}),
+    responseSignature: o.responseSignature ?? 'verify-if-present',
+    requestTarget: o.requestTarget ?? 'path',
+    logger: o.logger,
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * `createFondyAuth(options)`: the Fondy / Flitt application access token, fetched with a
+ * SHA-512 signature, cached for `expires_in` (minus a margin), refreshed ahead of expiry,
+ * fetched once for any number of concurrent callers; and clients that send it as
+ * `Authorization: Token <token>` and refresh it once when the API says `Invalid auth token`.
+ */
+import {
+  type AccessToken,
+  createHttpClient,
+  createTokenManager,
+  type GetTokenOptions,
+  isProviderError,
+  ProviderError,
+  type TokenResult,
+} from '@org/signing-core';
+import type { KyInstance } from 'ky';
+import { createAuthorizedFetch, type FondyFetch } from './authorized-fetch.js';
+import { createAuthorizedKy } from './authorized-ky.js';
+import { PROVIDER, TOKEN_PATH, TOKEN_SCHEME } from './constants.js';
+import { formatFondyDate } from './date-format.js';
+import { knownSecrets } from './known-secrets.js';
+import { type FondyAuthOptions, resolveOptions } from './options.js';
+import { describeFondyError, describeFondySuccessFailure } from './provider-errors.js';
+import { parseTokenAnswer } from './token-response.js';
+import { fondyTokenSignature } from './token-signature.js';
+
+export interface FondyAuth {
+  /** The application id, as sent (a string). */
+  readonly applicationId: string;
+  /** The token host. */
+  readonly baseUrl: string;
+  /** The base URL of `ky` and `fetch`. */
+  readonly apiBaseUrl: string;
+  /**
+   * A valid application token: cached, or fetched once for all concurrent callers. Its
+   * `tokenType` is `Token`, so `token.authorization` is the header value.
+   */
+  getToken(options?: GetTokenOptions): Promise<AccessToken>;
+  /** `Token <token>`: the value of the `Authorization` header Fondy expects. */
+  authorizationHeader(options?: GetTokenOptions): Promise<string>;
+  /**
+   * Drops a token the API rejected, so the next call fetches a new one. Pass the rejected token
+   * (or its text): a token another caller already replaced is then kept.
+   */
+  invalidateToken(token?: AccessToken | string): Promise<void>;
+  /**
+   * ky for the API host (`apiBaseUrl`): adds the token to every attempt, refreshes it once on
+   * `Invalid auth token`, and throws typed errors (also for `{ error, err_code }` on HTTP 200).
+   */
+  readonly ky: KyInstance;
+  /** `fetch` with the token; refreshes once on `Invalid auth token`; returns every other answer as is. */
+  readonly fetch: FondyFetch;
+}
+
+/**
+ * Creates a Fondy / Flitt application-token client.
+ *
+ * @throws {ConfigError} listing every invalid option.
+ */
+export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
+  const resolved = resolveOptions(options);
+  const { applicationId, secretKey, baseUrl, apiBaseUrl } = resolved;
+  const clock = resolved.clock ?? Date.now;
+  const formatDate = resolved.formatDate ?? formatFondyDate;
+  const secrets = knownSecrets(secretKey);
+  const http = {
+    provider: PROVIDER,
+    fetch: resolved.fetch,
+    timeoutMs: resolved.timeoutMs,
+    retry: resolved.retry,
+    describeError: (response: { status: number; body: unknown }) => {
+      const description = describeFondyError(response);
+      return (
+        description && {
+          ...description,
+          providerCode: secrets.scrub(description.providerCode),
+          providerMessage: secrets.scrub(description.providerMessage),
+        }
+      );
+    },
+    secrets: secrets.list,
+  };
+  const tokenHttp = createHttpClient({ ...http, baseUrl });
+  const apiHttp = createHttpClient({
+    ...http,
+    baseUrl: apiBaseUrl,
+    describeSuccessFailure: describeFondySuccessFailure,
+  });
+  // Token requests are POSTs; retrying them is safe (each only mints a token).
+  const tokenRetry = {
+    ...(typeof resolved.retry === 'number' ? { limit: resolved.retry } : (resolved.retry ?? {})),
+    methods: ['post'],
+  };
+
+  async function fetchToken(): Promise<TokenResult> {
+    const obtainedAt = clock();
+    const date = formatDate(new Date(obtainedAt));
+    const signature = await fondyTokenSignature({ secretKey, applicationId, date });
+    secrets.remember(signature);
+    try {
+      const answer = await tokenHttp.requestJson({
+        method: 'POST',
+        path: TOKEN_PATH,
+        body: JSON.stringify({ application_id: applicationId, date, signature }),
+        headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+        retry: tokenRetry,
+      });
+      const result = parseTokenAnswer(answer, obtainedAt, secrets.list());
+      secrets.remember(result.token);
+      return result;
+    } catch (error) {
+      throw withCredentialsHint(error, baseUrl);
+    }
+  }
+
+  const tokens = createTokenManager({
+    key: `${PROVIDER}:${baseUrl}:${applicationId}`,
+    fetchToken,
+    store: resolved.tokenStore,
+    refreshAheadMs: resolved.refreshAheadMs,
+    expiryMarginMs: resolved.expiryMarginMs,
+    clock,
+    logger: resolved.logger,
+    provider: PROVIDER,
+  });
+
+  const getToken = (getOptions?: GetTokenOptions) => tokens.getToken(getOptions);
+
+  return Object.freeze({
+    applicationId,
+    baseUrl,
+    apiBaseUrl,
+    getToken,
+    async authorizationHeader(getOptions?: GetTokenOptions) {
+      return `${TOKEN_SCHEME} ${(await getToken(getOptions)).token}`;
+    },
+    invalidateToken: (token?: AccessToken | string) => tokens.invalidate(token),
+    ky: createAuthorizedKy(apiHttp, tokens, secrets),
+    fetch: createAuthorizedFetch({ tokens, apiBaseUrl, fetch: resolved.fetch, secrets }),
+  });
+}
+
+/** A 403 from the token endpoint nearly always means wrong credentials or the wrong host: say so. */
+function withCredentialsHint(error: unknown, baseUrl: string): unknown {
+  if (!isProviderError(error) || (error.status !== 403 && error.providerCode !== '403')) return error;
+  return new ProviderError(
+    `${error.message}: check applicationId and secretKey, and that the application is registered with ${baseUrl}`,
+    {
+      status: error.status,
+      providerCode: error.providerCode,
+      providerMessage: error.providerMessage,
+      bodyExcerpt: error.bodyExcerpt,
+      retryAfterMs: error.retryAfterMs,
+      details: error.details,
+    },
+    { provider: PROVIDER, code: error.code },
+  );
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+
+describe('public API', () => {
+  it('@org/fondy-auth exports exactly these names', async () => {
+    expect(Object.keys(await import('./index.js')).sort()).toEqual([
+      'createFondyAuth',
+      'fondyHosts',
+      'fondySignature',
+      'fondySigningString',
+      'fondyTokenSignature',
+      'verifyFondySignature',
+    ]);
+  });
+
+  it('@org/fondy-auth/testing exports exactly these names', async () => {
+    expect(Object.keys(await import('./testing/index.js')).sort()).toEqual(['createFondySandbox']);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The classic Fondy payment signature (protocol 1.0 / 1.0.1), used for checkout requests and
+ * to verify responses and callbacks:
+ *
+ *   signature = sha1_hex(paymentKey + "|" + join("|", values of the non-empty parameters sorted by name))
+ *
+ * `signature` and `response_signature_string` are never signed. The rules for values, chosen
+ * where the Fondy SDKs disagree and written down in the README:
+ *
+ * - `undefined`, `null` and `''` are empty: skipped (docs: "non-empty"; the PHP SDK skips
+ *   `''` and null, the Node SDK skips `''` only and would sign null as an empty field);
+ * - strings are signed as they are, including `'0'` and whitespace;
+ * - numbers are signed as `String(n)` (`125`, `10.5`, `0`); NaN and ±Infinity are refused;
+ * - booleans, bigints, objects and arrays are refused with `InputError`: the SDKs sign them
+ *   differently (`true` → `"true"` in Node, `"1"` in PHP; objects as `[object Object]`), so any
+ *   choice would fail silently on one side. Convert them to the string Fondy expects first.
+ *
+ * Names are sorted by UTF-16 code unit (`Array.prototype.sort`), which is byte order for the
+ * ASCII names Fondy uses.
+ */
+import { digest, type Secret, timingSafeEqual, toHex } from '@org/signing-core';
+import { describe, invalid, requireKey } from './input-checks.js';
+
+/** A parameter value as Fondy signs it: strings and numbers; `null`/`undefined`/`''` are skipped. */
+export type FondyParamValue = string | number | null | undefined;
+
+/** Request, response or callback parameters. */
+export type FondyParams = Readonly<Record<string, FondyParamValue>>;
+
+/** Parameters never included in the signature. */
+const EXCLUDED = new Set(['signature', 'response_signature_string']);
+
+function toRecord(params: unknown, fn: string): Readonly<Record<string, unknown>> {
+  if (params instanceof URLSearchParams) {
+    const record: Record<string, string> = {};
+    for (const [name, value] of params) {
+      if (Object.hasOwn(record, name)) {
+        throw invalid(
+          `params.${name}`,
+          `${fn}: parameter "${name}" appears more than once; Fondy signs one value per name`,
+        );
+      }
+      record[name] = value;
+    }
+    return record;
+  }
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw new TypeError(
+      `${fn}: params must be an object of parameters or URLSearchParams, received ${describe(params)}`,
+    );
+  }
+  return params as Readonly<Record<string, unknown>>;
+}
+
+/** The values that are signed, in order. */
+function signedValues(record: Readonly<Record<string, unknown>>, fn: string): string[] {
+  const values: string[] = [];
+  for (const name of Object.keys(record).sort()) {
+    if (EXCLUDED.has(name)) continue;
+    const value = record[name];
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value === 'string') {
+      values.push(value);
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) {
+        throw invalid(`params.${name}`, `${fn}: parameter "${name}" is not a finite number`);
+      }
+      values.push(String(value));
+    } else {
+      throw invalid(
+        `params.${name}`,
+        `${fn}: parameter "${name}" is ${describe(value)}; only strings and numbers can be signed (convert it to the string Fondy expects)`,
+      );
+    }
+  }
+  return values;
+}
+
+/**
+ * The signed text without the leading `paymentKey|`: the values joined with `|`. Compare it with
+ * the `response_signature_string` Fondy returns in test mode (which masks the key).
+ *
+ * @throws {TypeError} when `params` is not an object or URLSearchParams.
+ * @throws {InputError} `ERR_INVALID_INPUT` (field `params.<name>`) for a value that cannot be signed.
+ */
+export function fondySigningString(params: FondyParams | URLSearchParams): string {
+  return signedValues(toRecord(params, 'fondySigningString'), 'fondySigningString').join('|');
+}
+
+async function sign(record: Readonly<Record<string, unknown>>, key: string, fn: string): Promise<string> {
+  const values = signedValues(record, fn);
+  // The documented formula, also for no values: `paymentKey|` (the Node SDK does the same).
+  return toHex(await digest('SHA-1', `${key}|${values.join('|')}`));
+}
+
+/**
+ * The classic (protocol 1.0) signature of `params`: 40 lowercase hex characters.
+ *
+ * @throws {TypeError} when `params` is not an object or URLSearchParams, or `paymentKey` is not a string/Secret.
+ * @throws {InputError} `ERR_INVALID_INPUT` for an empty `paymentKey` or a value that cannot be signed.
+ */
+export async function fondySignature(
+  params: FondyParams | URLSearchParams,
+  paymentKey: string | Secret,
+): Promise<string> {
+  const record = toRecord(params, 'fondySignature');
+  return sign(record, requireKey('fondySignature', 'paymentKey', paymentKey, true), 'fondySignature');
+}
+
+/**
+ * Verifies the `signature` of a Fondy response or callback (protocol 1.0), in constant time.
+ * Resolves `false` when `signature` is missing, malformed or does not match; hex case is ignored.
+ * Accepts parsed JSON (`Record<string, unknown>`) or form data (`URLSearchParams`).
+ *
+ * @throws {TypeError} when `params` is not an object or URLSearchParams, or `paymentKey` is not a string/Secret.
+ * @throws {InputError} `ERR_INVALID_INPUT` for an empty `paymentKey` or a value that cannot be signed
+ *   (a nested object, an array, a boolean): the message names the parameter.
+ */
+export async function verifyFondySignature(
+  params: FondyParams | Readonly<Record<string, unknown>> | URLSearchParams,
+  paymentKey: string | Secret,
+): Promise<boolean> {
+  const record = toRecord(params, 'verifyFondySignature');
+  const key = requireKey('verifyFondySignature', 'paymentKey', paymentKey, true);
+  const expected = await sign(record, key, 'verifyFondySignature');
+  const received = record.signature;
+  if (typeof received !== 'string' || received.length !== expected.length) return false;
+  return timingSafeEqual(received.toLowerCase(), expected);
+}

@@ -1,0 +1,164 @@
+// Runs every example of README.md against the local sandbox; the last test checks that every
+// ```ts block of the README appears here, so the docs cannot drift from working code.
+import { createHash } from 'node:crypto';
+import { isProviderError } from '@org/signing-core';
+import type { RunningSandbox } from '@org/signing-core/testing';
+import { untestedReadmeBlocks } from '@org/vitest-config/readme';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  createFondyAuth,
+  fondySignature,
+  fondySigningString,
+  fondyTokenSignature,
+  verifyFondySignature,
+} from './index.js';
+import { createFondySandbox } from './testing/index.js';
+
+const fixture = createFondySandbox({ applications: [{ applicationId: '1234', secretKey: 'secret-key' }] });
+let running: RunningSandbox;
+
+beforeAll(async () => {
+  running = await fixture.listen();
+  vi.stubEnv('FONDY_APPLICATION_ID', '1234');
+  vi.stubEnv('FONDY_SECRET_KEY', 'secret-key');
+  vi.stubEnv('FONDY_BASE_URL', running.url);
+  vi.stubEnv('FONDY_PAYMENT_KEY', 'test');
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await running.close();
+});
+
+describe('README examples', () => {
+  it('quick start, the token and fetch', async () => {
+    const fondy = createFondyAuth({
+      applicationId: process.env.FONDY_APPLICATION_ID!, // from Fondy support, at most 20 characters
+      secretKey: process.env.FONDY_SECRET_KEY!, // the application's private key, never sent
+      baseUrl: process.env.FONDY_BASE_URL ?? 'wallet', // 'wallet' (default), 'portal', 'flitt' or a URL
+    });
+
+    const report = await fondy.ky
+      .post('api/extend/company/report/', {
+        json: {
+          report_id: 745,
+          merchant_id: 1549901,
+          filters: [{ s: 'order_timestart', m: 'from', v: '2025-01-23' }],
+          on_page: 100,
+          page: 1,
+        },
+      })
+      .json<{ fields: string[]; data: unknown[][]; rows_count: number }>();
+    expect(report.rows_count).toBe(2);
+    expect(report.data).toHaveLength(2);
+
+    const token = await fondy.getToken(); // cached; one request for all concurrent callers
+    token.tokenType; // 'Token'
+    token.expiresAt; // Date: when the token was requested + expires_in seconds
+    token.data.requestId; // Fondy's request_id of the token answer
+    const authorization = await fondy.authorizationHeader(); // 'Token Yq0GXWeOZ1m8BsiCa4iQPDB84Wjw346'
+    expect(token.tokenType).toBe('Token');
+    expect(authorization).toBe(`Token ${token.token}`);
+    expect(token.data.requestId).toEqual(expect.any(String));
+
+    const response = await fondy.fetch('api/extend/company/report/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ report_id: 745, merchant_id: 1549901, filters: [], on_page: 10, page: 1 }),
+    });
+    const page = await response.json();
+    if ('err_code' in page) throw new Error(`Fondy: ${page.error}`);
+    expect(page.rows_on_page).toBe(10);
+    expect(fixture.requests.count(fixture.tokenPath)).toBe(1);
+  });
+
+  it('formatDate', async () => {
+    const fondy = createFondyAuth({
+      applicationId: process.env.FONDY_APPLICATION_ID!,
+      secretKey: process.env.FONDY_SECRET_KEY!,
+      baseUrl: process.env.FONDY_BASE_URL ?? 'wallet',
+      formatDate: (now) => String(Math.floor(now.getTime() / 1000)), // '1586171727'
+    });
+    await fondy.getToken();
+    const sent = JSON.parse(fixture.requests.to(fixture.tokenPath).at(-1)?.body ?? '');
+    expect(sent.date).toMatch(/^\d{10}$/);
+  });
+
+  it('the 403', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const fondy = createFondyAuth({ applicationId: '1234', secretKey: 'not-the-key', baseUrl: running.url });
+    try {
+      await fondy.getToken();
+    } catch (error) {
+      if (isProviderError(error) && error.status === 403) {
+        console.error(error.providerMessage, error.details?.requestId); // 'Incorrect signature' 'cGeC7PH59ESqQw30'
+      }
+    }
+    expect(error).toHaveBeenCalledWith('Incorrect signature', expect.stringMatching(/^[A-Za-z0-9]{16}$/));
+  });
+
+  it('the classic payment signature', async () => {
+    const request = {
+      order_id: 'test123456',
+      order_desc: 'test order',
+      currency: 'USD',
+      amount: 125, // numbers are signed as String(n): '125'
+      merchant_id: 1396424,
+    };
+    const signature = await fondySignature(request, 'test'); // 'df38818facfbfd79953fa847667dac73a1291127'
+    fondySigningString(request); // '125|USD|1396424|test order|test123456'
+    expect(signature).toBe('df38818facfbfd79953fa847667dac73a1291127');
+    expect(fondySigningString(request)).toBe('125|USD|1396424|test order|test123456');
+  });
+
+  it('verifying a callback', async () => {
+    async function handleFondyCallback(request: Request): Promise<Response> {
+      const callback = await request.json(); // form posts: new URLSearchParams(await request.text())
+      if (!(await verifyFondySignature(callback, process.env.FONDY_PAYMENT_KEY!))) {
+        return new Response('bad signature', { status: 400 });
+      }
+      // Now check callback.order_id, amount and currency against your own order.
+      return new Response('OK');
+    }
+    const callback = { order_id: 'test123456', order_status: 'approved', amount: '125', merchant_id: 1396424 };
+    const signature = createHash('sha1').update('test|125|1396424|test123456|approved').digest('hex');
+    const post = (body: unknown) =>
+      new Request('https://shop.example/fondy', { method: 'POST', body: JSON.stringify(body) });
+    expect((await handleFondyCallback(post({ ...callback, signature }))).status).toBe(200);
+    expect((await handleFondyCallback(post({ ...callback, amount: '1', signature }))).status).toBe(400);
+  });
+
+  it('the token signature on its own', async () => {
+    const tokenSignature = await fondyTokenSignature({
+      secretKey: 'secret-key',
+      applicationId: '1234',
+      date: '2020-04-06 11:15:27',
+    }); // '5e67765dea7563887be899589cbcc1f13a57d69cafafba39abe3943074e407d02fbd6d07782dd5928716b60faf98df912038f242cc7d35d0fd487943dcfc143b'
+    expect(tokenSignature).toBe(
+      '5e67765dea7563887be899589cbcc1f13a57d69cafafba39abe3943074e407d02fbd6d07782dd5928716b60faf98df912038f242cc7d35d0fd487943dcfc143b',
+    );
+  });
+
+  it('the sandbox', async () => {
+    const sandbox = createFondySandbox({ applications: [{ applicationId: '1234', secretKey: 'secret-key' }] });
+    const server = await sandbox.listen(); // http://127.0.0.1:<free port>
+    const fondy = createFondyAuth({ applicationId: '1234', secretKey: 'secret-key', baseUrl: server.url });
+
+    await fondy.getToken();
+    sandbox.requests.count(sandbox.tokenPath); // 1
+    sandbox.expireTokens(); // the next API call is answered "Invalid auth token"…
+    await fondy.ky.post('api/extend/company/report/', { json: { report_id: 745, merchant_id: 1 } }).json();
+    sandbox.requests.count(sandbox.tokenPath); // 2: …so it fetched a new token once and succeeded
+    sandbox.faults.inject({ type: 'status', status: 503 }, { path: sandbox.tokenPath, times: 1 }); // next token request
+    await server.close();
+    expect(sandbox.requests.count(sandbox.tokenPath)).toBe(2);
+    expect(sandbox.requests.count(sandbox.reportPath)).toBe(2);
+  });
+});
+
+it('every README example is tested', () => {
+  expect(
+    untestedReadmeBlocks(new URL('../README.md', import.meta.url).pathname, [
+      new URL('./readme.test.ts', import.meta.url).pathname,
+    ]),
+  ).toEqual([]);
+});
