@@ -203,7 +203,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
   // ---- fetching ----
 
-  async function fetchAndStore(reason: TokenFetchReason): Promise<Current> {
+  /**
+   * Fetches and writes the token back to the store. When the store has just failed in this
+   * same attempt (`storeJustFailed`), the write-back runs in the background instead: callers
+   * do not wait a second store timeout, and a store that is back gets the token anyway.
+   */
+  async function fetchAndStore(reason: TokenFetchReason, storeJustFailed = false): Promise<Current> {
     const obtainedAt = clock();
     const result = await fetchToken({ reason });
     if (
@@ -228,18 +233,22 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       ...(result.data === undefined ? {} : { data: result.data }),
     };
     const ttl = stored.expiresAt - clock();
-    // While the store is down, don't make callers wait for another timeout on `set`.
-    if (ttl > 0 && !storeDown) await storeCall('set', () => store.set(key, stored, ttl));
+    if (ttl > 0) {
+      const write = storeCall('set', () => store.set(key, stored, ttl));
+      if (!storeJustFailed) await write;
+    }
     return toCurrent(stored);
   }
 
   async function obtain(reason: TokenFetchReason, previous: Current | undefined): Promise<Current> {
     const force = reason === 'forced' || reason === 'invalidated';
+    let storeJustFailed = false;
     if (!force) {
       const stored = await storeCall('get', () => store.get(key));
+      storeJustFailed = storeDown;
       if (isFresh(stored, clock(), reason === 'refresh' ? previous : undefined)) return toCurrent(stored);
     }
-    if (typeof store.lock !== 'function' || storeDown) return fetchAndStore(reason);
+    if (typeof store.lock !== 'function' || storeJustFailed) return fetchAndStore(reason, storeJustFailed);
 
     // Waiting is real time (real sleeps), whatever the injected clock says.
     const deadline = Date.now() + lockWaitMs;
@@ -249,7 +258,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         'lock',
         async () => (await store.lock?.(key, lockTtlMs)) ?? null,
       );
-      if (lock === undefined) return fetchAndStore(reason); // store failed: go alone
+      if (lock === undefined) return fetchAndStore(reason, true); // store failed: go alone
       if (lock !== null) {
         try {
           // Double-check: another process may have stored a token while we waited for the lock.

@@ -1,0 +1,47 @@
+import { createTokenManager, type Logger, type TokenStore, type TokenStoreLock } from '@org/signing-core';
+import { createClient, createCluster, createSentinel } from 'redis';
+import { expectTypeOf, it } from 'vitest';
+import {
+  type RedisClientLike,
+  type RedisKeys,
+  type RedisSubscriberLike,
+  type RedisTokenStore,
+  type RedisTokenStoreOptions,
+  type RedisTokenStoreWarning,
+  type RedisTokenStoreWarningCode,
+  redisTokenStore,
+} from './index.js';
+
+it('takes node-redis 5 clients as they are: standalone, RESP3, cluster, sentinel', () => {
+  const client = createClient({ disableOfflineQueue: true });
+  expectTypeOf(client).toExtend<RedisClientLike>();
+  expectTypeOf(client.duplicate()).toExtend<RedisSubscriberLike>();
+  expectTypeOf(createClient({ RESP: 3 })).toExtend<RedisClientLike>();
+  expectTypeOf(createCluster({ rootNodes: [] })).toExtend<RedisClientLike>();
+  expectTypeOf(createCluster({ rootNodes: [] })).toExtend<RedisSubscriberLike>();
+  expectTypeOf(createSentinel({ name: 'mymaster', sentinelRootNodes: [] })).toExtend<RedisClientLike>();
+  expectTypeOf(redisTokenStore({ client, subscriber: client.duplicate() })).toEqualTypeOf<RedisTokenStore>();
+});
+
+it('is a TokenStore with a lock, usable by createTokenManager', () => {
+  const store = redisTokenStore({ client: createClient() });
+  expectTypeOf(store).toExtend<TokenStore>();
+  expectTypeOf(store.lock).returns.toEqualTypeOf<Promise<TokenStoreLock | undefined>>();
+  expectTypeOf(store.keysFor).returns.toEqualTypeOf<Promise<RedisKeys>>();
+  expectTypeOf(createTokenManager).parameter(0).toHaveProperty('store').toExtend<TokenStore | undefined>();
+});
+
+it('options are typed', () => {
+  expectTypeOf<RedisTokenStoreOptions>().toHaveProperty('client').toEqualTypeOf<RedisClientLike>();
+  expectTypeOf<RedisTokenStoreOptions['logger']>().toEqualTypeOf<Logger | undefined>();
+  // @ts-expect-error the client is required
+  redisTokenStore({});
+  // @ts-expect-error a number is not a key
+  redisTokenStore({ client: createClient(), encryptionKey: 42 });
+});
+
+it('warnings are a closed union', () => {
+  expectTypeOf<RedisTokenStoreWarning['warning']>().toEqualTypeOf<RedisTokenStoreWarningCode>();
+  expectTypeOf<'decrypt-failed'>().toExtend<RedisTokenStoreWarningCode>();
+  expectTypeOf<'oops'>().not.toExtend<RedisTokenStoreWarningCode>();
+});

@@ -1,0 +1,133 @@
+// Runs every example of README.md against a real redis-server and a local token endpoint; the
+// last test checks that every ```ts block of the README appears here, so the docs cannot drift.
+import { randomBytes } from 'node:crypto';
+import { createTokenManager, type Logger } from '@org/signing-core';
+import { type RedisTokenStoreWarning, redisTokenStore } from '@org/token-store-redis';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type RedisServer, startRedisServer } from '../test/redis-server.js';
+import { startTokenServer, type TokenServer } from '../test/token-server.js';
+
+let redis: RedisServer;
+let tokenServer: TokenServer;
+const connections: Array<{ destroy(): void; isOpen: boolean }> = [];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  tokenServer = await startTokenServer();
+});
+afterAll(async () => {
+  for (const connection of connections) if (connection.isOpen) connection.destroy();
+  await tokenServer.close();
+  await redis.stop();
+});
+
+describe('README examples', () => {
+  it('setup, the core token manager, pub/sub, encryption, rotation and warnings', async () => {
+    vi.stubEnv('REDIS_URL', redis.url);
+    vi.stubEnv('TOKEN_ENCRYPTION_KEY', randomBytes(32).toString('base64'));
+    vi.stubEnv('TOKEN_KEY_1', randomBytes(32).toString('base64'));
+    vi.stubEnv('TOKEN_KEY_2', randomBytes(32).toString('base64'));
+    const consoleWarn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const baseUrl = tokenServer.url;
+
+    // Setup
+    const client = createClient({
+      url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      // While Redis is unreachable, commands fail at once instead of waiting in a queue.
+      disableOfflineQueue: true,
+    });
+    // node-redis emits 'error' on every lost connection: without a listener, Node exits.
+    client.on('error', (error) => console.warn('redis:', error.message));
+    await client.connect();
+
+    const tokenStore = redisTokenStore({ client });
+    connections.push(client);
+
+    // With the core token manager
+    const tokens = createTokenManager({
+      key: `example:${baseUrl}:client-1`,
+      store: tokenStore,
+      logger: console,
+      fetchToken: async () => {
+        const response = await fetch(`${baseUrl}/token`, { method: 'POST' });
+        const body = (await response.json()) as { access_token: string; expires_in: number };
+        return { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+      },
+    });
+    const token = await tokens.getToken(); // from Redis if another replica fetched it, else fetched once
+    expect(token.token).toBe(tokenServer.issued[0]);
+    expect((await tokenStore.get(`example:${baseUrl}:client-1`))?.token).toBe(token.token);
+    // Another replica (another manager on the same Redis) gets the same token without a request.
+    const replica = createTokenManager({
+      key: `example:${baseUrl}:client-1`,
+      store: redisTokenStore({ client }),
+      fetchToken: async () => {
+        throw new Error('the replica must not fetch');
+      },
+    });
+    expect((await replica.getToken()).token).toBe(token.token);
+    expect(tokenServer.count()).toBe(1);
+
+    // Pub/sub
+    const subscriber = client.duplicate();
+    subscriber.on('error', (error) => console.warn('redis subscriber:', error.message));
+    await subscriber.connect();
+
+    const notifyingStore = redisTokenStore({ client, subscriber });
+    connections.push(subscriber);
+    expect(typeof notifyingStore.waitForChange).toBe('function');
+    const lock = await notifyingStore.lock('readme:pubsub', 5_000);
+    const woken = notifyingStore.waitForChange?.('readme:pubsub', 5_000);
+    await lock?.release();
+    await woken;
+
+    // Encryption at rest
+    const encryptedStore = redisTokenStore({
+      client,
+      // 32 random bytes as base64, e.g. from `openssl rand -base64 32`, kept in your secret manager.
+      encryptionKey: process.env.TOKEN_ENCRYPTION_KEY,
+    });
+    const stored = { token: 'readme-secret-token', expiresAt: Date.now() + 60_000, obtainedAt: Date.now() };
+    await encryptedStore.set('readme:encrypted', stored, 60_000);
+    expect(await client.get('payauth:token:readme:encrypted')).not.toContain('readme-secret-token');
+    expect(await encryptedStore.get('readme:encrypted')).toEqual(stored);
+
+    // Rotation
+    const rotatedStore = redisTokenStore({
+      client,
+      encryptionKey: { id: 2, key: process.env.TOKEN_KEY_2 as string },
+      previousEncryptionKeys: [{ id: 1, key: process.env.TOKEN_KEY_1 as string }],
+    });
+    const before = redisTokenStore({ client, encryptionKey: process.env.TOKEN_KEY_1 as string });
+    await before.set('readme:rotation', stored, 60_000);
+    expect(await rotatedStore.get('readme:rotation')).toEqual(stored);
+
+    // Warnings
+    const logger: Logger = {
+      warn(message, fields) {
+        if (fields?.source === '@org/token-store-redis') {
+          const warning = fields as unknown as RedisTokenStoreWarning;
+          console.warn(`token store: ${warning.warning} for ${warning.redisKey}`);
+          return;
+        }
+        console.warn(message, fields);
+      },
+      info: (message, fields) => console.info(message, fields),
+    };
+    const loggedStore = redisTokenStore({ client, encryptionKey: process.env.TOKEN_ENCRYPTION_KEY, logger });
+    await before.set('readme:warning', stored, 60_000); // written with another key
+    expect(await loggedStore.get('readme:warning')).toBeUndefined();
+    expect(consoleWarn.mock.calls).toEqual([['token store: decrypt-failed for payauth:token:readme:warning']]);
+  });
+});
+
+import { untestedReadmeBlocks } from '@org/vitest-config/readme';
+
+it('every README example is tested', () => {
+  expect(
+    untestedReadmeBlocks(new URL('../README.md', import.meta.url).pathname, [
+      new URL('./readme.test.ts', import.meta.url).pathname,
+    ]),
+  ).toEqual([]);
+});
