@@ -22,6 +22,8 @@ describe('public API surface', () => {
         "StoreError",
         "TransportError",
         "assertTimestampWithinWindow",
+        "checkRsaPrivateKey",
+        "checkRsaPublicKey",
         "createHttpClient",
         "createTokenManager",
         "cryptoBackendName",
@@ -72,6 +74,7 @@ describe('public API surface', () => {
         "toBytes",
         "toHex",
         "validateOptions",
+        "withProvider",
       ]
     `);
   });
@@ -84,6 +87,7 @@ describe('public API surface', () => {
         "createSandboxCore",
         "isDropResponse",
         "jsonResponse",
+        "pathMatches",
         "serveOnLoopback",
       ]
     `);

@@ -2,6 +2,8 @@
 
 // Crypto
 export {
+  checkRsaPrivateKey,
+  checkRsaPublicKey,
   cryptoBackendName,
   type DigestAlgorithm,
   digest,
@@ -57,6 +59,7 @@ export {
   SignatureError,
   StoreError,
   TransportError,
+  withProvider,
 } from './errors/errors.js';
 // HTTP
 export {

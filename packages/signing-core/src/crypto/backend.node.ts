@@ -17,6 +17,7 @@ import {
 } from 'node:crypto';
 import type { BackendKeyHandle, CryptoBackend, DigestAlgorithm, HmacAlgorithm } from './backend-types.js';
 
+const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 const HMAC_NAMES: Record<HmacAlgorithm, string> = { 'SHA-256': 'sha256', 'SHA-512': 'sha512' };
 const DIGEST_NAMES: Record<DigestAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-512': 'sha512' };
 
@@ -63,15 +64,28 @@ export const backend: CryptoBackend = {
       type: 'spki',
     });
   },
+  // A CryptoKey stays a CryptoKey and is used through WebCrypto: handing one to node:crypto
+  // (directly or through KeyObject.from) is deprecated in Node 24 (DEP0203/DEP0204).
   fromCryptoKey(key: CryptoKey) {
-    return KeyObject.from(key);
+    return key;
   },
   rsaSign(key: BackendKeyHandle, data: Uint8Array) {
+    if (!(key instanceof KeyObject)) {
+      return crypto.subtle.sign(RSA, key as CryptoKey, data as Uint8Array<ArrayBuffer>).then((s) => new Uint8Array(s));
+    }
     return new Promise<Uint8Array>((resolve, reject) => {
       sign('sha256', data, key as KeyObject, (error, signature) => (error ? reject(error) : resolve(view(signature))));
     });
   },
   rsaVerify(key: BackendKeyHandle, signature: Uint8Array, data: Uint8Array) {
+    if (!(key instanceof KeyObject)) {
+      return crypto.subtle.verify(
+        RSA,
+        key as CryptoKey,
+        signature as Uint8Array<ArrayBuffer>,
+        data as Uint8Array<ArrayBuffer>,
+      );
+    }
     return new Promise<boolean>((resolve, reject) => {
       verify('sha256', data, key as KeyObject, signature, (error, ok) => (error ? reject(error) : resolve(ok)));
     });

@@ -272,6 +272,45 @@ async function importPrivateBytes(input: string | Uint8Array): Promise<RsaPrivat
 }
 
 /**
+ * Checks synchronously that `input` can be used as an RSA private key, without importing it:
+ * PEM/base64/DER text is parsed (throws `KeyFormatError` saying what was found), a CryptoKey is
+ * checked for type, algorithm and usage. Signer functions and imported keys pass. Lets a
+ * factory reject a bad key when it is created rather than on first use.
+ */
+export function checkRsaPrivateKey(input: RsaPrivateKeyInput): void {
+  if (input instanceof RsaPrivateKey || typeof input === 'function') return;
+  if (isCryptoKey(input)) return checkCryptoKey(input, 'private');
+  if (input instanceof RsaPublicKey) {
+    throw new KeyFormatError('expected an RSA private key, found an RsaPublicKey', 'an RSA public key');
+  }
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    parseRsaPrivateKey(input);
+    return;
+  }
+  throw new KeyFormatError(
+    `expected an RSA private key (PEM text, base64, DER bytes, a CryptoKey or a signer function), found ${describeType(input)}`,
+    describeType(input),
+  );
+}
+
+/** Like {@link checkRsaPrivateKey}, for public keys (SPKI, PKCS#1, certificate, CryptoKey). */
+export function checkRsaPublicKey(input: RsaPublicKeyInput): void {
+  if (input instanceof RsaPublicKey) return;
+  if (isCryptoKey(input)) return checkCryptoKey(input, 'public');
+  if (input instanceof RsaPrivateKey) {
+    throw new KeyFormatError('expected an RSA public key, found an RsaPrivateKey', 'an RSA private key');
+  }
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    parseRsaPublicKey(input);
+    return;
+  }
+  throw new KeyFormatError(
+    `expected an RSA public key (PEM text, certificate, base64, DER bytes or a CryptoKey), found ${describeType(input)}`,
+    describeType(input),
+  );
+}
+
+/**
  * Imports an RSA public key from: SPKI PEM, PKCS#1 PEM (`BEGIN RSA PUBLIC KEY`), an X.509
  * certificate PEM, a bare base64 body, PEM with literal `\n`, DER bytes or a `CryptoKey`.
  */

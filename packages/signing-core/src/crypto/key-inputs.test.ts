@@ -60,3 +60,25 @@ describe('key inputs', () => {
     await expect(importHmacKey('MD5' as never, 'x')).rejects.toThrow(TypeError);
   });
 });
+
+describe('checkRsaPrivateKey / checkRsaPublicKey', () => {
+  it('accept usable keys synchronously and throw KeyFormatError for the rest', async () => {
+    const { checkRsaPrivateKey, checkRsaPublicKey } = await import('./crypto.js');
+    const publicPem = createPublicKey(createPrivateKey(pem)).export({ type: 'spki', format: 'pem' }).toString();
+    expect(() => checkRsaPrivateKey(pem)).not.toThrow();
+    expect(() => checkRsaPrivateKey(async (d: Uint8Array) => d)).not.toThrow();
+    expect(() => checkRsaPublicKey(publicPem)).not.toThrow();
+    expect(() => checkRsaPrivateKey(publicPem)).toThrow(expect.objectContaining({ code: 'ERR_KEY_FORMAT' }));
+    expect(() => checkRsaPrivateKey('-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----')).toThrow(
+      /EC/,
+    );
+    expect(() => checkRsaPublicKey(pem)).toThrow(expect.objectContaining({ code: 'ERR_KEY_FORMAT' }));
+    expect(() => checkRsaPrivateKey(42 as never)).toThrow(/found a number/);
+    expect(() => checkRsaPublicKey(null as never)).toThrow(/found null/);
+    const imported = await importRsaPrivateKey(pem);
+    expect(() => checkRsaPrivateKey(imported)).not.toThrow();
+    expect(() => checkRsaPublicKey(imported as never)).toThrow(/found an RsaPrivateKey/);
+    const importedPublic = await importRsaPublicKey(publicPem);
+    expect(() => checkRsaPrivateKey(importedPublic as never)).toThrow(/found an RsaPublicKey/);
+  });
+});

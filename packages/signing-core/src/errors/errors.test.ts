@@ -91,3 +91,18 @@ describe('error hierarchy', () => {
     expect(isTransportError(samples[5]) && samples[5].attempts).toBe(3);
   });
 });
+
+describe('withProvider', () => {
+  it('fills in a missing provider and leaves everything else alone', async () => {
+    const { withProvider } = await import('./errors.js');
+    const bare = new KeyFormatError('bad key', 'garbage');
+    expect(withProvider(bare, 'snap')).toBe(bare);
+    expect(bare.provider).toBe('snap');
+    expect(JSON.parse(JSON.stringify(bare)).provider).toBe('snap');
+    const owned = new ProviderError('x', { status: 500 }, { provider: 'doku' });
+    expect(withProvider(owned, 'snap').provider).toBe('doku');
+    const plain = new Error('x');
+    expect(withProvider(plain, 'snap')).toBe(plain);
+    expect('provider' in plain).toBe(false);
+  });
+});

@@ -243,6 +243,24 @@ export class StoreError extends AuthError {
   }
 }
 
+/**
+ * Sets `provider` on a toolkit error that has none (errors from shared helpers such as key
+ * import, `minifyJson` or a signer function don't know which provider called them), and
+ * returns it, so a provider package can write `catch (e) { throw withProvider(e, 'snap') }`.
+ * Anything else is returned unchanged.
+ */
+export function withProvider<T>(error: T, provider: string): T {
+  if (hasBrand(error) && error.provider === undefined) {
+    Object.defineProperty(error, 'provider', {
+      value: provider,
+      enumerable: true,
+      configurable: true,
+      writable: false,
+    });
+  }
+  return error;
+}
+
 function hasBrand(error: unknown): error is AuthError {
   return (
     typeof error === 'object' &&

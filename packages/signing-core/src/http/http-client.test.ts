@@ -503,3 +503,25 @@ describe('bodies built per attempt', () => {
     expect(seen.map((s) => s.headers['x-body-length'])).toEqual(['37', '37']);
   });
 });
+
+describe('per-request secrets', () => {
+  it('are scrubbed from that request’s errors', async () => {
+    const client = createHttpClient({
+      provider: 'test',
+      baseUrl,
+      retry: 0,
+      describeError: ({ body }) => ({ providerMessage: (body as { message: string }).message }),
+    });
+    script = [json(400, { message: 'auth code AC-secret-9876 already used', authCode: 'AC-secret-9876' })];
+    const error = await client
+      .requestJson({
+        method: 'POST',
+        path: '/b2b2c',
+        body: '{"authCode":"AC-secret-9876"}',
+        secrets: ['AC-secret-9876'],
+      })
+      .catch((e: unknown) => e);
+    expect(`${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`).not.toContain('AC-secret-9876');
+    expect(isProviderError(error) && error.providerMessage).toBe('auth code [REDACTED] already used');
+  });
+});

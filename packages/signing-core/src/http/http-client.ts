@@ -132,6 +132,8 @@ export interface JsonRequest {
   sign?: RequestSigner | undefined;
   signal?: AbortSignal | undefined;
   retry?: RetryOptions | number | undefined;
+  /** Extra secrets to scrub from this request's errors (e.g. an auth code or refresh token in its body). */
+  secrets?: readonly string[] | undefined;
 }
 
 export interface JsonResponse<T = unknown> {
@@ -156,6 +158,7 @@ export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [408, 429, 500, 502
 const IDEMPOTENT_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace'];
 const EMPTY = new Uint8Array(0);
 const TOKEN_RETRY = Symbol('tokenRetry');
+const EXTRA_SECRETS = Symbol('extraSecrets');
 
 function kyRetry(retry: RetryOptions | number | undefined): NonNullable<Options['retry']> {
   const options: RetryOptions = typeof retry === 'number' ? { limit: retry } : (retry ?? {});
@@ -243,7 +246,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return options.describeSuccessFailure?.({ status, body });
   }
 
-  function mapError(error: unknown, attempts: number): Error {
+  function mapError(error: unknown, attempts: number, extraSecrets: readonly string[] = []): Error {
     if (isAuthError(error)) return error;
     if (isHTTPError(error)) {
       const { response } = error;
@@ -253,7 +256,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       return providerError(response.status, description, text, {
         retryAfterMs,
-        credentials: credentialsOf(error.request),
+        credentials: [...credentialsOf(error.request), ...extraSecrets],
         suffix: response.status === 429 ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '',
       });
     }
@@ -302,7 +305,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
     },
     hooks: {
-      beforeError: [({ error, retryCount }: BeforeErrorState) => mapError(error, retryCount + 1)],
+      beforeError: [
+        ({ error, retryCount, options: kyOptions }: BeforeErrorState) =>
+          mapError(
+            error,
+            retryCount + 1,
+            (kyOptions.context as Record<symbol, readonly string[] | undefined>)[EXTRA_SECRETS],
+          ),
+      ],
     },
   });
 
@@ -375,10 +385,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(request.headers ? { headers: request.headers } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.retry === undefined ? {} : { retry: kyRetry(request.retry) }),
+      ...(request.secrets ? { context: { [EXTRA_SECRETS]: request.secrets } } : {}),
     });
-    const result = await readJson<T>(response, provider, excerpt);
+    const extra = request.secrets ?? [];
+    const result = await readJson<T>(response, provider, (text) => excerpt(text, extra));
     const failure = successFailure(result.status, result.data);
-    if (failure) throw providerError(result.status, failure, result.text);
+    if (failure) throw providerError(result.status, failure, result.text, { credentials: extra });
     return result;
   }
 

@@ -85,11 +85,15 @@ export function validateOptions<const TSchema extends v.GenericSchema>(
   packageName: string,
   schema: TSchema,
   input: unknown,
+  options: { provider?: string } = {},
 ): v.InferOutput<TSchema> {
+  const errorOptions = options.provider === undefined ? {} : { provider: options.provider };
   if (input === null || typeof input !== 'object') {
-    throw new ConfigError(`[${packageName}] options: expected an object, received ${typeOf(input)}`, [
-      { path: '(options)', expected: 'an object', received: typeOf(input) },
-    ]);
+    throw new ConfigError(
+      `[${packageName}] options: expected an object, received ${typeOf(input)}`,
+      [{ path: '(options)', expected: 'an object', received: typeOf(input) }],
+      errorOptions,
+    );
   }
   const result = v.safeParse(schema, input, { abortEarly: false });
   if (result.success) return result.output;
@@ -113,7 +117,11 @@ export function validateOptions<const TSchema extends v.GenericSchema>(
     issues.push({ path, expected, received: typeOf(valueAt(input, keys)) });
   }
   const lines = issues.map((issue) => `  - ${issue.path}: expected ${issue.expected}, received ${issue.received}`);
-  throw new ConfigError(`[${packageName}] invalid option${issues.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, issues);
+  throw new ConfigError(
+    `[${packageName}] invalid option${issues.length > 1 ? 's' : ''}:\n${lines.join('\n')}`,
+    issues,
+    errorOptions,
+  );
 }
 
 /** Reusable schema pieces for provider option schemas. Each message is the expected description. */

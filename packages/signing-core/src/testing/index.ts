@@ -6,6 +6,7 @@ export {
   type FaultOptions,
   isDropResponse,
   jsonResponse,
+  pathMatches,
   type RecordedRequest,
   RequestRecorder,
   type RunningSandbox,

@@ -63,3 +63,15 @@ describe('createSandboxCore', () => {
     expect(await status('/a')).toBe(200);
   });
 });
+
+describe('pathMatches', () => {
+  it('matches a path, its query and what lies under it, segment-wise', async () => {
+    const { pathMatches } = await import('./sandbox.js');
+    expect(pathMatches('/v1.0/access-token/b2b', '/v1.0/access-token/b2b')).toBe(true);
+    expect(pathMatches('/v1.0/access-token/b2b?x=1', '/v1.0/access-token/b2b')).toBe(true);
+    expect(pathMatches('/v1.0/access-token/b2b2c', '/v1.0/access-token/b2b')).toBe(false);
+    expect(pathMatches('/api/report/', '/api/report')).toBe(true);
+    expect(pathMatches('/api/report/x', '/api/report/')).toBe(true);
+    expect(pathMatches('/anything', '/')).toBe(true);
+  });
+});

@@ -36,7 +36,7 @@ export type Fault =
 export interface FaultOptions {
   /** How many matching requests get the fault. Default 1. `Infinity` for all. */
   times?: number;
-  /** Only requests whose path starts with this (default: every request). */
+  /** Only requests to this path or under it (default: every request); see {@link pathMatches}. */
   path?: string;
 }
 
@@ -44,6 +44,16 @@ interface PlannedFault {
   fault: Fault;
   remaining: number;
   path: string | undefined;
+}
+
+/**
+ * True when `path` is `prefix` or lies under it, segment-wise: `/token` matches `/token`,
+ * `/token?x=1` and `/token/refresh`, but not `/token2` (so `/b2b` never counts `/b2b2c`).
+ */
+export function pathMatches(path: string, prefix: string): boolean {
+  if (path === prefix || prefix === '/' || prefix === '') return true;
+  const under = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return path.startsWith(under) || path.startsWith(`${prefix}?`) || path === prefix.replace(/\/$/, '');
 }
 
 /** Queues faults for the next matching requests. */
@@ -63,7 +73,9 @@ export class FaultInjector {
 
   /** @internal The fault for this request, if any (consumes one use). */
   take(path: string): Fault | undefined {
-    const index = this.#planned.findIndex((p) => p.remaining > 0 && (p.path === undefined || path.startsWith(p.path)));
+    const index = this.#planned.findIndex(
+      (p) => p.remaining > 0 && (p.path === undefined || pathMatches(path, p.path)),
+    );
     if (index < 0) return undefined;
     const planned = this.#planned[index] as PlannedFault;
     planned.remaining -= 1;
@@ -85,9 +97,9 @@ export class RequestRecorder {
     this.#requests.push(request);
   }
 
-  /** Requests whose path starts with `path` (path without query also matches). */
+  /** Requests to `path` or under it, with any query (see {@link pathMatches}). */
   to(path: string): RecordedRequest[] {
-    return this.#requests.filter((r) => r.path === path || r.path.startsWith(path));
+    return this.#requests.filter((r) => pathMatches(r.path, path));
   }
 
   /** How many requests went to `path`. */
