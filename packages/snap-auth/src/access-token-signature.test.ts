@@ -1,0 +1,73 @@
+import { createPrivateKey, sign } from 'node:crypto';
+import { isKeyFormatError } from '@org/signing-core';
+import { describe, expect, it } from 'vitest';
+import { otherKeyPair, privateKeyPem, publicKeyPem } from './__fixtures__/setup.js';
+import { snapAccessTokenSignature, verifySnapAccessTokenSignature } from './access-token-signature.js';
+
+// SNAP-B2B-1 (protocols.md §2.1, [VERIFIED]): Midtrans docs, repeated by Qoinhub.
+const VECTOR = {
+  clientId: 'G1234325-SNAP',
+  timestamp: '2023-07-31T07:10:00+07:00',
+  signature:
+    'iv5YorKVVFOFS59l0HChDvPe+HeoE/jY5CfVgCg5i16nj5/DVnKg49ilkv8PyeU7y38apHhgO+cUrvkfUs5BhDD69yLn7xp8hzN9RcR0UDy5+nCrQ3GGCVSzZJvlEXN+TB0j4Q6pMsjrq4+YRoyDa4mTlsjJTU9aGjLRFBYgY4MyMQ5x11JyLnoFwbS8TJ5e/q4mUozrp49VyHe7OQSFnJNwvMSFrDyAIxoOK0IZQIlY29PaDIFcWoR+RJAY42H2FryjJcPpNfeercbkj9jsBLV3wmEKiNoN6lgFFLk5QicDnAAQzL45s92EYeCqDNuTTJOydaJbUqEo1d/ZPVNBtQ==',
+};
+
+const keyObject = createPrivateKey(privateKeyPem);
+const pkcs1Pem = keyObject.export({ type: 'pkcs1', format: 'pem' }).toString();
+const pkcs8Der = new Uint8Array(keyObject.export({ type: 'pkcs8', format: 'der' }));
+
+describe('snapAccessTokenSignature (SNAP-B2B-1)', () => {
+  it.each([
+    ['PKCS#8 PEM', () => privateKeyPem],
+    ['PKCS#1 PEM', () => pkcs1Pem],
+    ['bare base64 body', () => privateKeyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')],
+    ['PEM with literal \\n', () => privateKeyPem.replace(/\n/g, '\\n')],
+    ['DER bytes', () => pkcs8Der],
+    [
+      'CryptoKey',
+      () => crypto.subtle.importKey('pkcs8', pkcs8Der, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']),
+    ],
+    ['signer function (KMS)', () => async (data: Uint8Array) => new Uint8Array(sign('sha256', data, keyObject))],
+  ])('matches the published signature with a %s', async (_name, key) => {
+    const privateKey = await key();
+    expect(await snapAccessTokenSignature({ clientId: VECTOR.clientId, timestamp: VECTOR.timestamp, privateKey })).toBe(
+      VECTOR.signature,
+    );
+  });
+
+  it('verifies the published signature with the derived public key, and nothing else', async () => {
+    const input = { clientId: VECTOR.clientId, timestamp: VECTOR.timestamp, publicKey: publicKeyPem };
+    expect(await verifySnapAccessTokenSignature({ ...input, signature: VECTOR.signature })).toBe(true);
+    expect(
+      await verifySnapAccessTokenSignature({
+        ...input,
+        timestamp: '2023-07-31T07:10:01+07:00',
+        signature: VECTOR.signature,
+      }),
+    ).toBe(false);
+    expect(
+      await verifySnapAccessTokenSignature({ ...input, clientId: 'G1234325-SNAQ', signature: VECTOR.signature }),
+    ).toBe(false);
+    expect(
+      await verifySnapAccessTokenSignature({
+        ...input,
+        publicKey: otherKeyPair.publicKeyPem,
+        signature: VECTOR.signature,
+      }),
+    ).toBe(false);
+    expect(await verifySnapAccessTokenSignature({ ...input, signature: 'not base64 !!' })).toBe(false);
+    expect(await verifySnapAccessTokenSignature({ ...input, signature: '' })).toBe(false);
+    expect(await verifySnapAccessTokenSignature({ ...input, signature: VECTOR.signature.slice(0, 40) })).toBe(false);
+  });
+
+  it('reports an unusable key as KeyFormatError without echoing it', async () => {
+    const error = await snapAccessTokenSignature({
+      clientId: 'c',
+      timestamp: 't',
+      privateKey: '-----BEGIN PRIVATE KEY-----\nnot-a-key-secret-material\n-----END PRIVATE KEY-----',
+    }).catch((e: unknown) => e);
+    expect(isKeyFormatError(error)).toBe(true);
+    expect((error as { provider?: string }).provider).toBe('snap');
+    expect(String((error as Error).message)).not.toContain('not-a-key-secret-material');
+  });
+});

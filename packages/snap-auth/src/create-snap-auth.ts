@@ -1,0 +1,179 @@
+/**
+ * `createSnapAuth(options)`: the SNAP authentication layer of a merchant.
+ *
+ * - `getAccessToken()`: the B2B token through the core token manager (cached, refreshed
+ *   ahead of expiry in the background, one request for any number of concurrent callers);
+ * - `getCustomerToken()`: B2B2C tokens, per customer, never cached here;
+ * - `signRequest()`, `ky` and `fetch`: signed service calls, re-signed on every attempt, with
+ *   one refresh-and-retry when the provider rejects the token (`401xx01` / `401xx03`);
+ * - `verifyNotification()`: incoming notifications, asymmetric or symmetric.
+ */
+import {
+  type AccessToken,
+  createHttpClient,
+  createTokenManager,
+  type GetTokenOptions,
+  importHmacKey,
+  importRsaPrivateKey,
+  type RetryOptions,
+} from '@org/signing-core';
+import type { KyInstance } from 'ky';
+import { DEFAULT_CUSTOMER_TOKEN_PATH, DEFAULT_TOKEN_PATH, PROVIDER } from './constants.js';
+import type { GetCustomerTokenOptions, SnapCustomerToken, SnapCustomerTokenGrant } from './customer-token.js';
+import { describeSnapError, describeSnapSuccessFailure } from './describe-error.js';
+import { externalIdGenerator } from './external-id.js';
+import { type SnapAuthOptions, validateSnapAuthOptions } from './options.js';
+import { relativeUrlAsSent } from './relative-url.js';
+import { createServiceSigner, type SignedSnapRequest, type SnapRequest } from './service-signer.js';
+import { createSignedTransport, type SnapFetch } from './signed-transport.js';
+import { timestampWriter } from './timestamp.js';
+import { createTokenRequester } from './token-requests.js';
+import {
+  type VerifiedSnapNotification,
+  type VerifySnapNotificationOptions,
+  verifySnapNotification,
+} from './verify-notification.js';
+
+/** What `createSnapAuth` returns. */
+export interface SnapAuth {
+  /** The configured client id (X-CLIENT-KEY). */
+  readonly clientId: string;
+  /** The configured base URL, without trailing slash. */
+  readonly baseUrl: string;
+  /** The B2B access token: cached, refreshed ahead of expiry, fetched once for all concurrent callers. */
+  getAccessToken(options?: GetTokenOptions): Promise<AccessToken>;
+  /** Drops a B2B token the provider rejected (pass it, so a newer token is kept). */
+  invalidateAccessToken(token?: AccessToken | string): Promise<void>;
+  /** A B2B2C (customer) token from an auth code or a refresh token. Not cached: keep it with the customer. */
+  getCustomerToken(grant: SnapCustomerTokenGrant, options?: GetCustomerTokenOptions): Promise<SnapCustomerToken>;
+  /** The body to send and every header of a signed service call (for your own HTTP client). */
+  signRequest(request: SnapRequest): Promise<SignedSnapRequest>;
+  /**
+   * ky, signing every attempt. Paths are appended to `baseUrl` (`auth.ky.post('v1.0/…', { json })`);
+   * pass a `URL` object for an absolute URL. Non-2xx answers throw `ProviderError`.
+   */
+  readonly ky: KyInstance;
+  /** A `fetch` that signs every attempt; resolves with the provider's response whatever its status. */
+  readonly fetch: SnapFetch;
+  /**
+   * Verifies an incoming notification. Defaults: `providerPublicKey` (asymmetric) when
+   * configured, else `clientSecret` (symmetric); `notificationToleranceMs`; `replayStore`.
+   */
+  verifyNotification(request: Request, options?: VerifySnapNotificationOptions): Promise<VerifiedSnapNotification>;
+}
+
+function retryOptions(retry: RetryOptions | number | undefined): RetryOptions {
+  return typeof retry === 'number' ? { limit: retry } : { ...(retry ?? {}) };
+}
+
+/** `…/b2b` → `…/b2b2c`; anything else → the default B2B2C path. */
+function customerPathFor(tokenPath: string): string {
+  return /\/b2b$/.test(tokenPath) ? `${tokenPath}2c` : DEFAULT_CUSTOMER_TOKEN_PATH;
+}
+
+/**
+ * Creates the SNAP authentication layer for one client of one provider.
+ *
+ * @throws {ConfigError} listing every invalid option.
+ */
+export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
+  const config = validateSnapAuthOptions(options);
+  const { baseUrl, clientId } = config;
+  const clock = config.clock ?? Date.now;
+  const tokenPath = config.tokenPath ?? DEFAULT_TOKEN_PATH;
+  const customerTokenPath = config.customerTokenPath ?? customerPathFor(tokenPath);
+
+  // Keys are imported once, now, and reused; a bad key surfaces on first use as KeyFormatError.
+  const privateKey = importRsaPrivateKey(config.privateKey);
+  privateKey.catch(() => undefined);
+  const hmacKey = config.clientSecret === undefined ? undefined : importHmacKey('SHA-512', config.clientSecret);
+  hmacKey?.catch(() => undefined);
+
+  const userRetry = retryOptions(config.retry);
+  // Token requests are safe to retry; service calls keep ky's idempotent-methods rule (the
+  // core keeps the one token-rejected retry even with `retry: 0`).
+  const tokenRetry: RetryOptions = { ...userRetry, methods: ['post'] };
+
+  const secrets = () => [config.clientSecret, tokens.peek()?.token];
+  const transportOptions = {
+    provider: PROVIDER,
+    baseUrl,
+    fetch: config.fetch,
+    timeoutMs: config.timeoutMs,
+    retry: userRetry,
+    describeError: describeSnapError,
+    secrets,
+  };
+  // Token requests and `auth.ky` also treat a failure code inside a 2xx body as a failure;
+  // `auth.fetch` hands every response back as it came.
+  const http = createHttpClient({ ...transportOptions, describeSuccessFailure: describeSnapSuccessFailure });
+  const fetchHttp = createHttpClient(transportOptions);
+
+  const requester = createTokenRequester({
+    http,
+    clientId,
+    privateKey: () => privateKey,
+    tokenPath,
+    customerTokenPath,
+    timestamp: timestampWriter(clock, config.tokenTimestampFormat ?? config.timestampFormat),
+    clock,
+    grantTypeCase: config.grantTypeCase ?? 'upper',
+    tokenRequestBody: config.tokenRequestBody ?? { grantType: 'client_credentials' },
+    retry: tokenRetry,
+    secrets,
+  });
+
+  const tokens = createTokenManager({
+    key: `${PROVIDER}:${baseUrl}:${clientId}`,
+    fetchToken: () => requester.fetchB2bToken(),
+    store: config.tokenStore,
+    refreshAheadMs: config.refreshAheadMs,
+    expiryMarginMs: config.expiryMarginMs,
+    clock,
+    logger: config.logger,
+    provider: PROVIDER,
+  });
+
+  const externalId = config.externalId ?? externalIdGenerator(clock);
+  const signer = createServiceSigner({
+    tokens,
+    hmacKey: hmacKey === undefined ? undefined : () => hmacKey,
+    baseUrl,
+    partnerId: config.partnerId ?? clientId,
+    channelId: config.channelId,
+    origin: config.origin,
+    timestamp: timestampWriter(clock, config.timestampFormat),
+    externalId,
+    relativeUrl: config.relativeUrl ?? relativeUrlAsSent,
+  });
+  const transport = createSignedTransport({ http, fetchHttp, signer, tokens, baseUrl, externalId });
+
+  return Object.freeze({
+    clientId,
+    baseUrl,
+    getAccessToken: (getOptions?: GetTokenOptions) => tokens.getToken(getOptions),
+    invalidateAccessToken: (token?: AccessToken | string) => tokens.invalidate(token),
+    getCustomerToken: (grant: SnapCustomerTokenGrant, grantOptions?: GetCustomerTokenOptions) =>
+      requester.fetchCustomerToken(grant, grantOptions),
+    signRequest: (request: SnapRequest) => signer.signRequest(request),
+    ky: transport.ky,
+    fetch: transport.fetch,
+    verifyNotification: (request: Request, verifyOptions: VerifySnapNotificationOptions = {}) => {
+      const explicit = verifyOptions.publicKey !== undefined || verifyOptions.clientSecret !== undefined;
+      const mode = explicit
+        ? {}
+        : config.providerPublicKey !== undefined
+          ? { publicKey: config.providerPublicKey }
+          : config.clientSecret !== undefined
+            ? { clientSecret: config.clientSecret }
+            : {};
+      return verifySnapNotification(request, {
+        clock,
+        ...(config.notificationToleranceMs === undefined ? {} : { toleranceMs: config.notificationToleranceMs }),
+        ...(config.replayStore === undefined ? {} : { replayStore: config.replayStore }),
+        ...mode,
+        ...verifyOptions,
+      });
+    },
+  });
+}

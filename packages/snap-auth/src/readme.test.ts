@@ -1,0 +1,259 @@
+/**
+ * Every ```ts block of the README, verbatim, run against the sandbox. The blocks run at module
+ * level (imports are hoisted; top-level await is fine in an ES module test), in README order;
+ * `console.log` is captured so the tests below can check what each example printed.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { serveOnLoopback } from '@org/signing-core/testing';
+import { untestedReadmeBlocks } from '@org/vitest-config/readme';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLIENT_ID, CLIENT_SECRET, privateKeyPem, publicKeyPem } from './__fixtures__/setup.js';
+import { createSnapSandbox as createReadmeSandbox } from './testing/sandbox.js';
+
+const logged: unknown[][] = [];
+// The README examples print through `console.log`: capture it.
+const console = { log: (...args: unknown[]) => void logged.push(args) };
+
+const sandbox = createReadmeSandbox({
+  clients: [{ clientId: CLIENT_ID, publicKey: publicKeyPem, clientSecret: CLIENT_SECRET }],
+});
+const running = await sandbox.listen();
+const config = { baseUrl: running.url, clientId: CLIENT_ID, privateKey: privateKeyPem, clientSecret: CLIENT_SECRET };
+const snapB2b1PrivateKey = privateKeyPem;
+const myKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const myPrivateKeyPem = myKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const myPublicKeyPem = myKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+// --- README: B2B access token
+import { createSnapAuth } from '@org/snap-auth';
+
+const auth = createSnapAuth({
+  baseUrl: config.baseUrl,
+  clientId: config.clientId,
+  privateKey: config.privateKey, // PKCS#8/PKCS#1 PEM, base64, DER bytes, a CryptoKey or a KMS signer
+  clientSecret: config.clientSecret,
+  channelId: '95221',
+});
+
+const token = await auth.getAccessToken();
+console.log(token.tokenType, token.expiresAt); // Bearer 2026-…
+console.log(JSON.stringify(token)); // {"token":"[REDACTED]",…}: the text is only in token.token
+
+// --- README: Presets
+import { snapPresets } from '@org/snap-auth';
+
+const senmo = createSnapAuth({
+  ...snapPresets.ifortepay.disbursement.production, // https://api.senmo.id + /api/v1.0/access-token/b2b
+  clientId: config.clientId,
+  privateKey: config.privateKey,
+  clientSecret: config.clientSecret,
+});
+console.log(senmo.baseUrl); // https://api.senmo.id
+
+// --- README: With ky
+const balance = await auth.ky
+  .post('v1.0/balance-inquiry', {
+    json: { partnerReferenceNo: '2020102900000000000001', accountNo: '1234567890' },
+  })
+  .json<{ responseCode: string; accountInfos: unknown[] }>();
+console.log(balance.responseCode); // 2001100
+
+// --- README: signRequest
+const signed = await auth.signRequest({
+  method: 'POST',
+  path: '/v1.0/balance-inquiry',
+  body: { partnerReferenceNo: '2020102900000000000002', accountNo: '1234567890' },
+  headers: { 'X-DEVICE-ID': 'kiosk-7' }, // optional extras
+});
+// signed.body is the minified JSON that was hashed: send exactly these bytes.
+const response = await fetch(signed.url, { method: signed.method, headers: signed.headers, body: signed.body });
+console.log(response.status); // 200
+
+// --- README: With fetch
+const reply = await auth.fetch('/v1.0/balance-inquiry', {
+  method: 'POST',
+  body: JSON.stringify({ partnerReferenceNo: '2020102900000000000003' }),
+});
+console.log(reply.status, (await reply.json()).responseCode); // 200 2001100
+
+// --- README: B2B2C
+// In production the auth code comes from the provider's account-binding redirect.
+const authCode = sandbox.issueAuthCode({ customerId: 'customer-42' });
+const customer = await auth.getCustomerToken({ authCode });
+console.log(customer.accessTokenExpiresAt, customer.refreshTokenExpiresAt);
+
+const call = await auth.signRequest({
+  method: 'POST',
+  path: '/v1.0/balance-inquiry',
+  body: { partnerReferenceNo: '2020102900000000000004' },
+  customerToken: customer, // adds Authorization-Customer: Bearer …
+});
+
+// Later: refresh it (refresh tokens are single use at many providers; store the new one).
+const renewed = await auth.getCustomerToken({ refreshToken: customer.refreshToken! });
+console.log(renewed.accessToken.expiresAt > new Date(0));
+
+// --- README: Verifying notifications
+import { isSignatureError, memoryReplayStore } from '@org/signing-core';
+
+const receiver = createSnapAuth({
+  baseUrl: config.baseUrl,
+  clientId: config.clientId,
+  privateKey: config.privateKey,
+  providerPublicKey: sandbox.providerPublicKey, // the provider's RSA public key (asymmetric form)
+  replayStore: memoryReplayStore(), // use a shared store (e.g. Redis) with several replicas
+});
+
+async function handleSnapNotification(request: Request): Promise<Response> {
+  try {
+    const notification = await receiver.verifyNotification(request);
+    // notification.json is the parsed body; notification.body the raw text that was verified.
+    console.log(notification.externalId, notification.json);
+    return Response.json({ responseCode: '2002500', responseMessage: 'Successful' });
+  } catch (error) {
+    if (isSignatureError(error)) {
+      // error.check: 'header' | 'timestamp' | 'signature' | 'replay'
+      return Response.json({ responseCode: '4012500', responseMessage: 'Unauthorized. [Signature]' }, { status: 401 });
+    }
+    throw error;
+  }
+}
+
+// --- README: Signature functions
+import {
+  parseSnapResponseCode,
+  snapAccessTokenSignature,
+  snapServiceSignature,
+  verifySnapSignature,
+} from '@org/snap-auth';
+
+// SNAP-B2B-1 (Midtrans, Qoinhub): base64 SHA256withRSA of clientId|timestamp.
+const b2b = await snapAccessTokenSignature({
+  clientId: 'G1234325-SNAP',
+  timestamp: '2023-07-31T07:10:00+07:00',
+  privateKey: snapB2b1PrivateKey,
+});
+console.log(b2b.startsWith('iv5YorKVVFOFS59l0HChDvPe')); // true
+
+// Service call: base64 HMAC-SHA512 of METHOD:path:token:lowerhex(sha256(minify(body))):timestamp.
+const service = await snapServiceSignature({
+  method: 'POST',
+  path: '/v1.0/debit/payment-host-to-host',
+  accessToken: 'gp9HjjEj813Y9JGoqwOeOPWbnt4CupvIJbU1Mmu4a11MNDZ7Sg5u9a',
+  body: '{ "partnerReferenceNo": "2020102900000000000001" }', // minified before hashing
+  timestamp: '2020-01-01T00:00:00+07:00',
+  clientSecret: 'fdppqbF5wq7vVegyvsV1CROMv646nJ7A',
+});
+console.log(
+  await verifySnapSignature({
+    method: 'POST',
+    path: '/v1.0/debit/payment-host-to-host',
+    body: '{"partnerReferenceNo":"2020102900000000000001"}',
+    timestamp: '2020-01-01T00:00:00+07:00',
+    signature: service,
+    clientSecret: 'fdppqbF5wq7vVegyvsV1CROMv646nJ7A',
+    accessToken: 'gp9HjjEj813Y9JGoqwOeOPWbnt4CupvIJbU1Mmu4a11MNDZ7Sg5u9a',
+  }),
+); // true
+
+console.log(parseSnapResponseCode('4017300'));
+
+// { code: '4017300', httpStatus: 401, serviceCode: '73', caseCode: '00', meaning: 'Unauthorized',
+//   service: 'B2B Access Token', success: false, tokenRejected: false, … }
+
+// --- README: Testing with the sandbox
+import { createSnapSandbox } from '@org/snap-auth/testing';
+
+const provider = createSnapSandbox({
+  clients: [{ clientId: 'my-client', publicKey: myPublicKeyPem, clientSecret: 'my-client-secret' }],
+  tokenTtlSeconds: 900,
+});
+const { url, close } = await provider.listen();
+const client = createSnapAuth({
+  baseUrl: url,
+  clientId: 'my-client',
+  privateKey: myPrivateKeyPem,
+  clientSecret: 'my-client-secret',
+  channelId: '95221',
+});
+
+provider.faults.inject({ type: 'rate-limit', retryAfterSeconds: 1 }, { path: '/v1.0/access-token/b2b' });
+await client.getAccessToken(); // waits for Retry-After, retries, succeeds
+provider.expireTokens(); // the next service call gets 4017301, refreshes and retries once
+await client.ky.post('v1.0/balance-inquiry', { json: {} });
+console.log(provider.issuedTokenCount); // 2
+await close();
+
+// ---------------------------------------------------------------------------------------------
+
+afterAll(() => running.close());
+
+describe('README examples', () => {
+  it('B2B access token: a Bearer token that serialises redacted', () => {
+    expect(logged[0]?.[0]).toBe('Bearer');
+    expect(logged[0]?.[1]).toBeInstanceOf(Date);
+    expect(logged[1]?.[0]).toContain('"token":"[REDACTED]"');
+    expect(logged[1]?.[0]).not.toContain(token.token);
+  });
+
+  it('presets: the senmo production base URL', () => {
+    expect(logged[2]).toEqual(['https://api.senmo.id']);
+  });
+
+  it('service calls with ky, signRequest and fetch succeed', () => {
+    expect(logged[3]).toEqual(['2001100']);
+    expect(logged[4]).toEqual([200]);
+    expect(logged[5]).toEqual([200, '2001100']);
+    expect(signed.body).toBe('{"partnerReferenceNo":"2020102900000000000002","accountNo":"1234567890"}');
+    expect(sandbox.requests.to('/v1.0/balance-inquiry').map((r) => r.headers['x-device-id'])).toContain('kiosk-7');
+  });
+
+  it('B2B2C: customer token, Authorization-Customer, refresh', async () => {
+    expect(logged[6]?.[0]).toBeInstanceOf(Date);
+    expect(logged[6]?.[1]).toBeInstanceOf(Date);
+    expect(call.headers['Authorization-Customer']).toBe(`Bearer ${customer.accessToken.token}`);
+    const answer = await fetch(call.url, { method: call.method, headers: call.headers, body: call.body });
+    expect(await answer.json()).toMatchObject({ responseCode: '2001100', customerId: 'customer-42' });
+    expect(logged[7]).toEqual([true]);
+  });
+
+  it('signature functions: the vector, a verified service signature, a parsed code', () => {
+    expect(logged[8]).toEqual([true]);
+    expect(logged[9]).toEqual([true]);
+    expect(logged[10]?.[0]).toMatchObject({ code: '4017300', httpStatus: 401, serviceCode: '73', caseCode: '00' });
+  });
+
+  it('sandbox: rate limit waited out, token refreshed after expireTokens', () => {
+    expect(logged[11]).toEqual([2]);
+  });
+
+  it('notification handler: accepts a signed notification, refuses a tampered or replayed one', async () => {
+    const merchant = await serveOnLoopback(handleSnapNotification, 0);
+    try {
+      const body = { virtualAccountNo: '  08889912345678901234', paidAmount: { value: '10000.00', currency: 'IDR' } };
+      const ok = await sandbox.sendNotification({ url: `${merchant.url}/snap/notify`, body, externalId: '777' });
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(ok.responseBody)).toEqual({ responseCode: '2002500', responseMessage: 'Successful' });
+      expect(logged.at(-1)).toEqual(['777', body]);
+      const replay = await sandbox.sendNotification({ url: `${merchant.url}/snap/notify`, body, externalId: '777' });
+      expect(replay.status).toBe(401);
+      const tampered = await sandbox.sendNotification({
+        url: `${merchant.url}/snap/notify`,
+        body,
+        tamperBody: (text) => text.replace('10000.00', '1.00'),
+      });
+      expect(tampered.status).toBe(401);
+      expect(JSON.parse(tampered.responseBody).responseCode).toBe('4012500');
+    } finally {
+      await merchant.close();
+    }
+  });
+
+  it('every README example is tested', () => {
+    expect(
+      untestedReadmeBlocks(new URL('../README.md', import.meta.url).pathname, [
+        new URL('./readme.test.ts', import.meta.url).pathname,
+      ]),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The ky instance and the `fetch` wrapper of `createSnapAuth`: every attempt is signed afresh
+ * (new X-TIMESTAMP, X-SIGNATURE and X-EXTERNAL-ID), the body is minified once so the bytes
+ * sent are the bytes hashed, and a `401xx01` / `401xx03` answer (token rejected) drops the
+ * token, fetches a new one and retries the call once.
+ */
+import { decodeUtf8, encodeUtf8, type HttpClient, type TokenManager } from '@org/signing-core';
+import type { KyInstance, Options } from 'ky';
+import { minifyBody } from './body-hash.js';
+import { withSnapMessage } from './describe-error.js';
+import { nextExternalId, type ServiceSigner } from './service-signer.js';
+
+/** A `fetch`-compatible function that signs SNAP service calls. Relative paths are appended to `baseUrl`. */
+export type SnapFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface SignedTransportConfig {
+  /** For `ky`. */
+  readonly http: HttpClient;
+  /** For `fetch` (no failure detection inside 2xx bodies: the response is handed back as is). */
+  readonly fetchHttp: HttpClient;
+  readonly signer: ServiceSigner;
+  readonly tokens: TokenManager;
+  readonly baseUrl: string;
+  readonly externalId: () => string;
+}
+
+const CALLER_EXTERNAL_ID = Symbol('snapCallerExternalId');
+
+function headerFrom(headers: unknown, name: string): string | undefined {
+  if (headers === undefined || headers === null) return undefined;
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers as Record<string, unknown>);
+  for (const [key, value] of entries as [string, unknown][]) {
+    if (typeof key === 'string' && key.toLowerCase() === name && typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+export function createSignedTransport(config: SignedTransportConfig): { ky: KyInstance; fetch: SnapFetch } {
+  const setExternalId = ({ request, options }: { request: Request; options: { context?: unknown } }) => {
+    const supplied = (options.context as Record<symbol, unknown> | undefined)?.[CALLER_EXTERNAL_ID];
+    request.headers.set('X-EXTERNAL-ID', typeof supplied === 'string' ? supplied : nextExternalId(config.externalId));
+  };
+
+  const signedKy = (http: HttpClient): KyInstance =>
+    http
+      .signed({
+        sign: (context) =>
+          config.signer.attemptHeaders({
+            method: context.method,
+            url: context.url,
+            body: context.body,
+            has: (name) => context.headers.has(name),
+          }),
+        transformBody: (body) => {
+          const text = decodeUtf8(body);
+          const minified = minifyBody(text);
+          return minified === text ? body : encodeUtf8(minified);
+        },
+        onTokenRejected: async (request) => {
+          const authorization = request.headers.get('authorization') ?? '';
+          const rejected = authorization.replace(/^Bearer\s+/i, '');
+          await config.tokens.invalidate(rejected.length > 0 ? rejected : undefined);
+        },
+      })
+      .extend({
+        prefix: config.baseUrl,
+        hooks: {
+          init: [
+            (options: Options) => {
+              const supplied = headerFrom(options.headers, 'x-external-id');
+              options.context = { ...options.context, [CALLER_EXTERNAL_ID]: supplied };
+            },
+          ],
+          beforeRequest: [setExternalId],
+          beforeRetry: [setExternalId],
+          beforeError: [({ error }) => withSnapMessage(error, 'service call') as Error],
+        },
+      });
+  const ky = signedKy(config.http);
+  const fetchKy = signedKy(config.fetchHttp);
+
+  const fetch: SnapFetch = async (input, init) => {
+    let target: string | URL;
+    let options: RequestInit = init ?? {};
+    if (typeof Request === 'function' && input instanceof Request) {
+      const request = init ? new Request(input, init) : input;
+      target = new URL(request.url);
+      options = {
+        method: request.method,
+        headers: request.headers,
+        signal: request.signal,
+        ...(request.body === null ? {} : { body: await request.arrayBuffer() }),
+      };
+    } else if (input instanceof URL) {
+      target = input;
+    } else if (typeof input === 'string') {
+      target = /^https?:\/\//i.test(input) ? new URL(input) : input;
+    } else {
+      throw new TypeError('fetch: input must be a path, a URL or a Request');
+    }
+    return fetchKy(target, { ...(options as Options), throwHttpErrors: false });
+  };
+
+  return { ky, fetch };
+}

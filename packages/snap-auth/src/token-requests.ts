@@ -1,0 +1,142 @@
+/**
+ * The two SNAP token requests (B2B `…/access-token/b2b` and B2B2C `…/access-token/b2b2c`):
+ * headers X-TIMESTAMP, X-CLIENT-KEY and X-SIGNATURE = SHA256withRSA(`clientId|X-TIMESTAMP`),
+ * signed afresh for every attempt (a retry gets a new timestamp and signature).
+ */
+import {
+  AccessToken,
+  type Clock,
+  type HttpClient,
+  type RetryOptions,
+  type RsaPrivateKey,
+  redactText,
+  rsaSign,
+  Secret,
+  type TokenResult,
+  toBase64,
+} from '@org/signing-core';
+import {
+  type GetCustomerTokenOptions,
+  grantBody,
+  type SnapCustomerToken,
+  type SnapCustomerTokenGrant,
+} from './customer-token.js';
+import { type SnapOperation, withoutSecrets, withSnapMessage } from './describe-error.js';
+import { withProvider } from './provider-errors.js';
+import { accessTokenStringToSign } from './string-to-sign.js';
+import { readB2b2cTokenResponse, readB2bTokenResponse } from './token-response.js';
+
+export interface TokenRequesterConfig {
+  readonly http: HttpClient;
+  readonly clientId: string;
+  readonly privateKey: () => Promise<RsaPrivateKey>;
+  readonly tokenPath: string;
+  readonly customerTokenPath: string;
+  readonly timestamp: () => string;
+  readonly clock: Clock;
+  readonly grantTypeCase: 'upper' | 'lower';
+  readonly tokenRequestBody: Readonly<Record<string, unknown>>;
+  readonly retry: RetryOptions;
+  readonly secrets: () => Iterable<string | undefined>;
+}
+
+export interface TokenRequester {
+  /** `fetchToken` for the core token manager. */
+  fetchB2bToken(): Promise<TokenResult>;
+  fetchCustomerToken(grant: SnapCustomerTokenGrant, options?: GetCustomerTokenOptions): Promise<SnapCustomerToken>;
+}
+
+export function createTokenRequester(config: TokenRequesterConfig): TokenRequester {
+  const { http, clientId } = config;
+
+  const sign = async (): Promise<Record<string, string>> => {
+    const timestamp = config.timestamp();
+    const signature = toBase64(await rsaSign(await config.privateKey(), accessTokenStringToSign(clientId, timestamp)));
+    return { 'X-TIMESTAMP': timestamp, 'X-CLIENT-KEY': clientId, 'X-SIGNATURE': signature };
+  };
+
+  async function post(
+    operation: SnapOperation,
+    path: string,
+    body: Record<string, unknown>,
+    extraSecrets: readonly string[],
+    signal?: AbortSignal,
+  ) {
+    try {
+      const response = await http.requestJson({
+        method: 'POST',
+        path,
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+        sign,
+        retry: config.retry,
+        ...(signal ? { signal } : {}),
+      });
+      const excerpt = redactText(response.text, { secrets: [...config.secrets(), ...extraSecrets] });
+      return { response, excerpt };
+    } catch (error) {
+      throw withProvider(withoutSecrets(withSnapMessage(error, operation), extraSecrets));
+    }
+  }
+
+  return {
+    async fetchB2bToken() {
+      const { response, excerpt } = await post(
+        'B2B access token',
+        config.tokenPath,
+        { ...config.tokenRequestBody },
+        [],
+      );
+      const read = readB2bTokenResponse(response.data, {
+        now: config.clock(),
+        status: response.status,
+        bodyExcerpt: excerpt,
+      });
+      return {
+        token: read.token,
+        expiresAt: read.expiresAt,
+        tokenType: read.tokenType,
+        data: { expiresIn: read.expiresInSeconds },
+      };
+    },
+
+    async fetchCustomerToken(grant, options = {}) {
+      const { grantType, field, value } = grantBody(grant, config.grantTypeCase);
+      const body: Record<string, unknown> = { grantType, [field]: value };
+      if (options.additionalInfo !== undefined) body.additionalInfo = options.additionalInfo;
+      const obtainedAt = config.clock();
+      const { response, excerpt } = await post(
+        'B2B2C access token',
+        config.customerTokenPath,
+        body,
+        [value],
+        options.signal,
+      );
+      let read: ReturnType<typeof readB2b2cTokenResponse>;
+      try {
+        read = readB2b2cTokenResponse(response.data, {
+          now: obtainedAt,
+          status: response.status,
+          bodyExcerpt: excerpt,
+        });
+      } catch (error) {
+        throw withoutSecrets(error, [value]);
+      }
+      const accessToken = new AccessToken({
+        token: read.token,
+        expiresAt: read.expiresAt,
+        obtainedAt,
+        tokenType: read.tokenType,
+      });
+      return Object.freeze({
+        accessToken,
+        accessTokenExpiresAt: new Date(read.expiresAt),
+        refreshToken: read.refreshToken === undefined ? undefined : new Secret(read.refreshToken),
+        refreshTokenExpiresAt:
+          read.refreshTokenExpiresAt === undefined ? undefined : new Date(read.refreshTokenExpiresAt),
+        tokenType: read.tokenType,
+        additionalInfo: read.additionalInfo,
+      });
+    },
+  };
+}
