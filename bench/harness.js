@@ -72,5 +72,5 @@ export function formatRow(result, target) {
     v >= 1e6 ? `${(v / 1e6).toFixed(2)} ms` : v >= 1e3 ? `${(v / 1e3).toFixed(2)} µs` : `${v.toFixed(0)} ns`;
   const opsPerSec = (v) => `${Math.round(1e9 / v).toLocaleString('en-US')}/s`;
   const ok = target === undefined ? '' : result.ratio <= target ? 'ok' : 'MISSED';
-  return `| ${result.name} | ${result.mode} | ${result.baselineName}: ${ns(result.baselineNsPerOp)} (${opsPerSec(result.baselineNsPerOp)}) | ours: ${ns(result.candidateNsPerOp)} (${opsPerSec(result.candidateNsPerOp)}) | ${result.ratio.toFixed(2)}× | ${target === undefined ? '' : `≤ ${target}×`} ${ok} |`;
+  return `| ${result.name} | ${result.mode} | ${result.baselineName}: ${ns(result.baselineNsPerOp)} (${opsPerSec(result.baselineNsPerOp)}) | ours: ${ns(result.candidateNsPerOp)} (${opsPerSec(result.candidateNsPerOp)}) | ${result.ratio.toFixed(2)}× | ${target === undefined ? '' : `≤ ${target.toFixed(2)}×`} ${ok} |`;
 }

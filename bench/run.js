@@ -11,11 +11,9 @@ import {
   hmac,
   importHmacKey,
   importRsaPrivateKey,
-  minifyJson,
   rsaSign,
-  toBase64,
-  toHex,
 } from '@org/signing-core';
+import { snapAccessTokenSignature, snapServiceSignature } from '@org/snap-auth';
 import { compare, formatRow } from './harness.js';
 
 const require = createRequire(import.meta.url);
@@ -149,13 +147,18 @@ console.log('|---|---|---|---|---|---|');
   const dokuTokens = require('doku-nodejs-library/_services/tokenService.js');
   // DanaSignatureUtil is not in dana-node's export map; load the file it lives in directly.
   const { DanaSignatureUtil } = require(require.resolve('dana-node').replace(/index\.js$/, 'runtime.js'));
-  const ourAccessTokenSignature = async () => toBase64(await rsaSign(pem, `${clientId}|${timestamp}`));
-  const ourServiceSignature = async () => {
-    const hash = toHex(await digest('SHA-256', minifyJson(bodyText)));
-    return toBase64(
-      await hmac('SHA-512', clientSecret, `POST:/v1.0/debit/payment-host-to-host:${accessToken}:${hash}:${timestamp}`),
-    );
-  };
+  // Ours: the published @org/snap-auth functions, with keys given as text exactly as the SDKs
+  // get them (the package imports a PEM once and reuses it).
+  const ourAccessTokenSignature = () => snapAccessTokenSignature({ clientId, timestamp, privateKey: pem });
+  const ourServiceSignature = () =>
+    snapServiceSignature({
+      method: 'POST',
+      path: '/v1.0/debit/payment-host-to-host',
+      accessToken,
+      body: bodyText,
+      timestamp,
+      clientSecret,
+    });
   // Same outputs first: a benchmark of different work would mean nothing.
   if ((await ourAccessTokenSignature()) !== dokuTokens.generateSignature(pem, clientId, timestamp))
     throw new Error('RSA outputs differ (doku)');

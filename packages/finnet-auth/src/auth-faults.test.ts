@@ -1,7 +1,8 @@
-import { isAuthError, isProviderError, isTransportError } from '@org/signing-core';
+import { isAuthError, isProviderError, isTransportError, randomAlphanumeric } from '@org/signing-core';
 import type { Fault } from '@org/signing-core/testing';
 import { describe, expect, it } from 'vitest';
 import { bodyOf, SECRET, setup } from './__fixtures__/harness.js';
+import type { FinnetAuth } from './auth.js';
 import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from './provider.js';
 import { finnetSignature } from './signature.js';
 
@@ -112,6 +113,29 @@ describe('retries', () => {
     const attempts = sandbox.requests.to(FINNET_WIDGET_TOP_UP_PATH).map(bodyOf);
     expect(attempts).toHaveLength(2);
     expect(attempts[1]?.transNumber).not.toBe(attempts[0]?.transNumber);
+    expect(result.transNumber).toBe(attempts[1]?.transNumber);
+    for (const body of attempts) expect(body.signature).toBe(await finnetSignature(body, SECRET));
+  });
+
+  it('request() signs each retry over the token current at that attempt', async () => {
+    const { sandbox, auth } = await setup();
+    let widgetAttempts = 0;
+    const client: FinnetAuth = auth({
+      requestRetry: { limit: 1, methods: ['post'] },
+      // Runs once per attempt, after the attempt read its token: the first one drops that token,
+      // so the retry must fetch and carry a new one.
+      transNumber: ({ requestType }) => {
+        if (requestType !== 'getToken' && widgetAttempts++ === 0) void client.invalidateToken();
+        return `T${widgetAttempts}${randomAlphanumeric(12)}`;
+      },
+    });
+    sandbox.faults.inject({ type: 'status', status: 503 }, { path: FINNET_WIDGET_TOP_UP_PATH });
+    const result = await client.request(FINNET_WIDGET_TOP_UP_PATH, topUp);
+    const attempts = sandbox.requests.to(FINNET_WIDGET_TOP_UP_PATH).map(bodyOf);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]?.tokenID).not.toBe(attempts[0]?.tokenID);
+    expect(attempts[1]?.tokenID).toBe((await client.getToken()).token);
+    expect(sandbox.requests.count(FINNET_TOKEN_PATH)).toBe(2);
     expect(result.transNumber).toBe(attempts[1]?.transNumber);
     for (const body of attempts) expect(body.signature).toBe(await finnetSignature(body, SECRET));
   });

@@ -3,8 +3,9 @@
  * widget calls that use it (Widget Top Up, …), every body signed in one place.
  *
  * Per attempt, one clock reading gives `reqDtime` (GMT+7) and the transNumber, and the same
- * strings go into the body and the signature; a retried attempt gets a fresh reqDtime,
- * transNumber and signature. Success is `statusCode === "000"` whatever the HTTP status.
+ * strings go into the body and the signature. The core's `requestJson` builds the body afresh
+ * for every attempt, so a retried attempt gets a fresh reqDtime, transNumber and signature (and,
+ * for widget calls, the current token). Success is `statusCode === "000"` whatever the HTTP status.
  */
 import {
   type AccessToken,
@@ -24,7 +25,6 @@ import {
   type ProviderErrorDescription,
   ResponseFormatError,
   type RetryOptions,
-  readJson,
   redactText,
   toBase64,
   validateOptions,
@@ -133,7 +133,12 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       ? `Basic ${toBase64(encodeUtf8(`${username}:${password}`))}`
       : undefined;
 
-  // Everything that must never show up in an error excerpt.
+  // Everything that must never show up in an error: handed to the core (`secrets`), which scrubs
+  // the codes, messages and excerpts of the errors it builds, and used for the errors built here.
+  // The Basic credentials are listed although the core also scrubs a failed request's
+  // Authorization value: it does that only for non-2xx answers, not for the 2xx failures and
+  // format errors whose excerpts are built from `secrets` alone. Tokens and signatures travel in
+  // the body, where the core cannot see them: they are remembered as they are made.
   const fixedSecrets = [
     secretKey,
     hexKeyText(secretKey, 'lower'),
@@ -160,6 +165,11 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     }
   }
 
+  /**
+   * A failed answer as `statusCode`, `statusDesc` and "is the tokenID rejected", or `undefined`
+   * when the body has neither field. The one place that reads a failure: the core calls it for
+   * non-2xx answers (`describeError`; it scrubs code and message itself), `check()` for 2xx ones.
+   */
   const describe =
     (carriesToken: boolean) =>
     ({ status, body }: { status: number; body: unknown }): ProviderErrorDescription | undefined => {
@@ -167,10 +177,12 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       if (statusCode === undefined && statusDesc === undefined) return undefined;
       return {
         providerCode: statusCode,
-        providerMessage: statusDesc === undefined ? undefined : excerpt(statusDesc),
+        providerMessage: statusDesc,
         tokenRejected: carriesToken && tokenRejected({ status, statusCode, statusDesc, body }),
       };
     };
+  const describeToken = describe(false);
+  const describeCall = describe(true);
 
   const common = {
     provider: PROVIDER,
@@ -187,9 +199,9 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
   const tokenHttp = createHttpClient({
     ...common,
     retry: tokenRetryPolicy(parsed.tokenRetry),
-    describeError: describe(false),
+    describeError: describeToken,
   });
-  const requestHttp = createHttpClient({ ...common, retry: parsed.requestRetry, describeError: describe(true) });
+  const requestHttp = createHttpClient({ ...common, retry: parsed.requestRetry, describeError: describeCall });
 
   /** One attempt's body: one clock reading, one reqDtime, one transNumber, signed over exactly these fields. */
   async function build(
@@ -220,28 +232,25 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     return new SignedFinnetRequest({ ...body, signature });
   }
 
-  /** POSTs a body built per attempt; returns the JSON answer and the attempt that got it. */
+  /** POSTs a body the core builds afresh for every attempt; returns the JSON answer and the attempt that got it. */
   async function post(
     http: HttpClient,
     path: string,
     make: () => Promise<SignedFinnetRequest>,
     signal: AbortSignal | undefined,
   ): Promise<{ json: JsonResponse; request: SignedFinnetRequest }> {
-    let current = await make();
-    const response = await http.ky.post(path.replace(/^\/+/, ''), {
-      body: current.body,
-      ...(signal === undefined ? {} : { signal }),
-      hooks: {
-        beforeRetry: [
-          async ({ request }) => {
-            current = await make();
-            return new Request(request, { body: current.body });
-          },
-        ],
+    let sent: SignedFinnetRequest | undefined;
+    const json = await http.requestJson({
+      method: 'POST',
+      path,
+      body: async () => {
+        sent = await make();
+        return sent.body;
       },
+      signal,
     });
-    const json = await readJson(response, PROVIDER, excerpt);
-    return { json, request: current };
+    // requestJson has built at least the first attempt's body before it resolves.
+    return { json, request: sent as SignedFinnetRequest };
   }
 
   /** Why the expected signature a (dev) server put in its answer differs from ours, without showing it. */
@@ -282,17 +291,19 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     const body = data as Record<string, unknown>;
     const statusCode = body.statusCode as string;
     if (statusCode === '000') return body;
-    const { statusDesc } = statusFields(body);
-    const rejected = carriesToken && tokenRejected({ status: json.status, statusCode, statusDesc, body });
+    const { providerMessage: statusDesc, tokenRejected: rejected } =
+      (carriesToken ? describeCall : describeToken)({ status: json.status, body }) ?? {};
     const hint = await signatureHint(body, sent);
+    // This error is built here, not by the core, so its code and message are scrubbed here.
+    const code = redactText(statusCode, { secrets: secrets(), limit: 100 });
     const desc = statusDesc === undefined ? undefined : redactText(statusDesc, { secrets: secrets(), limit: 100 });
     throw new ProviderError(
-      `finnet ${sent.requestType} failed: statusCode ${excerpt(statusCode)}${desc === undefined ? '' : ` (${desc})`}${
+      `finnet ${sent.requestType} failed: statusCode ${code}${desc === undefined ? '' : ` (${desc})`}${
         rejected ? '; the tokenID was rejected' : ''
       }${hint === undefined ? '' : `; ${hint}`}`,
       {
         status: json.status,
-        providerCode: statusCode,
+        providerCode: code,
         providerMessage: desc,
         bodyExcerpt: excerpt(json.text),
         details: {
@@ -423,12 +434,18 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       const signal = requestOptions.signal;
       const tokenOptions = signal === undefined ? undefined : { signal };
 
-      const once = async (token: AccessToken): Promise<FinnetResponse<T>> => {
-        remember(token.token);
+      // The token goes in the body, so every attempt (an ordinary retry, and the one re-send
+      // after a rejection) reads the token manager and signs over the token it gets.
+      let token: AccessToken | undefined;
+      const send = async (): Promise<FinnetResponse<T>> => {
         const { json, request } = await post(
           requestHttp,
           path,
-          () => build(fields, token.token, transNumber, context),
+          async () => {
+            token = await tokens.getToken(tokenOptions);
+            remember(token.token);
+            return build(fields, token.token, transNumber, context);
+          },
           signal,
         );
         const data = (await check(json, request, true)) as T;
@@ -441,17 +458,18 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
         };
       };
 
-      const token = await tokens.getToken(tokenOptions);
       try {
-        return await once(token);
+        return await send();
       } catch (error) {
-        if (!isProviderError(error) || error.code !== 'ERR_TOKEN_REJECTED') throw error;
+        // The core's refresh-and-retry-once lives in `signed()`, which re-signs headers but resends
+        // the same body; Finnet's tokenID is in the body, so the re-send is done here.
+        if (!isProviderError(error) || error.code !== 'ERR_TOKEN_REJECTED' || token === undefined) throw error;
         log(logger, 'info', 'finnet rejected the tokenID: fetching a new token and sending once more', {
           requestType: fields.requestType,
           statusCode: error.providerCode,
         });
         await tokens.invalidate(token);
-        return once(await tokens.getToken(tokenOptions));
+        return send();
       }
     },
 

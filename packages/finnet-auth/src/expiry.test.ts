@@ -84,6 +84,16 @@ describe('formatFinnetExpiry (used by the sandbox)', () => {
     expect(() => formatFinnetExpiry(Number.NaN)).toThrow(RangeError);
   });
 
+  it('draws the line at 2000-01-01 00:00:00 and 2099-12-31 23:59:59 GMT+7, to the millisecond', () => {
+    const first = Date.parse('1999-12-31T17:00:00Z');
+    const after = Date.parse('2099-12-31T17:00:00Z');
+    expect(formatFinnetExpiry(first)).toBe('01-JAN-00 00:00:00');
+    expect(formatFinnetExpiry(new Date(after - 1))).toBe('31-DEC-99 23:59:59');
+    expect(() => formatFinnetExpiry(first - 1)).toThrow(RangeError);
+    expect(() => formatFinnetExpiry(after)).toThrow(RangeError);
+    expect(() => formatFinnetExpiry(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
   it('round-trips with parseFinnetExpiry for every second of 2000–2099 (GMT+7)', () => {
     const from = Date.parse('1999-12-31T17:00:00Z');
     const to = Date.parse('2099-12-31T16:59:59Z');

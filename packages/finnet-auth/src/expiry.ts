@@ -3,14 +3,17 @@
  * three-letter month, a two-digit year. The documentation gives no time zone; like `reqDtime`
  * (documented as GMT+7) it is read as GMT+7 (Jakarta, no DST).
  */
-import { InputError } from '@org/signing-core';
+import { formatCompactTimestamp, InputError, JAKARTA_OFFSET, parseUtcOffset } from '@org/signing-core';
 import { PROVIDER } from './provider.js';
 
 /** The expected format, quoted in every parse error. */
 export const FINNET_EXPIRY_FORMAT = 'DD-MMM-YY HH24:MI:SS (e.g. 24-AUG-24 16:23:30, GMT+7)';
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] as const;
-const GMT7_MS = 7 * 60 * 60 * 1000;
+const GMT7_MS = parseUtcOffset(JAKARTA_OFFSET) * 60_000;
+/** The years a two-digit `tokenExpiry` can name: 2000-01-01 00:00 to 2099-12-31 23:59:59 in GMT+7. */
+const FIRST_TWO_DIGIT_YEAR_MS = Date.UTC(2000, 0, 1) - GMT7_MS;
+const AFTER_TWO_DIGIT_YEARS_MS = Date.UTC(2100, 0, 1) - GMT7_MS;
 
 function invalid(problem: string): InputError {
   return new InputError(
@@ -71,20 +74,16 @@ export function parseFinnetExpiry(text: string): Date {
   return new Date(Date.UTC(year, month, day, hour, minute, second) - GMT7_MS);
 }
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-
 /**
  * Formats a time as Finnet's `tokenExpiry` in GMT+7 (seconds truncated). Used by the sandbox.
  * Years outside 2000–2099 cannot be written with two digits.
  */
 export function formatFinnetExpiry(date: Date | number): string {
   const ms = typeof date === 'number' ? date : date.getTime();
-  const d = new Date(ms + GMT7_MS);
-  const year = d.getUTCFullYear();
-  if (!Number.isFinite(ms) || year < 2000 || year > 2099) {
+  if (!(ms >= FIRST_TWO_DIGIT_YEAR_MS && ms < AFTER_TWO_DIGIT_YEARS_MS)) {
     throw new RangeError('formatFinnetExpiry: the time must fall in the years 2000 to 2099 (GMT+7)');
   }
-  return `${pad2(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${pad2(year - 2000)} ${pad2(d.getUTCHours())}:${pad2(
-    d.getUTCMinutes(),
-  )}:${pad2(d.getUTCSeconds())}`;
+  const compact = formatCompactTimestamp(ms, { offset: JAKARTA_OFFSET }); // yyyyMMddHHmmss
+  const part = (start: number) => compact.slice(start, start + 2);
+  return `${part(6)}-${MONTHS[Number(part(4)) - 1]}-${part(2)} ${part(8)}:${part(10)}:${part(12)}`;
 }

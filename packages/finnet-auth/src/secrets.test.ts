@@ -4,7 +4,7 @@
  * `util.inspect(…, { depth: 10, showHidden: true })` of what comes back or is thrown.
  */
 import { inspect } from 'node:util';
-import { randomAlphanumeric } from '@org/signing-core';
+import { isProviderError, randomAlphanumeric } from '@org/signing-core';
 import type { Fault } from '@org/signing-core/testing';
 import { describe, expect, it } from 'vitest';
 import { bodyOf, setup } from './__fixtures__/harness.js';
@@ -99,11 +99,41 @@ describe('secrets never leak', () => {
       {
         type: 'status',
         status: 200,
-        body: JSON.stringify({ statusCode: '99', statusDesc: `failed for ${secretKey}`, echo: token.token }),
+        body: JSON.stringify({
+          statusCode: `99 ${password}`,
+          statusDesc: `failed for ${secretKey}`,
+          echo: token.token,
+        }),
       },
       { path: FINNET_WIDGET_TOP_UP_PATH },
     );
     await record(() => client.request(FINNET_WIDGET_TOP_UP_PATH, topUp));
+    // Non-2xx answers echoing this client's secrets in statusCode/statusDesc (the core builds and
+    // scrubs these errors): a token rejection on both attempts, and a plain failure.
+    const echo = `${token.token} ${secretKey} ${password} ${basic}`;
+    sandbox.faults.inject(
+      {
+        type: 'status',
+        status: 401,
+        body: JSON.stringify({ statusCode: token.token, statusDesc: `Token expired: ${echo}` }),
+      },
+      { path: FINNET_WIDGET_TOP_UP_PATH, times: 2 },
+    );
+    await record(() => client.request(FINNET_WIDGET_TOP_UP_PATH, topUp));
+    sandbox.faults.inject(
+      { type: 'status', status: 500, body: JSON.stringify({ statusCode: secretKey, statusDesc: `failed: ${echo}` }) },
+      { path: FINNET_WIDGET_TOP_UP_PATH },
+    );
+    await record(() => client.request(FINNET_WIDGET_TOP_UP_PATH, topUp));
+    const coreBuilt = results.slice(-2);
+    expect(coreBuilt.map((error) => isProviderError(error) && [error.status, error.code])).toEqual([
+      [401, 'ERR_TOKEN_REJECTED'],
+      [500, 'ERR_PROVIDER'],
+    ]);
+    expect(coreBuilt.map((error) => (error as { providerMessage?: string }).providerMessage)).toEqual([
+      'Token expired: [REDACTED] [REDACTED] [REDACTED] [REDACTED]',
+      'failed: [REDACTED] [REDACTED] [REDACTED] [REDACTED]',
+    ]);
 
     // Options and pure functions.
     await record(() => createFinnetAuth({ secretKey: 42 as never, password, baseUrl: `ftp://${secretKey}` }));

@@ -11,7 +11,9 @@
 import {
   encodeUtf8,
   formatCompactTimestamp,
+  JAKARTA_OFFSET,
   optionSchemas,
+  parseUtcOffset,
   timingSafeEqual,
   toBase64,
   toHex,
@@ -116,14 +118,14 @@ const TOP_UP_FIELDS: Readonly<Record<string, number>> = {
   transNumber: 100,
 };
 
-const GMT7_MS = 7 * 60 * 60 * 1000;
+const GMT7_MS = parseUtcOffset(JAKARTA_OFFSET) * 60_000;
 
 function parseReqDtime(text: string): number | undefined {
   if (!/^\d{14}$/.test(text)) return undefined;
   const n = (start: number, length: number) => Number(text.slice(start, start + length));
   const ms = Date.UTC(n(0, 4), n(4, 2) - 1, n(6, 2), n(8, 2), n(10, 2), n(12, 2)) - GMT7_MS;
   // Round trip: rejects 20240231…, hour 24 and the like.
-  return formatCompactTimestamp(ms, { offset: '+07:00' }) === text ? ms : undefined;
+  return formatCompactTimestamp(ms, { offset: JAKARTA_OFFSET }) === text ? ms : undefined;
 }
 
 function randomHex(characters: number, upperCase: boolean): string {
@@ -228,7 +230,7 @@ export function createFinnetSandbox(options: FinnetSandboxOptions): FinnetSandbo
     if (endpoint === 'token') {
       usedTransNumbers.add(transNumber);
       const issuedAt =
-        formatCompactTimestamp(now, { offset: '+07:00' }) + String(Math.floor(now) % 1000).padStart(3, '0');
+        formatCompactTimestamp(now, { offset: JAKARTA_OFFSET }) + String(Math.floor(now) % 1000).padStart(3, '0');
       const tokenID = issuedAt + randomHex(61, true);
       const expiresAt = now + ttlMs;
       tokens.set(tokenID, expiresAt);
