@@ -279,7 +279,10 @@ async function importPrivateBytes(input: string | Uint8Array): Promise<RsaPrivat
  */
 export function checkRsaPrivateKey(input: RsaPrivateKeyInput): void {
   if (input instanceof RsaPrivateKey || typeof input === 'function') return;
-  if (isCryptoKey(input)) return checkCryptoKey(input, 'private');
+  if (isCryptoKey(input)) {
+    checkCryptoKey(input, 'private');
+    return;
+  }
   if (input instanceof RsaPublicKey) {
     throw new KeyFormatError('expected an RSA private key, found an RsaPublicKey', 'an RSA public key');
   }
@@ -296,7 +299,10 @@ export function checkRsaPrivateKey(input: RsaPrivateKeyInput): void {
 /** Like {@link checkRsaPrivateKey}, for public keys (SPKI, PKCS#1, certificate, CryptoKey). */
 export function checkRsaPublicKey(input: RsaPublicKeyInput): void {
   if (input instanceof RsaPublicKey) return;
-  if (isCryptoKey(input)) return checkCryptoKey(input, 'public');
+  if (isCryptoKey(input)) {
+    checkCryptoKey(input, 'public');
+    return;
+  }
   if (input instanceof RsaPrivateKey) {
     throw new KeyFormatError('expected an RSA public key, found an RsaPrivateKey', 'an RSA private key');
   }
