@@ -1,5 +1,6 @@
 /** The exact bytes of a body given as text or bytes: text is UTF-8 encoded, bytes are used as they are. */
 import { encodeUtf8 } from '@org/signing-core';
+import { describeType } from './values.js';
 
 /** A body for the pure signing functions: the exact text or bytes that go on the wire. */
 export type DokuBodyInput = string | Uint8Array;
@@ -10,11 +11,4 @@ export function exactBytes(body: DokuBodyInput | undefined, caller: string): Uin
   if (typeof body === 'string') return encodeUtf8(body);
   if (body instanceof Uint8Array) return body;
   throw new TypeError(`${caller}: body must be a string, a Uint8Array or undefined, received ${describeType(body)}`);
-}
-
-/** A short description of a value's type for TypeErrors (never the value itself). */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -6,16 +6,13 @@
  * (OAuth style), or a plain-text body. Nothing else of the body is interpreted.
  */
 import type { ProviderErrorDescription } from '@org/signing-core';
+import { isRecord } from './values.js';
 
-/** Text as is: the caller redacts known secrets and then shortens it (in that order). */
+/** Text as is: the core client scrubs known secrets and the request's credentials from it. */
 function text(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string' || value.trim().length === 0) return undefined;
   return value.trim();
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The provider code and message of a DOKU error body (parsed JSON, or text). */

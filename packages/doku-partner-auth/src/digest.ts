@@ -4,7 +4,8 @@
  * bytes sent (or, for a notification, the bytes received).
  */
 import { digest, toBase64 } from '@org/signing-core';
-import { type DokuBodyInput, describeType } from './body.js';
+import type { DokuBodyInput } from './body.js';
+import { describeType } from './values.js';
 
 /**
  * `base64(SHA-256(body))`. Text is hashed as UTF-8, bytes as they are.

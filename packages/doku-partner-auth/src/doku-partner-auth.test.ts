@@ -57,14 +57,14 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-/** Recomputes the signature of a recorded request from its own headers and body. */
+/** Recomputes the signature of a recorded request from its own headers and exact body bytes. */
 async function recomputed(recorded: RecordedRequest, secretKey: string = CLIENT.secretKey) {
   return dokuSignature({
     clientId: recorded.headers['client-id'] ?? '',
     requestId: recorded.headers['request-id'] ?? '',
     timestamp: recorded.headers['request-timestamp'] ?? '',
     target: new URL(recorded.path, 'http://x').pathname,
-    body: recorded.body,
+    body: recorded.bytes,
     secretKey,
   });
 }
@@ -453,6 +453,18 @@ describe('ky instance', () => {
     expect(upload?.headers.signature).toBe(await recomputed(upload as RecordedRequest));
   });
 
+  it('signs a binary multipart upload over the exact bytes sent (Digest of recorded.bytes)', async () => {
+    const result = await auth().ky.post('adv-core-api/partner/v1.0/file', { body: logoUpload() }).json();
+    expect(result).toMatchObject({ category: 'LOGO' });
+    const [upload] = sandbox.requests.to(FILE_PATH);
+    expect(upload?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(upload?.headers.signature).toBe(await recomputed(upload as RecordedRequest));
+    // The text view of the same bytes is lossy (the PNG signature byte 0x89 is not UTF-8): it does not verify.
+    const asText = await recomputed({ ...(upload as RecordedRequest), bytes: new TextEncoder().encode(upload?.body) });
+    expect(upload?.headers.signature).not.toBe(asText);
+    expect(sandbox.uploads.at(-1)).toMatchObject({ fileName: 'logo.png', fileSize: 7 });
+  });
+
   it('createKy({ withToken: false }) signs without a token (GET: no Digest)', async () => {
     const client = auth();
     const result = await client
@@ -462,6 +474,21 @@ describe('ky instance', () => {
     expect(result).toMatchObject({ business: { brand: { photo_proof: { code: 'PHOTO_PROOF' } } } });
     expect(sandbox.requests.to(FILE_PATH)[0]?.headers.authorization).toBeUndefined();
     expect(sandbox.requests.count(TOKEN_PATH)).toBe(0);
+  });
+
+  it('createKy({ withToken: false }): a 401 is ERR_PROVIDER, not retried, and the cached token stays', async () => {
+    const client = auth();
+    const token = await client.getToken();
+    sandbox.faults.inject(
+      { type: 'status', status: 401, body: '{"error":{"code":"INVALID_SIGNATURE","message":"no"}}' },
+      { path: FILE_PATH, times: 2 },
+    );
+    const plain = client.createKy({ withToken: false });
+    const error = await caught(plain.get(`adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`));
+    expect(error).toMatchObject({ code: 'ERR_PROVIDER', status: 401, providerCode: 'INVALID_SIGNATURE' });
+    expect(sandbox.requests.count(FILE_PATH)).toBe(1);
+    expect((await client.getToken()).token).toBe(token.token);
+    expect(sandbox.requests.count(TOKEN_PATH)).toBe(1);
   });
 
   it('on 401 fetches a new token and retries once, re-signed', async () => {

@@ -11,9 +11,9 @@ import {
   type GetTokenOptions,
   type HmacKey,
   type HttpClient,
+  type HttpClientOptions,
   InputError,
   importHmacKey,
-  type ProviderErrorDescription,
   randomUuid,
   readJson,
   redactText,
@@ -21,7 +21,6 @@ import {
   type TokenResult,
 } from '@org/signing-core';
 import type { KyInstance } from 'ky';
-import { describeType } from './body.js';
 import { DOKU_PARTNER_TOKEN_PATH, MAX_REQUEST_ID_LENGTH, PROVIDER } from './constants.js';
 import { describeDokuError } from './describe-error.js';
 import { type DokuPartnerAuthOptions, type DokuRequestTargetMode, resolveOptions } from './options.js';
@@ -29,6 +28,7 @@ import { type DokuRequestBody, serializeBody } from './request-body.js';
 import { dokuSignature } from './signature.js';
 import { DokuSignedRequest } from './signed-request.js';
 import { parseDokuTokenResponse } from './token-response.js';
+import { describeType } from './values.js';
 import {
   type DokuNotification,
   type VerifyDokuNotificationOptions,
@@ -84,7 +84,10 @@ export interface DokuPartnerAuth {
    * token and retries once on 401, and verifies DOKU's response signature per `responseSignature`.
    */
   readonly ky: KyInstance;
-  /** A ky instance like {@link DokuPartnerAuth.ky}, e.g. without the bearer token (`withToken: false`). */
+  /**
+   * A ky instance like {@link DokuPartnerAuth.ky}, e.g. without the bearer token (`withToken: false`).
+   * One instance per mode rather than a per-request `context`: see "Why `createKy`" in the README.
+   */
   createKy(options?: DokuKyOptions): KyInstance;
 }
 
@@ -116,35 +119,25 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     provider: PROVIDER,
   });
 
-  /** Tokens recently put on requests (a rejected one is no longer the manager's current token). */
-  const usedTokens = new Set<string>();
-  const rememberToken = (token: string) => {
-    usedTokens.delete(token);
-    usedTokens.add(token);
-    if (usedTokens.size > 8) usedTokens.delete(usedTokens.values().next().value as string);
-  };
-  const secrets = () => [o.secretKey, tokens.peek()?.token, ...usedTokens];
-  /** DOKU's own code/message end up in error messages: scrub known secrets from them too. */
-  const scrub = (description: ProviderErrorDescription): ProviderErrorDescription => {
-    const clean = (value: string | undefined) =>
-      value === undefined ? undefined : redactText(value, { secrets: secrets(), limit: 200 });
-    return {
-      ...description,
-      providerCode: clean(description.providerCode),
-      providerMessage: clean(description.providerMessage),
-    };
-  };
-  const client = (
-    retry: typeof o.retry,
-    describeError: (r: { status: number; body: unknown }) => ProviderErrorDescription,
-  ): HttpClient =>
+  /**
+   * Secrets the core client scrubs from provider texts (body excerpts, provider code and message)
+   * on top of what it finds itself, the failed request's own `Authorization`:
+   * - the secret key;
+   * - the current token, for a 2xx answer that is not JSON (the core scrubs request credentials
+   *   from non-2xx errors only);
+   * - tokens DOKU rejected: the one retry after a rejection carries a new token, so an error body
+   *   of that retry echoing the rejected one would otherwise leak it.
+   */
+  const rejectedTokens: string[] = [];
+  const secrets = () => [o.secretKey, tokens.peek()?.token, ...rejectedTokens];
+  const client = (retry: typeof o.retry, describeError: HttpClientOptions['describeError']): HttpClient =>
     createHttpClient({
       provider: PROVIDER,
       baseUrl,
       fetch: o.fetch,
       timeoutMs: o.timeoutMs,
       retry,
-      describeError: (r) => scrub(describeError(r)),
+      describeError,
       secrets,
     });
   // Token requests are POSTs that are safe to repeat: retried like idempotent calls.
@@ -174,9 +167,7 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
   async function signParts(input: { requestTarget: string; body: Uint8Array | undefined; withToken: boolean }) {
     let authorization: string | undefined;
     if (input.withToken) {
-      const token = await tokens.getToken();
-      rememberToken(token.token);
-      authorization = token.authorization;
+      authorization = (await tokens.getToken()).authorization;
     }
     const requestId = nextRequestId();
     const timestamp = formatUtcTimestamp(clock());
@@ -231,14 +222,14 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
       headers: { 'Content-Type': 'application/json' },
     });
     if (identity) await checkResponse(response, identity, o.responseSignature);
-    const excerpt = (text: string) => redactText(text, { secrets: secrets() });
-    const json = await readJson(response, PROVIDER, excerpt);
+    // The core's `readJson` redacts secret-named fields; this package's secrets are added here.
+    const json = await readJson(response, PROVIDER, (text) => redactText(text, { secrets: secrets() }));
     return parseDokuTokenResponse(json.data, {
       requestedAt,
       now: clock(),
       validTimeMinutes: o.validTimeMinutes,
       text: json.text,
-      secrets: [o.secretKey],
+      secrets: secrets(),
     });
   }
 
@@ -255,12 +246,14 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     const signed = http.signed({
       sign: async (context) =>
         (await signParts({ requestTarget: requestTargetOf(context.url), body: context.body, withToken })).headers,
+      // A 401 is "token rejected" through bearerHttp's describeError; the plain client never says so.
       ...(withToken
         ? {
-            isTokenRejected: ({ status }: { status: number }) => status === 401,
             onTokenRejected: async (request: Request) => {
               const header = request.headers.get('Authorization') ?? '';
-              await tokens.invalidate(header.startsWith('Bearer ') ? header.slice(7) : undefined);
+              const rejected = header.startsWith('Bearer ') ? header.slice(7) : undefined;
+              if (rejected !== undefined && rejectedTokens.push(rejected) > 8) rejectedTokens.shift();
+              await tokens.invalidate(rejected);
             },
           }
         : {}),

@@ -4,7 +4,7 @@
  * (DOKU hashes the exact bytes; `\/` and non-ASCII characters stay as written).
  */
 import { encodeUtf8 } from '@org/signing-core';
-import { describeType } from './body.js';
+import { describeType } from './values.js';
 
 /** A body for `signRequest`. */
 export type DokuRequestBody =

@@ -23,9 +23,10 @@ import {
   timingSafeEqual,
   toBase64,
 } from '@org/signing-core';
-import { type DokuBodyInput, describeType, exactBytes } from './body.js';
+import { type DokuBodyInput, exactBytes } from './body.js';
 import { PROVIDER } from './constants.js';
 import { dokuDigest } from './digest.js';
+import { describeType } from './values.js';
 
 /** The HMAC secret: DOKU's Secret Key as text, a core `Secret`, or an imported SHA-256 `HmacKey`. */
 export type DokuSecretKey = string | Secret | HmacKey;

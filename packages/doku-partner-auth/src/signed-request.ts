@@ -7,17 +7,11 @@ import { REDACTED, redactHeaders } from '@org/signing-core';
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
-export interface DokuSignedRequestInit {
-  readonly method: string;
-  readonly url: string;
-  readonly target: string;
-  readonly requestTarget: string;
-  readonly clientId: string;
-  readonly requestId: string;
-  readonly timestamp: string;
-  readonly body: Uint8Array<ArrayBuffer> | null;
-  readonly headers: Readonly<Record<string, string>>;
-}
+/** What `signRequest` hands the constructor: the public fields, and the headers to keep private. */
+export type DokuSignedRequestInit = Pick<
+  DokuSignedRequest,
+  'method' | 'url' | 'target' | 'requestTarget' | 'clientId' | 'requestId' | 'timestamp' | 'body'
+> & { readonly headers: Readonly<Record<string, string>> };
 
 /** One signed request: send `body` with `headers` to `url` using `method`, once. */
 export class DokuSignedRequest {

@@ -24,6 +24,7 @@ import {
   type TokenResult,
 } from '@org/signing-core';
 import { PROVIDER } from './constants.js';
+import { isRecord } from './values.js';
 
 /** Where the expiry of a token came from. */
 export type DokuTokenExpirySource = 'expires_in' | 'expires_at' | 'jwt-exp' | 'valid_time';
@@ -43,10 +44,6 @@ export interface ParseTokenContext {
 /** The largest epoch ms a `Date` can hold. */
 const MAX_DATE_MS = 8.64e15;
 const TOKEN_FIELDS = ['token', 'access_token', 'accessToken'] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function containers(data: unknown): Record<string, unknown>[] {
   if (!isRecord(data)) return [];

@@ -12,9 +12,9 @@ import {
   SignatureError,
   TransportError,
 } from '@org/signing-core';
-import { describeType } from './body.js';
 import { PROVIDER } from './constants.js';
 import { type DokuSecretKey, verifyDokuSignature } from './signature.js';
+import { describeType } from './values.js';
 
 export interface VerifyDokuNotificationOptions {
   /** The Secret Key from the DOKU Back Office. */

@@ -4,9 +4,9 @@
  * of the response body bytes.
  */
 import { isAuthError, SignatureError, TransportError } from '@org/signing-core';
-import { describeType } from './body.js';
 import { PROVIDER } from './constants.js';
 import { type DokuSecretKey, verifyDokuSignature } from './signature.js';
+import { describeType } from './values.js';
 
 /**
  * What to do with DOKU's response signature: `off` (ignore it), `verify-if-present` (verify

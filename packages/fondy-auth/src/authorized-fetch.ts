@@ -6,7 +6,6 @@
  */
 import { type TokenManager, TransportError } from '@org/signing-core';
 import { PROVIDER, TOKEN_SCHEME } from './constants.js';
-import type { KnownSecrets } from './known-secrets.js';
 import { readApiErrorResponse } from './provider-errors.js';
 
 /** `fetch` with Fondy's token. Relative URLs resolve against `apiBaseUrl`. */
@@ -34,11 +33,9 @@ export function createAuthorizedFetch(deps: {
   tokens: TokenManager;
   apiBaseUrl: string;
   fetch: typeof globalThis.fetch | undefined;
-  secrets: KnownSecrets;
 }): FondyFetch {
   const { tokens, apiBaseUrl } = deps;
   const send = async (request: Request, token: string): Promise<Response> => {
-    deps.secrets.remember(token);
     request.headers.set('authorization', `${TOKEN_SCHEME} ${token}`);
     try {
       return await (deps.fetch ?? globalThis.fetch)(request);

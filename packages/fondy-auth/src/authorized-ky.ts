@@ -14,7 +14,6 @@
 import type { HttpClient, TokenManager } from '@org/signing-core';
 import type { KyInstance } from 'ky';
 import { TOKEN_SCHEME } from './constants.js';
-import type { KnownSecrets } from './known-secrets.js';
 
 /** The token text of the `Authorization: Token …` header a request was sent with. */
 function tokenOfRequest(request: Request): string | undefined {
@@ -23,17 +22,23 @@ function tokenOfRequest(request: Request): string | undefined {
   return match?.[1];
 }
 
-export function createAuthorizedKy(http: HttpClient, tokens: TokenManager, secrets: KnownSecrets): KyInstance {
+/**
+ * @param onRejected told each token the API rejected (before the retry replaces it), so that
+ *   errors can still be scrubbed of it.
+ */
+export function createAuthorizedKy(
+  http: HttpClient,
+  tokens: TokenManager,
+  onRejected: (token: string) => void,
+): KyInstance {
   return http.signed({
-    sign: async () => {
-      const { token } = await tokens.getToken();
-      secrets.remember(token);
-      return { authorization: `${TOKEN_SCHEME} ${token}` };
-    },
+    sign: async () => ({ authorization: `${TOKEN_SCHEME} ${(await tokens.getToken()).token}` }),
     onTokenRejected: async (request) => {
       // Without the token that was sent, dropping "the current one" could drop a fresh token.
       const rejected = tokenOfRequest(request);
-      if (rejected !== undefined) await tokens.invalidate(rejected);
+      if (rejected === undefined) return;
+      onRejected(rejected);
+      await tokens.invalidate(rejected);
     },
   });
 }

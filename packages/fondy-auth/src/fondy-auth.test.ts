@@ -243,13 +243,19 @@ describe('createFondyAuth — getToken', () => {
         { path: sandbox.tokenPath },
       );
       const error = await errorOf(auth().getToken());
+      expect(isProviderError(error)).toBe(true);
       expect(error).toMatchObject({
         code: 'ERR_PROVIDER',
+        provider: 'fondy',
         status: 200,
         providerCode: '403',
+        providerMessage: 'Incorrect signature',
         details: { requestId: 'req-1' },
       });
-      expect(error.message).toContain('check applicationId and secretKey');
+      expect(error.message).toBe(
+        `fondy answered HTTP 200 (403 Incorrect signature): check applicationId and secretKey, and that the application is registered with ${running.url}`,
+      );
+      expect(tokenRequests()).toBe(1); // a failure on a 200 is final, like the 403
     });
   });
 });

@@ -18,9 +18,8 @@ import { createAuthorizedFetch, type FondyFetch } from './authorized-fetch.js';
 import { createAuthorizedKy } from './authorized-ky.js';
 import { PROVIDER, TOKEN_PATH, TOKEN_SCHEME } from './constants.js';
 import { formatFondyDate } from './date-format.js';
-import { knownSecrets } from './known-secrets.js';
 import { type FondyAuthOptions, resolveOptions } from './options.js';
-import { describeFondyError, describeFondySuccessFailure } from './provider-errors.js';
+import { describeFondyError, describeFondySuccessFailure, describeFondyTokenFailure } from './provider-errors.js';
 import { parseTokenAnswer } from './token-response.js';
 import { fondyTokenSignature } from './token-signature.js';
 
@@ -62,25 +61,28 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
   const { applicationId, secretKey, baseUrl, apiBaseUrl } = resolved;
   const clock = resolved.clock ?? Date.now;
   const formatDate = resolved.formatDate ?? formatFondyDate;
-  const secrets = knownSecrets(secretKey);
+  /**
+   * Secrets the core client scrubs from provider texts (body excerpts, provider code and message)
+   * on top of what it finds itself, the failed request's own `Authorization`:
+   * - the secret key;
+   * - the signature of a token request in flight: it travels in the body, not in a header;
+   * - the current token, for a 2xx answer that is not JSON (the core scrubs request credentials
+   *   from non-2xx errors only);
+   * - tokens the API rejected: the one retry after `Invalid auth token` carries a new token, so
+   *   an error of that retry echoing the rejected one would otherwise leak it.
+   */
+  const pendingSignatures: string[] = [];
+  const rejectedTokens: string[] = [];
+  const secrets = () => [secretKey, tokens.peek()?.token, ...pendingSignatures, ...rejectedTokens];
   const http = {
     provider: PROVIDER,
     fetch: resolved.fetch,
     timeoutMs: resolved.timeoutMs,
     retry: resolved.retry,
-    describeError: (response: { status: number; body: unknown }) => {
-      const description = describeFondyError(response);
-      return (
-        description && {
-          ...description,
-          providerCode: secrets.scrub(description.providerCode),
-          providerMessage: secrets.scrub(description.providerMessage),
-        }
-      );
-    },
-    secrets: secrets.list,
+    describeError: describeFondyError,
+    secrets,
   };
-  const tokenHttp = createHttpClient({ ...http, baseUrl });
+  const tokenHttp = createHttpClient({ ...http, baseUrl, describeSuccessFailure: describeFondyTokenFailure });
   const apiHttp = createHttpClient({
     ...http,
     baseUrl: apiBaseUrl,
@@ -96,7 +98,7 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
     const obtainedAt = clock();
     const date = formatDate(new Date(obtainedAt));
     const signature = await fondyTokenSignature({ secretKey, applicationId, date });
-    secrets.remember(signature);
+    pendingSignatures.push(signature);
     try {
       const answer = await tokenHttp.requestJson({
         method: 'POST',
@@ -105,11 +107,11 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
         headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
         retry: tokenRetry,
       });
-      const result = parseTokenAnswer(answer, obtainedAt, secrets.list());
-      secrets.remember(result.token);
-      return result;
+      return parseTokenAnswer(answer, obtainedAt, secrets());
     } catch (error) {
       throw withCredentialsHint(error, baseUrl);
+    } finally {
+      pendingSignatures.splice(pendingSignatures.indexOf(signature), 1);
     }
   }
 
@@ -135,8 +137,10 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
       return `${TOKEN_SCHEME} ${(await getToken(getOptions)).token}`;
     },
     invalidateToken: (token?: AccessToken | string) => tokens.invalidate(token),
-    ky: createAuthorizedKy(apiHttp, tokens, secrets),
-    fetch: createAuthorizedFetch({ tokens, apiBaseUrl, fetch: resolved.fetch, secrets }),
+    ky: createAuthorizedKy(apiHttp, tokens, (rejected) => {
+      if (rejectedTokens.push(rejected) > 8) rejectedTokens.shift();
+    }),
+    fetch: createAuthorizedFetch({ tokens, apiBaseUrl, fetch: resolved.fetch }),
   });
 }
 

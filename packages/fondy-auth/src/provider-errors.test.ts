@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeFondyError, readApiError, readApiErrorResponse, readTokenError } from './provider-errors.js';
+import {
+  describeFondyError,
+  describeFondySuccessFailure,
+  describeFondyTokenFailure,
+  readApiError,
+  readApiErrorResponse,
+  readTokenError,
+} from './provider-errors.js';
 
 describe('Fondy error shapes', () => {
   it('reads the documented token 403 (error_code is a number)', () => {
@@ -30,6 +37,34 @@ describe('Fondy error shapes', () => {
     expect(
       describeFondyError({ status: 401, body: { error: 'Invalid auth token', err_code: 'Invalid auth token' } }),
     ).toEqual({ providerCode: 'Invalid auth token', providerMessage: 'Invalid auth token', tokenRejected: true });
+  });
+
+  it('token endpoint: error_code / error_message without a token is a failure, even on HTTP 200', () => {
+    const body = { error_code: 403, error_message: 'Incorrect signature', request_id: 'r-1' };
+    expect(describeFondyTokenFailure({ status: 200, body })).toEqual({
+      providerCode: '403',
+      providerMessage: 'Incorrect signature',
+      details: { requestId: 'r-1' },
+    });
+    expect(describeFondyTokenFailure({ status: 200, body: { ...body, token: '' } })).toMatchObject({
+      providerCode: '403',
+    });
+    // A token wins over error fields; an answer with neither is not a provider failure (the
+    // token parser refuses it as a ResponseFormatError).
+    expect(describeFondyTokenFailure({ status: 200, body: { ...body, token: 't' } })).toBeUndefined();
+    for (const other of [{}, { token: 42 }, [], 'token', null, { error: 'Invalid auth token' }]) {
+      expect(describeFondyTokenFailure({ status: 200, body: other })).toBeUndefined();
+    }
+  });
+
+  it('report API: { error, err_code } on a 2xx is a failure, "Invalid auth token" a rejected token', () => {
+    expect(
+      describeFondySuccessFailure({
+        status: 200,
+        body: { error: 'Invalid auth token', err_code: 'Invalid auth token' },
+      }),
+    ).toEqual({ providerCode: 'Invalid auth token', providerMessage: 'Invalid auth token', tokenRejected: true });
+    expect(describeFondySuccessFailure({ status: 200, body: { data: [], rows_count: 0 } })).toBeUndefined();
   });
 
   it('ignores other bodies', () => {

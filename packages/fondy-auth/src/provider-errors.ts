@@ -58,15 +58,7 @@ export function readTokenError(body: unknown): ProviderErrorDescription | undefi
 
 /** `describeError` for the core HTTP client: both shapes, and "Invalid auth token" as a token rejection. */
 export function describeFondyError(response: { status: number; body: unknown }): ProviderErrorDescription | undefined {
-  const tokenError = readTokenError(response.body);
-  if (tokenError) return tokenError;
-  const apiError = readApiError(response.body);
-  if (!apiError) return undefined;
-  return {
-    providerCode: apiError.providerCode,
-    providerMessage: apiError.providerMessage,
-    tokenRejected: apiError.tokenRejected,
-  };
+  return readTokenError(response.body) ?? readApiError(response.body);
 }
 
 /**
@@ -77,13 +69,23 @@ export function describeFondySuccessFailure(response: {
   status: number;
   body: unknown;
 }): ProviderErrorDescription | undefined {
-  const apiError = readApiError(response.body);
-  if (!apiError) return undefined;
-  return {
-    providerCode: apiError.providerCode,
-    providerMessage: apiError.providerMessage,
-    tokenRejected: apiError.tokenRejected,
-  };
+  return readApiError(response.body);
+}
+
+/**
+ * `describeSuccessFailure` for the token client: an answer without a token that carries
+ * `error_code` / `error_message` is a failure on a 2xx too (a token wins over error fields).
+ */
+export function describeFondyTokenFailure(response: {
+  status: number;
+  body: unknown;
+}): ProviderErrorDescription | undefined {
+  return hasToken(response.body) ? undefined : readTokenError(response.body);
+}
+
+/** True for a token answer: an object with a non-empty string `token`. */
+export function hasToken(body: unknown): body is { token: string } & Record<string, unknown> {
+  return isRecord(body) && typeof body.token === 'string' && body.token.length > 0;
 }
 
 /** A report API error read from a response, with the body text it came from. */

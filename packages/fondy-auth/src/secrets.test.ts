@@ -146,6 +146,29 @@ describe('no secret leaves the package', () => {
     }
   });
 
+  it('2xx answers that are not JSON and echo the token in use or the token signature carry neither', async () => {
+    // The core scrubs the failed request's Authorization from non-2xx errors only; these excerpts
+    // are scrubbed of the secrets this package hands the core (current token, pending signature).
+    const fondy = auth();
+    const { token } = await fondy.getToken();
+    sandbox.faults.inject(
+      { type: 'truncated-json', body: `{"data":[["${token}","${secretKey}` },
+      { path: sandbox.reportPath },
+    );
+    const report = await caught(fondy.ky.post(REPORT, { json: body }).json());
+    expect(report).toMatchObject({ code: 'ERR_RESPONSE_FORMAT' });
+    expect((report as { bodyExcerpt: string }).bodyExcerpt).toBe('{"data":[["[REDACTED]","[REDACTED]');
+    const signature = createHash('sha512').update(`${secretKey}|2|${DATE}`).digest('hex');
+    sandbox.faults.inject(
+      { type: 'truncated-json', body: `{"request_id":"r","echo":"${signature}` },
+      { path: sandbox.tokenPath },
+    );
+    const tokenError = await caught(auth().getToken());
+    expect(tokenError).toMatchObject({ code: 'ERR_RESPONSE_FORMAT' });
+    expect((tokenError as { bodyExcerpt: string }).bodyExcerpt).toBe('{"request_id":"r","echo":"[REDACTED]');
+    for (const error of [report, tokenError]) expectNoSecrets(error, [secretKey, token, signature]);
+  });
+
   it('transport errors (ky and fetch) and log lines carry no secret', async () => {
     const warnings: unknown[] = [];
     const logger = { warn: (message: string, fields?: unknown) => warnings.push({ message, fields }) };

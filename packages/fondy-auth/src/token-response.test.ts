@@ -1,4 +1,4 @@
-import { isProviderError, isResponseFormatError } from '@org/signing-core';
+import { isResponseFormatError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
 import { parseTokenAnswer } from './token-response.js';
 
@@ -37,21 +37,6 @@ describe('parseTokenAnswer', () => {
         true,
       );
     }
-  });
-
-  it('turns error_code / error_message without a token into a ProviderError, even on HTTP 200', () => {
-    const error = catchError(() =>
-      parseTokenAnswer(answer({ error_code: 403, error_message: 'Incorrect signature', request_id: 'r-1' }), 0),
-    );
-    expect(isProviderError(error)).toBe(true);
-    expect(error).toMatchObject({
-      code: 'ERR_PROVIDER',
-      status: 200,
-      providerCode: '403',
-      providerMessage: 'Incorrect signature',
-      details: { requestId: 'r-1' },
-      provider: 'fondy',
-    });
   });
 
   it('refuses answers without a token and without an error, or not an object', () => {

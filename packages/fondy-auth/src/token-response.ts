@@ -1,13 +1,13 @@
 /**
  * Reads the Generate Access Token answer: success when `token` is present
- * (`{"request_id":"…","token":"…","expires_in":3602}`), an error when `error_code` or
- * `error_message` is (the documented 403 shape, also honoured on a 200), anything else a
- * `ResponseFormatError`.
+ * (`{"request_id":"…","token":"…","expires_in":3602}`), anything else a `ResponseFormatError`.
+ * An answer with `error_code` / `error_message` and no token (the documented 403 shape, also
+ * honoured on a 200) never gets here: the core client turns it into a `ProviderError` through
+ * `describeFondyTokenFailure`.
  */
-import { ProviderError, ResponseFormatError, redactText, type TokenResult } from '@org/signing-core';
+import { ResponseFormatError, redactText, type Secret, type TokenResult } from '@org/signing-core';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, PROVIDER, TOKEN_SCHEME } from './constants.js';
-import { scrubSecrets } from './known-secrets.js';
-import { readTokenError } from './provider-errors.js';
+import { hasToken } from './provider-errors.js';
 
 export interface TokenAnswer {
   readonly status: number;
@@ -31,11 +31,10 @@ function lifetimeSeconds(value: unknown): number | undefined {
 export function parseTokenAnswer(
   answer: TokenAnswer,
   obtainedAt: number,
-  secrets: readonly string[] = [],
+  secrets: readonly (string | Secret | undefined)[] = [],
 ): TokenResult {
   const { data, status } = answer;
   const excerpt = () => redactText(answer.text, { secrets });
-  const scrub = (text: string | undefined) => scrubSecrets(text, secrets);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ResponseFormatError(
       `${PROVIDER} answered HTTP ${status} with JSON that is not an object`,
@@ -43,9 +42,8 @@ export function parseTokenAnswer(
       { provider: PROVIDER },
     );
   }
-  const body = data as Record<string, unknown>;
-  if (typeof body.token === 'string' && body.token.length > 0) {
-    const seconds = lifetimeSeconds(body.expires_in);
+  if (hasToken(data)) {
+    const seconds = lifetimeSeconds(data.expires_in);
     if (seconds === undefined) {
       throw new ResponseFormatError(
         `${PROVIDER} answered with a token but an unusable expires_in (expected a positive number of seconds)`,
@@ -54,26 +52,11 @@ export function parseTokenAnswer(
       );
     }
     return {
-      token: body.token,
+      token: data.token,
       expiresAt: obtainedAt + seconds * 1000,
       tokenType: TOKEN_SCHEME,
-      ...(typeof body.request_id === 'string' ? { data: { requestId: body.request_id } } : {}),
+      ...(typeof data.request_id === 'string' ? { data: { requestId: data.request_id } } : {}),
     };
-  }
-  const error = readTokenError(body);
-  if (error) {
-    const bits = [scrub(error.providerCode), scrub(error.providerMessage)].filter(Boolean).join(' ');
-    throw new ProviderError(
-      `${PROVIDER} answered HTTP ${status} without a token${bits ? ` (${bits})` : ''}`,
-      {
-        status,
-        providerCode: scrub(error.providerCode),
-        providerMessage: scrub(error.providerMessage),
-        bodyExcerpt: excerpt(),
-        details: error.details,
-      },
-      { provider: PROVIDER },
-    );
   }
   throw new ResponseFormatError(
     `${PROVIDER} answered HTTP ${status} without a token and without error_code/error_message`,

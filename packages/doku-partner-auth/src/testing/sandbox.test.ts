@@ -77,6 +77,14 @@ async function call(c: Call = {}) {
   };
 }
 
+/** A signature over `body` for `target`, with the Request-Id and timestamp to send it with. */
+async function signatureOver(target: string, body: string | Uint8Array) {
+  const requestId = `signed-${++counter}`;
+  const timestamp = formatUtcTimestamp(clock());
+  const signature = await dokuSignature({ ...CLIENT, requestId, timestamp, target, body, secretKey: CLIENT.secretKey });
+  return { requestId, timestamp, signature };
+}
+
 async function token(
   client: { clientId: string; secretKey: string } = CLIENT,
   body = '{"grant_type":"client_credentials"}',
@@ -137,16 +145,7 @@ describe('createDokuSandbox: routing and signature checks', () => {
     const body = '{"grant_type":"client_credentials","note":"Zo\u00eb \\/ \u2603"}';
     expect((await call({ body })).status).toBe(200);
     // The same headers over other bytes (a minified / re-encoded body) do not verify.
-    const requestId = `digest-${++counter}`;
-    const timestamp = formatUtcTimestamp(clock());
-    const signature = await dokuSignature({
-      ...CLIENT,
-      requestId,
-      timestamp,
-      target: TOKEN_PATH,
-      body,
-      secretKey: CLIENT.secretKey,
-    });
+    const { requestId, timestamp, signature } = await signatureOver(TOKEN_PATH, body);
     const other = await call({
       body: body.replace('\\/', '/'),
       requestId,
@@ -258,6 +257,31 @@ describe('Upload File and File Requirements samples', () => {
     });
     expect(viaUrl.status).toBe(200);
     expect(sandbox.uploads.at(-1)?.fileUrl).toBe('https://x.example/l.png');
+  });
+
+  it('checks the Digest of a binary multipart upload over the exact bytes received (recorded.bytes)', async () => {
+    const jwt = await token();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0x00, 0xc3]);
+    const encoded = new Response(upload({ category: 'LOGO', file: new File([png], 'logo.png') }));
+    const bytes = new Uint8Array(await encoded.arrayBuffer());
+    const headers = { 'Content-Type': encoded.headers.get('content-type') ?? '' };
+    expect((await call({ path: FILE_PATH, token: jwt, body: bytes, headers })).status).toBe(200);
+    const recorded = sandbox.requests.to(FILE_PATH).at(-1);
+    expect(recorded?.bytes).toEqual(bytes);
+    expect(sandbox.uploads.at(-1)).toMatchObject({ category: 'LOGO', fileName: 'logo.png', fileSize: png.length });
+    // The same upload signed over its UTF-8 text (lossy: 0x89, 0xff… become U+FFFD) is refused.
+    const lossy = new TextEncoder().encode(recorded?.body);
+    expect(lossy).not.toEqual(bytes);
+    const { requestId, timestamp, signature } = await signatureOver(FILE_PATH, lossy);
+    const refused = await call({
+      path: FILE_PATH,
+      token: jwt,
+      body: bytes,
+      requestId,
+      timestamp,
+      headers: { ...headers, Signature: signature },
+    });
+    expect(refused).toMatchObject({ status: 401, code: 'INVALID_SIGNATURE' });
   });
 
   it('401 INVALID_TOKEN without a token, with another client’s, an expired or an expireTokens()-ed one', async () => {

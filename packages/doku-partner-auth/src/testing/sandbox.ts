@@ -223,10 +223,10 @@ export function createDokuSandbox(options: DokuSandboxOptions): DokuSandbox {
     return issued;
   }
 
-  function generateToken(body: Uint8Array, caller: Caller): Response {
+  function generateToken(body: string, caller: Caller): Response {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(Buffer.from(body).toString('utf8'));
+      parsed = JSON.parse(body);
     } catch {
       throw new Refusal(400, 'INVALID_REQUEST', 'the body must be JSON', caller);
     }
@@ -312,7 +312,12 @@ export function createDokuSandbox(options: DokuSandboxOptions): DokuSandbox {
     );
   }
 
-  async function route(request: Request, _recorded: RecordedRequest): Promise<Response> {
+  /**
+   * `recorded.bytes` are the exact body bytes received: the signature (its `Digest`) is checked
+   * over them, so binary multipart uploads verify byte for byte; `recorded.body` (UTF-8 text,
+   * lossy for binary) only feeds the JSON parser of Generate Token.
+   */
+  async function route(request: Request, recorded: RecordedRequest): Promise<Response> {
     const { pathname } = new URL(request.url);
     const method = request.method.toUpperCase();
     const allowed = pathname === SANDBOX_TOKEN_PATH ? ['POST'] : pathname === SANDBOX_FILE_PATH ? ['POST', 'GET'] : [];
@@ -320,11 +325,10 @@ export function createDokuSandbox(options: DokuSandboxOptions): DokuSandbox {
     if (!allowed.includes(method)) {
       return refuse(new Refusal(405, 'METHOD_NOT_ALLOWED', `use ${allowed.join(' or ')} on ${pathname}`));
     }
-    const body = new Uint8Array(await request.arrayBuffer());
     try {
-      const caller = authenticate(request, body);
-      if (pathname === SANDBOX_TOKEN_PATH) return generateToken(body, caller);
-      return method === 'POST' ? await uploadFile(request, body, caller) : fileRequirements(request, caller);
+      const caller = authenticate(request, recorded.bytes);
+      if (pathname === SANDBOX_TOKEN_PATH) return generateToken(recorded.body, caller);
+      return method === 'POST' ? await uploadFile(request, recorded.bytes, caller) : fileRequirements(request, caller);
     } catch (error) {
       if (error instanceof Refusal) return refuse(error);
       throw error;
