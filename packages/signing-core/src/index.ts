@@ -55,6 +55,7 @@ export {
   ProviderError,
   type ProviderErrorDetails,
   ResponseFormatError,
+  rewordProviderError,
   type SignatureCheck,
   SignatureError,
   StoreError,
@@ -81,8 +82,12 @@ export { minifyJson } from './json/minify-json.js';
 // Logging
 export { type Logger, log, silentLogger } from './logger/logger.js';
 // Options
-export { optionSchemas, validateOptions } from './options/validate.js';
-
+export {
+  optionSchemas,
+  type TokenClientOptions,
+  tokenClientOptionEntries,
+  validateOptions,
+} from './options/validate.js';
 // Random identifiers
 export { randomAlphanumeric, randomDigits, randomUuid } from './random/random.js';
 // Secrets
@@ -122,6 +127,7 @@ export {
   type TokenStore,
   type TokenStoreLock,
 } from './token/token-store.js';
+export { describeType, isRecord } from './values/values.js';
 
 // Verification helpers
 export {

@@ -10,6 +10,7 @@ import { backend } from '#crypto-backend';
 import { toBytes } from '../encoding/encoding.js';
 import { isAuthError, KeyFormatError, SignatureError } from '../errors/errors.js';
 import { parseRsaPrivateKey, parseRsaPublicKey } from '../keys/parse-key.js';
+import { describeType } from '../values/values.js';
 import type { BackendKeyHandle, DigestAlgorithm, HmacAlgorithm } from './backend-types.js';
 
 export type { DigestAlgorithm, HmacAlgorithm } from './backend-types.js';
@@ -348,13 +349,6 @@ async function importPublicBytes(input: string | Uint8Array): Promise<RsaPublicK
   const parsed = parseRsaPublicKey(input);
   const handle = await wrapImportFailure(() => backend.importRsaPublicKey(parsed.der), 'RSA public key');
   return new RsaPublicKey(handle, parsed.modulusBits);
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }
 
 /** SHA256withRSA (RSASSA-PKCS1-v1_5, SHA-256) signature of `data`. */

@@ -106,3 +106,20 @@ describe('withProvider', () => {
     expect('provider' in plain).toBe(false);
   });
 });
+
+describe('rewordProviderError', () => {
+  it('keeps every field but the message', async () => {
+    const { rewordProviderError } = await import('./errors.js');
+    const original = new ProviderError(
+      'fondy answered HTTP 403 (Incorrect signature)',
+      { status: 403, providerCode: '403', providerMessage: 'Incorrect signature', details: { requestId: 'r1' } },
+      { provider: 'fondy', code: 'ERR_PROVIDER' },
+    );
+    const reworded = rewordProviderError(original, `${original.message}: check applicationId and secretKey`);
+    expect(reworded).toBeInstanceOf(ProviderError);
+    expect(reworded.message).toBe('fondy answered HTTP 403 (Incorrect signature): check applicationId and secretKey');
+    const { message: _a, ...rest } = reworded.toJSON();
+    const { message: _b, ...expected } = original.toJSON();
+    expect(rest).toEqual(expected);
+  });
+});

@@ -244,6 +244,25 @@ export class StoreError extends AuthError {
 }
 
 /**
+ * The same provider error with a better message (e.g. a hint about which credential to check),
+ * keeping its code, status, provider fields, details and provider.
+ */
+export function rewordProviderError(error: ProviderError, message: string): ProviderError {
+  return new ProviderError(
+    message,
+    {
+      status: error.status,
+      providerCode: error.providerCode,
+      providerMessage: error.providerMessage,
+      bodyExcerpt: error.bodyExcerpt,
+      retryAfterMs: error.retryAfterMs,
+      details: error.details,
+    },
+    { provider: error.provider, code: error.code, cause: error.cause },
+  );
+}
+
+/**
  * Sets `provider` on a toolkit error that has none (errors from shared helpers such as key
  * import, `minifyJson` or a signer function don't know which provider called them), and
  * returns it, so a provider package can write `catch (e) { throw withProvider(e, 'snap') }`.

@@ -525,3 +525,45 @@ describe('per-request secrets', () => {
     expect(isProviderError(error) && error.providerMessage).toBe('auth code [REDACTED] already used');
   });
 });
+
+describe('credentials of every attempt', () => {
+  it('scrubs a rejected, replaced token from the final error and from non-JSON 2xx excerpts', async () => {
+    let token = 'first-token-111111';
+    const client = createHttpClient({
+      provider: 'test',
+      baseUrl,
+      retry: 0,
+      describeError: ({ body }) => ({
+        providerMessage: (body as { message?: string })?.message,
+        tokenRejected: (body as { code?: string })?.code === 'EXPIRED',
+      }),
+    });
+    const api = client.signed({
+      sign: () => ({ authorization: `Bearer ${token}` }),
+      onTokenRejected: async () => {
+        token = 'second-token-222222';
+      },
+    });
+    script = [
+      json(401, { code: 'EXPIRED', message: 'first-token-111111 expired' }),
+      json(500, { message: 'saw first-token-111111 then second-token-222222' }),
+    ];
+    const error = await api.post('x', { body: '{}' }).catch((e: unknown) => e);
+    const printed = `${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`;
+    expect(printed).not.toContain('first-token-111111');
+    expect(printed).not.toContain('second-token-222222');
+
+    script = [
+      (_q, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>second-token-222222</html>');
+      },
+    ];
+    const formatError = await api
+      .get('y')
+      .json()
+      .catch((e: unknown) => e);
+    expect(formatError).toMatchObject({ code: 'ERR_RESPONSE_FORMAT' });
+    expect(JSON.stringify(formatError)).not.toContain('second-token-222222');
+  });
+});

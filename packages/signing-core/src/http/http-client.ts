@@ -158,6 +158,12 @@ export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [408, 429, 500, 502
 const IDEMPOTENT_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace'];
 const EMPTY = new Uint8Array(0);
 const TOKEN_RETRY = Symbol('tokenRetry');
+/** Per-call state of the refresh-and-retry-once, kept in ky's per-request context. */
+interface TokenRetryMarker {
+  done: boolean;
+  /** Credentials of the rejected attempt, scrubbed from the call's final error too. */
+  credentials: string[];
+}
 const EXTRA_SECRETS = Symbol('extraSecrets');
 
 function kyRetry(retry: RetryOptions | number | undefined): NonNullable<Options['retry']> {
@@ -292,14 +298,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     ...(options.headers ? { headers: options.headers } : {}),
     // `.json()` on a 2xx that is not JSON (HTML page, truncated body) is a typed error; an
     // unparsable *error* body is kept as text so it still shows up in the error's excerpt.
-    parseJson: (text: string, { response }: { response: Response }) => {
+    parseJson: (text: string, { request, response }: { request: Request; response: Response }) => {
       try {
         return JSON.parse(text);
       } catch {
         if (!response.ok) return text;
         throw new ResponseFormatError(
           `${provider} answered HTTP ${response.status} with ${/^\s*</.test(text) ? 'an HTML page' : text.trim() ? 'a truncated or invalid JSON body' : 'an empty body'} instead of JSON`,
-          { status: response.status, contentType: response.headers.get('content-type'), bodyExcerpt: excerpt(text) },
+          {
+            status: response.status,
+            contentType: response.headers.get('content-type'),
+            bodyExcerpt: excerpt(text, credentialsOf(request)),
+          },
           { provider },
         );
       }
@@ -307,11 +317,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     hooks: {
       beforeError: [
         ({ error, retryCount, options: kyOptions }: BeforeErrorState) =>
-          mapError(
-            error,
-            retryCount + 1,
-            (kyOptions.context as Record<symbol, readonly string[] | undefined>)[EXTRA_SECRETS],
-          ),
+          mapError(error, retryCount + 1, [
+            ...((kyOptions.context as Record<symbol, readonly string[] | undefined>)[EXTRA_SECRETS] ?? []),
+            // Credentials of earlier attempts of the call (a token rejected, then replaced).
+            ...((kyOptions.context as Record<symbol, TokenRetryMarker | undefined>)[TOKEN_RETRY]?.credentials ?? []),
+          ]),
       ],
     },
   });
@@ -331,7 +341,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       hooks: {
         init: [
           (kyOptions) => {
-            kyOptions.context = { ...kyOptions.context, [TOKEN_RETRY]: { done: false } };
+            kyOptions.context = { ...kyOptions.context, [TOKEN_RETRY]: { done: false, credentials: [] } };
           },
         ],
         beforeRequest: [
@@ -358,13 +368,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             const failure = checkSuccess ? successFailure(response.status, body) : undefined;
             if (checkSuccess && failure === undefined) return;
             const rejected = failure ? failure.tokenRejected === true : isRejected({ status: response.status, body });
-            const marker = (kyOptions.context as Record<symbol, { done: boolean } | undefined>)[TOKEN_RETRY];
+            const marker = (kyOptions.context as Record<symbol, TokenRetryMarker | undefined>)[TOKEN_RETRY];
             if (rejected && signedOptions.onTokenRejected && marker && !marker.done) {
               marker.done = true;
+              marker.credentials.push(...credentialsOf(request));
               await signedOptions.onTokenRejected(request);
               return ky.retry({ delay: 0 });
             }
-            if (failure) throw providerError(response.status, failure, text, { credentials: credentialsOf(request) });
+            if (failure) {
+              throw providerError(response.status, failure, text, {
+                credentials: [...credentialsOf(request), ...(marker?.credentials ?? [])],
+              });
+            }
             return;
           },
         ],

@@ -120,3 +120,34 @@ describe('missing and unknown keys', () => {
     ]);
   });
 });
+
+describe('tokenClientOptionEntries', () => {
+  it('validates the shared token-client options of every provider', async () => {
+    const { tokenClientOptionEntries } = await import('./validate.js');
+    const { memoryTokenStore } = await import('../token/token-store.js');
+    const schema = v.strictObject({ clientId: optionSchemas.nonEmptyString(), ...tokenClientOptionEntries() });
+    const ok = validateOptions('@org/x', schema, {
+      clientId: 'c',
+      fetch,
+      clock: Date.now,
+      tokenStore: memoryTokenStore(),
+      refreshAheadMs: 1000,
+      retry: { limit: 1 },
+      logger: console,
+    });
+    expect(ok.clientId).toBe('c');
+    let caught: unknown;
+    try {
+      validateOptions('@org/x', schema, { clientId: 'c', tokenStore: {}, retry: 11, logger: 'console', timeoutMs: 0 });
+    } catch (error) {
+      caught = error;
+    }
+    if (!isConfigError(caught)) throw new Error('expected a ConfigError');
+    expect(caught.issues.map((i) => [i.path, i.expected])).toEqual([
+      ['tokenStore', 'a TokenStore (an object with get, set and delete)'],
+      ['timeoutMs', 'a number of milliseconds from 1 to 300000'],
+      ['retry', 'a retry limit from 0 to 10, or a RetryOptions object'],
+      ['logger', 'a logger object (e.g. console)'],
+    ]);
+  });
+});

@@ -6,6 +6,11 @@
  */
 import * as v from 'valibot';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
+import type { RetryOptions } from '../http/http-client.js';
+import type { Logger } from '../logger/logger.js';
+import type { Clock } from '../time/clock.js';
+import type { TokenStore } from '../token/token-store.js';
+import { isRecord } from '../values/values.js';
 
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
@@ -126,6 +131,22 @@ export function validateOptions<const TSchema extends v.GenericSchema>(
 
 /** Reusable schema pieces for provider option schemas. Each message is the expected description. */
 export const optionSchemas = {
+  /** A `TokenStore` (get, set, delete; lock optional). */
+  tokenStore: () =>
+    v.custom<TokenStore>(
+      (value) =>
+        isRecord(value) &&
+        ['get', 'set', 'delete'].every((name) => typeof (value as Record<string, unknown>)[name] === 'function'),
+      'a TokenStore (an object with get, set and delete)',
+    ),
+  /** A logger object such as `console` or a pino instance. */
+  logger: () => v.custom<Logger>((value) => isRecord(value), 'a logger object (e.g. console)'),
+  /** A retry limit from 0 to 10, or a `RetryOptions` object. */
+  retry: () =>
+    v.custom<RetryOptions | number>(
+      (value) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 10) || isRecord(value),
+      'a retry limit from 0 to 10, or a RetryOptions object',
+    ),
   /** A string with at least one non-space character. */
   nonEmptyString: (what = 'a non-empty string') =>
     v.pipe(
@@ -169,3 +190,37 @@ export const optionSchemas = {
       what,
     ),
 };
+
+/** The options every provider's `create…Auth` takes for its token client, besides credentials. */
+export interface TokenClientOptions {
+  /** A `fetch` implementation. Default: the global one. */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Epoch-ms clock. Default `Date.now`. */
+  clock?: Clock | undefined;
+  /** Where tokens are cached. Default: in memory; `@org/token-store-redis` to share between replicas. */
+  tokenStore?: TokenStore | undefined;
+  /** How long before expiry a background refresh starts. Default: ⅕ of the lifetime, at most 5 min. */
+  refreshAheadMs?: number | undefined;
+  /** A token counts as expired this long before the provider's expiry. Default: 10 s, at most ⅒ of the lifetime. */
+  expiryMarginMs?: number | undefined;
+  /** Per-attempt timeout in ms. Default 15 s. */
+  timeoutMs?: number | undefined;
+  /** Retry policy, or a retry limit. */
+  retry?: RetryOptions | number | undefined;
+  /** Receives store outages and background-refresh failures. Default: silent. */
+  logger?: Logger | undefined;
+}
+
+/** The valibot entries for {@link TokenClientOptions}, to spread into a provider's option schema. */
+export function tokenClientOptionEntries() {
+  return {
+    fetch: v.optional(optionSchemas.func<typeof globalThis.fetch>('a fetch function')),
+    clock: v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds')),
+    tokenStore: v.optional(optionSchemas.tokenStore()),
+    refreshAheadMs: v.optional(optionSchemas.milliseconds()),
+    expiryMarginMs: v.optional(optionSchemas.milliseconds()),
+    timeoutMs: v.optional(optionSchemas.milliseconds(1, 300_000)),
+    retry: v.optional(optionSchemas.retry()),
+    logger: v.optional(optionSchemas.logger()),
+  };
+}
