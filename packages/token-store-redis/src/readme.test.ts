@@ -124,6 +124,75 @@ describe('README examples', () => {
 
 import { untestedReadmeBlocks } from '@org/vitest-config/readme';
 
+describe('README: with each provider package', () => {
+  it('shares every provider’s token through one Redis', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { createSnapAuth } = await import('@org/snap-auth');
+    const { createSnapSandbox } = await import('@org/snap-auth/testing');
+    const { createFinnetAuth } = await import('@org/finnet-auth');
+    const { createFinnetSandbox } = await import('@org/finnet-auth/testing');
+    const { createDokuPartnerAuth } = await import('@org/doku-partner-auth');
+    const { createDokuSandbox } = await import('@org/doku-partner-auth/testing');
+    const { createFondyAuth } = await import('@org/fondy-auth');
+    const { createFondySandbox } = await import('@org/fondy-auth/testing');
+    const keys = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const privateKey = keys.privateKey;
+    const clientSecret = 'snap-client-secret';
+    const finnetSecretKey = 'finnet-secret';
+    const dokuSecretKey = 'SK-doku-secret';
+    const fondySecretKey = 'fondy-secret';
+    const sandboxes = [
+      createSnapSandbox({ clients: [{ clientId: 'client-1', publicKey: keys.publicKey, clientSecret }] }),
+      createFinnetSandbox({ secretKey: finnetSecretKey }),
+      createDokuSandbox({ clients: [{ clientId: 'BRN-0001-1', secretKey: dokuSecretKey }] }),
+      createFondySandbox({ applications: [{ applicationId: '1234', secretKey: fondySecretKey }] }),
+    ];
+    const running = await Promise.all(sandboxes.map((sandbox) => sandbox.listen()));
+    const [snapUrl, finnetUrl, dokuUrl, fondyUrl] = running.map((server) => server.url);
+    const client = createClient({ url: redis.url, disableOfflineQueue: true });
+    client.on('error', () => {});
+    await client.connect();
+    connections.push(client);
+    const tokenStore = redisTokenStore({ client, prefix: 'readme-providers' });
+    try {
+      const snap = createSnapAuth({ baseUrl: snapUrl, clientId: 'client-1', privateKey, clientSecret, tokenStore });
+      const finnet = createFinnetAuth({ baseUrl: finnetUrl, secretKey: finnetSecretKey, tokenStore });
+      const doku = createDokuPartnerAuth({
+        baseUrl: dokuUrl,
+        clientId: 'BRN-0001-1',
+        secretKey: dokuSecretKey,
+        tokenStore,
+      });
+      const fondy = createFondyAuth({
+        baseUrl: fondyUrl,
+        applicationId: '1234',
+        secretKey: fondySecretKey,
+        tokenStore,
+      });
+
+      // Every replica running this code shares these four tokens, and one refresh at a time per token.
+      await Promise.all([snap.getAccessToken(), finnet.getToken(), doku.getToken(), fondy.getToken()]);
+
+      const stored = await client.keys('readme-providers:token:*');
+      expect(stored.map((key) => key.split(':')[2]).sort()).toEqual(['doku', 'finnet', 'fondy', 'snap']);
+      // A second replica (a fresh auth object) reads the tokens from Redis instead of asking again.
+      const replica = createFondyAuth({
+        baseUrl: fondyUrl,
+        applicationId: '1234',
+        secretKey: fondySecretKey,
+        tokenStore,
+      });
+      expect((await replica.getToken()).token).toBe((await fondy.getToken()).token);
+    } finally {
+      await Promise.all(running.map((server) => server.close()));
+    }
+  });
+});
+
 it('every README example is tested', () => {
   expect(
     untestedReadmeBlocks(new URL('../README.md', import.meta.url).pathname, [
