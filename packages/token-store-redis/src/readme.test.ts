@@ -152,7 +152,12 @@ describe('README: with each provider package', () => {
       createFondySandbox({ applications: [{ applicationId: '1234', secretKey: fondySecretKey }] }),
     ];
     const running = await Promise.all(sandboxes.map((sandbox) => sandbox.listen()));
-    const [snapUrl, finnetUrl, dokuUrl, fondyUrl] = running.map((server) => server.url);
+    const [snapUrl, finnetUrl, dokuUrl, fondyUrl] = running.map((server) => server.url) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     const client = createClient({ url: redis.url, disableOfflineQueue: true });
     client.on('error', () => {});
     await client.connect();
