@@ -1,6 +1,6 @@
-import { createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { isKeyFormatError } from '@org/signing-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { otherKeyPair, privateKeyPem, publicKeyPem } from './__fixtures__/setup.js';
 import { snapAccessTokenSignature, verifySnapAccessTokenSignature } from './access-token-signature.js';
 
@@ -15,6 +15,20 @@ const VECTOR = {
 const keyObject = createPrivateKey(privateKeyPem);
 const pkcs1Pem = keyObject.export({ type: 'pkcs1', format: 'pem' }).toString();
 const pkcs8Der = new Uint8Array(keyObject.export({ type: 'pkcs8', format: 'der' }));
+const spkiDer = new Uint8Array(createPublicKey(keyObject).export({ type: 'spki', format: 'der' }));
+
+// Node 24 warns (DEP0203/DEP0204) when a CryptoKey is handed to node:crypto; the core uses a
+// CryptoKey through WebCrypto. Every warning of this file is collected and checked at the end
+// (Node warns once per process, so the listener must be there before the first CryptoKey use).
+const warnings: { code: string | undefined; message: string }[] = [];
+const onWarning = (warning: Error & { code?: string }) =>
+  warnings.push({ code: warning.code, message: warning.message });
+beforeAll(() => {
+  process.on('warning', onWarning);
+});
+afterAll(() => {
+  process.off('warning', onWarning);
+});
 
 describe('snapAccessTokenSignature (SNAP-B2B-1)', () => {
   it.each([
@@ -69,5 +83,28 @@ describe('snapAccessTokenSignature (SNAP-B2B-1)', () => {
     expect(isKeyFormatError(error)).toBe(true);
     expect((error as { provider?: string }).provider).toBe('snap');
     expect(String((error as Error).message)).not.toContain('not-a-key-secret-material');
+  });
+
+  it('signs and verifies with CryptoKeys without a Node deprecation warning (DEP0203/DEP0204)', async () => {
+    const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+    const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8Der, algorithm, false, ['sign']);
+    const publicKey = await crypto.subtle.importKey('spki', spkiDer, algorithm, false, ['verify']);
+    const signature = await snapAccessTokenSignature({
+      clientId: VECTOR.clientId,
+      timestamp: VECTOR.timestamp,
+      privateKey,
+    });
+    expect(signature).toBe(VECTOR.signature);
+    expect(
+      await verifySnapAccessTokenSignature({
+        clientId: VECTOR.clientId,
+        timestamp: VECTOR.timestamp,
+        signature,
+        publicKey,
+      }),
+    ).toBe(true);
+    // Warnings are emitted on the next tick.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(warnings.filter((w) => w.code === 'DEP0203' || w.code === 'DEP0204')).toEqual([]);
   });
 });

@@ -9,8 +9,9 @@ import {
   rsaSign,
   rsaVerify,
   toBase64,
+  withProvider,
 } from '@org/signing-core';
-import { asSnap } from './provider-errors.js';
+import { PROVIDER } from './constants.js';
 import { accessTokenStringToSign } from './string-to-sign.js';
 
 export interface SnapAccessTokenSignatureInput {
@@ -30,7 +31,11 @@ export interface SnapAccessTokenSignatureInput {
  */
 export async function snapAccessTokenSignature(input: SnapAccessTokenSignatureInput): Promise<string> {
   const stringToSign = accessTokenStringToSign(input.clientId, input.timestamp);
-  return asSnap(async () => toBase64(await rsaSign(input.privateKey, stringToSign)));
+  try {
+    return toBase64(await rsaSign(input.privateKey, stringToSign));
+  } catch (error) {
+    throw withProvider(error, PROVIDER);
+  }
 }
 
 export interface VerifySnapAccessTokenSignatureInput {
@@ -55,7 +60,11 @@ export async function verifySnapAccessTokenSignature(input: VerifySnapAccessToke
   }
   const signature = decodeBase64(input.signature);
   if (signature === undefined) return false;
-  return asSnap(() => rsaVerify(input.publicKey, signature, stringToSign));
+  try {
+    return await rsaVerify(input.publicKey, signature, stringToSign);
+  } catch (error) {
+    throw withProvider(error, PROVIDER);
+  }
 }
 
 /** Decodes a base64 signature; undefined when it is not base64. */

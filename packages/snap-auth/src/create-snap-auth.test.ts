@@ -1,10 +1,11 @@
-import { createVerify } from 'node:crypto';
+import { createPrivateKey, createVerify, generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import {
   isAuthError,
   isKeyFormatError,
   isProviderError,
   isResponseFormatError,
+  isSignatureError,
   memoryTokenStore,
 } from '@org/signing-core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -62,9 +63,9 @@ describe('getAccessToken (B2B)', () => {
     h = await harness();
     const tokens = await Promise.all(Array.from({ length: 1000 }, () => h?.auth.getAccessToken()));
     expect(new Set(tokens.map((t) => t?.token)).size).toBe(1);
-    expect(h.count(TOKEN)).toBe(1);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(1);
     await h.auth.getAccessToken();
-    expect(h.count(TOKEN)).toBe(1);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(1);
   });
 
   it('refreshes ahead of expiry in the background, while callers keep the current token', async () => {
@@ -73,13 +74,13 @@ describe('getAccessToken (B2B)', () => {
     // Lifetime 900 s, margin 10 s, refresh window 180 s: the refresh starts at 710 s.
     h.clock.advance(700_000);
     expect((await h.auth.getAccessToken()).token).toBe(first.token);
-    expect(h.count(TOKEN)).toBe(1);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(1);
     h.clock.advance(20_000);
     const during = await h.auth.getAccessToken();
     expect(during.token).toBe(first.token);
-    await expect.poll(() => h?.count(TOKEN)).toBe(2);
+    await expect.poll(() => h?.sandbox.requests.count(TOKEN)).toBe(2);
     await expect.poll(async () => (await h?.auth.getAccessToken())?.token).not.toBe(first.token);
-    expect(h.count(TOKEN)).toBe(2);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(2);
   });
 
   it('honours refreshAheadMs and fetches a new token once the old one expired', async () => {
@@ -87,11 +88,11 @@ describe('getAccessToken (B2B)', () => {
     const first = await h.auth.getAccessToken();
     h.clock.advance(830_000);
     await h.auth.getAccessToken();
-    expect(h.count(TOKEN)).toBe(1);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(1);
     h.clock.advance(900_000);
     const next = await h.auth.getAccessToken();
     expect(next.token).not.toBe(first.token);
-    expect(h.count(TOKEN)).toBe(2);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(2);
   });
 
   it('accepts expiresIn as a number (Onebrick)', async () => {
@@ -117,7 +118,7 @@ describe('getAccessToken (B2B)', () => {
       auth: { tokenPath: '/snap/v1.0/access-token/b2b' },
     });
     await h.auth.getAccessToken();
-    expect(h.count('/snap/v1.0/access-token/b2b')).toBe(1);
+    expect(h.sandbox.requests.count('/snap/v1.0/access-token/b2b')).toBe(1);
   });
 
   it('sends the configured token request body (Onebrick documents grant_type)', async () => {
@@ -143,7 +144,9 @@ describe('getAccessToken (B2B)', () => {
     const [a, b] = [make(), make()];
     const [ta, tb] = await Promise.all([a.getAccessToken(), b.getAccessToken()]);
     expect(ta.token).toBe(tb.token);
-    expect(h.count(TOKEN)).toBe(1);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(1);
+    // The documented cache key: snap:<baseUrl>:<clientId>.
+    expect((await store.get(`snap:${h.running.url}:${CLIENT_ID}`))?.token).toBe(ta.token);
   });
 
   it('invalidateAccessToken drops the token so the next call fetches a new one', async () => {
@@ -151,7 +154,7 @@ describe('getAccessToken (B2B)', () => {
     const first = await h.auth.getAccessToken();
     await h.auth.invalidateAccessToken(first);
     expect((await h.auth.getAccessToken()).token).not.toBe(first.token);
-    expect(h.count(TOKEN)).toBe(2);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(2);
   });
 });
 
@@ -256,11 +259,52 @@ describe('token endpoint errors (each a typed error with the parsed SNAP code)',
     expect(isResponseFormatError(error) && error.message).toContain('no accessToken');
   });
 
-  it('an unusable private key surfaces as KeyFormatError on first use, and every caller gets it', async () => {
-    h = await harness({ auth: { privateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----' } });
+  const pkcs8Der = new Uint8Array(createPrivateKey(privateKeyPem).export({ type: 'pkcs8', format: 'der' }));
+  const ecKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  it.each([
+    ['garbage PEM', async () => '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', 'AAAA'],
+    ['the public key', async () => publicKeyPem, publicKeyPem.slice(40, 80)],
+    ['an EC key', async () => ecKeyPem, ecKeyPem.slice(40, 80)],
+    [
+      'a CryptoKey imported for RSA-PSS',
+      () => crypto.subtle.importKey('pkcs8', pkcs8Der, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']),
+      undefined,
+    ],
+  ])(
+    'refuses an unusable private key (%s) at creation: KeyFormatError naming privateKey',
+    async (_name, key, material) => {
+      const privateKey = await key();
+      const error = (() => {
+        try {
+          createSnapAuth({ baseUrl: 'https://snap.example', clientId: CLIENT_ID, privateKey });
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      if (!isKeyFormatError(error)) throw new Error(`expected a KeyFormatError, got ${String(error)}`);
+      expect(error.provider).toBe('snap');
+      expect(error.message.startsWith('[@org/snap-auth] privateKey: ')).toBe(true);
+      expect(error.found.length).toBeGreaterThan(0);
+      if (material !== undefined) expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(material);
+    },
+  );
+
+  it('a failing KMS signer surfaces as SignatureError on first use, every caller gets it, nothing is sent', async () => {
+    h = await harness({
+      auth: {
+        privateKey: async () => {
+          throw new Error('kms unavailable');
+        },
+      },
+    });
     const errors = await Promise.all([h.auth.getAccessToken(), h.auth.getAccessToken()].map((p) => p.catch((e) => e)));
-    expect(errors.every((e) => isKeyFormatError(e) && e.provider === 'snap')).toBe(true);
-    expect(h.count(TOKEN)).toBe(0);
+    expect(errors.every((e) => isSignatureError(e) && e.code === 'ERR_SIGNING_FAILED' && e.provider === 'snap')).toBe(
+      true,
+    );
+    expect(h.sandbox.requests.count(TOKEN)).toBe(0);
   });
 
   it('errors print without secrets', async () => {

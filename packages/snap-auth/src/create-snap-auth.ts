@@ -20,7 +20,7 @@ import {
 import type { KyInstance } from 'ky';
 import { DEFAULT_CUSTOMER_TOKEN_PATH, DEFAULT_TOKEN_PATH, PROVIDER } from './constants.js';
 import type { GetCustomerTokenOptions, SnapCustomerToken, SnapCustomerTokenGrant } from './customer-token.js';
-import { describeSnapError, describeSnapSuccessFailure } from './describe-error.js';
+import { describeSnapError, describeSnapSuccessFailure, describeSnapTokenFailure } from './describe-error.js';
 import { externalIdGenerator } from './external-id.js';
 import { type SnapAuthOptions, validateSnapAuthOptions } from './options.js';
 import { relativeUrlAsSent } from './relative-url.js';
@@ -75,6 +75,8 @@ function customerPathFor(tokenPath: string): string {
  * Creates the SNAP authentication layer for one client of one provider.
  *
  * @throws {ConfigError} listing every invalid option.
+ * @throws {KeyFormatError} when `privateKey` or `providerPublicKey` cannot be used as that RSA
+ *   key (the message names the option).
  */
 export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   const config = validateSnapAuthOptions(options);
@@ -83,7 +85,8 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   const tokenPath = config.tokenPath ?? DEFAULT_TOKEN_PATH;
   const customerTokenPath = config.customerTokenPath ?? customerPathFor(tokenPath);
 
-  // Keys are imported once, now, and reused; a bad key surfaces on first use as KeyFormatError.
+  // Both keys were parsed by the validation above; the private key is imported once, now, and
+  // reused (a key the runtime still refuses surfaces on first use as KeyFormatError).
   const privateKey = importRsaPrivateKey(config.privateKey);
   privateKey.catch(() => undefined);
   const hmacKey = config.clientSecret === undefined ? undefined : importHmacKey('SHA-512', config.clientSecret);
@@ -94,6 +97,9 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   // core keeps the one token-rejected retry even with `retry: 0`).
   const tokenRetry: RetryOptions = { ...userRetry, methods: ['post'] };
 
+  // The core scrubs a failed request's own Authorization* values; the current B2B token is
+  // listed too for the errors of requests that did not carry it (B2B2C token requests, a 2xx
+  // body read by `.json()`), where a provider may still echo it.
   const secrets = () => [config.clientSecret, tokens.peek()?.token];
   const transportOptions = {
     provider: PROVIDER,
@@ -104,13 +110,14 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     describeError: describeSnapError,
     secrets,
   };
-  // Token requests and `auth.ky` also treat a failure code inside a 2xx body as a failure;
-  // `auth.fetch` hands every response back as it came.
+  // `auth.ky` also treats a failure code inside a 2xx body as a failure, token requests any
+  // code that is not 2xx; `auth.fetch` hands every response back as it came.
   const http = createHttpClient({ ...transportOptions, describeSuccessFailure: describeSnapSuccessFailure });
+  const tokenHttp = createHttpClient({ ...transportOptions, describeSuccessFailure: describeSnapTokenFailure });
   const fetchHttp = createHttpClient(transportOptions);
 
   const requester = createTokenRequester({
-    http,
+    http: tokenHttp,
     clientId,
     privateKey: () => privateKey,
     tokenPath,

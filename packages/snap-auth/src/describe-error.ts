@@ -3,14 +3,7 @@
  * parsed code goes into `ProviderError.details`, and the message says what most likely went
  * wrong (e.g. `4017300` → signature, clock or client id).
  */
-import {
-  isProviderError,
-  isResponseFormatError,
-  ProviderError,
-  type ProviderErrorDescription,
-  REDACTED,
-  ResponseFormatError,
-} from '@org/signing-core';
+import { isProviderError, ProviderError, type ProviderErrorDescription, rewordProviderError } from '@org/signing-core';
 import { PROVIDER } from './constants.js';
 import { parseSnapResponseCode, type SnapResponseCode } from './response-code.js';
 
@@ -28,15 +21,6 @@ function envelope(body: unknown): { code: string | undefined; message: string | 
         : undefined;
   const message = typeof responseMessage === 'string' ? responseMessage.slice(0, 150) : undefined;
   return { code, message };
-}
-
-/** Replaces every known secret (4 characters or more) in `text` with `[REDACTED]`. */
-function hideSecrets(text: string, secrets: Iterable<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret !== undefined && secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
-  return out;
 }
 
 /**
@@ -70,37 +54,19 @@ export function describeSnapSuccessFailure(response: {
   return parsed.wellFormed && !parsed.success ? describeSnapError(response) : undefined;
 }
 
-/** Rebuilds a ProviderError / ResponseFormatError with `secrets` removed from every text it carries. */
-export function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0) return error;
-  const hide = (text: string | undefined) => (text === undefined ? undefined : hideSecrets(text, secrets));
-  if (isProviderError(error)) {
-    return new ProviderError(
-      hide(error.message) as string,
-      {
-        status: error.status,
-        providerCode: error.providerCode,
-        providerMessage: hide(error.providerMessage),
-        bodyExcerpt: hide(error.bodyExcerpt),
-        retryAfterMs: error.retryAfterMs,
-        details: error.details,
-      },
-      { provider: error.provider, code: error.code },
-    );
-  }
-  if (isResponseFormatError(error)) {
-    const bodyExcerpt = hide(error.bodyExcerpt);
-    return new ResponseFormatError(
-      hide(error.message) as string,
-      {
-        ...(error.status === undefined ? {} : { status: error.status }),
-        ...(error.contentType === undefined ? {} : { contentType: error.contentType }),
-        ...(bodyExcerpt === undefined ? {} : { bodyExcerpt }),
-      },
-      { provider: error.provider },
-    );
-  }
-  return error;
+/**
+ * `describeSuccessFailure` for token requests, stricter than {@link describeSnapSuccessFailure}:
+ * a token answer is a success only with a 2xx `responseCode` (or none), so a malformed one such
+ * as `"E01"` is a failure too (as `readB2bTokenResponse` rules). Failing inside the core's
+ * request keeps its scrubbing of the request's secrets on the error.
+ */
+export function describeSnapTokenFailure(response: {
+  status: number;
+  body: unknown;
+}): ProviderErrorDescription | undefined {
+  const { code } = envelope(response.body);
+  if (code === undefined || code === '') return undefined;
+  return parseSnapResponseCode(code).success ? undefined : describeSnapError(response);
 }
 
 /** The most likely cause of a SNAP failure, in words. Empty when there is nothing useful to add. */
@@ -145,20 +111,12 @@ function snapFailureMessage(
   return `SNAP ${operation} failed: HTTP ${status}${what ? ` (${what})` : ''}${cause ? `: ${cause}` : ''}`;
 }
 
-/** Rewrites a core `ProviderError` with a SNAP message; other errors pass through unchanged. */
+/** Rewords a core `ProviderError` with a SNAP message; other errors pass through unchanged. */
 export function withSnapMessage(error: unknown, operation: SnapOperation): unknown {
   if (!isProviderError(error)) return error;
-  return new ProviderError(
+  return rewordProviderError(
+    error,
     snapFailureMessage(operation, error.status, error.providerCode, error.providerMessage),
-    {
-      status: error.status,
-      providerCode: error.providerCode,
-      providerMessage: error.providerMessage,
-      bodyExcerpt: error.bodyExcerpt,
-      retryAfterMs: error.retryAfterMs,
-      details: error.details,
-    },
-    { provider: PROVIDER, code: error.code },
   );
 }
 

@@ -1,4 +1,4 @@
-import type { AccessToken, KeyFormatError, Secret } from '@org/signing-core';
+import type { AccessToken, KeyFormatError, Secret, TokenStore } from '@org/signing-core';
 import type { KyInstance } from 'ky';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
@@ -27,6 +27,7 @@ describe('types', () => {
     expectTypeOf(auth.ky).toEqualTypeOf<KyInstance>();
     expectTypeOf(auth.fetch).returns.resolves.toEqualTypeOf<Response>();
     expectTypeOf(auth.verifyNotification).returns.resolves.toEqualTypeOf<VerifiedSnapNotification>();
+    expectTypeOf<SnapAuthOptions['tokenStore']>().toEqualTypeOf<TokenStore | undefined>();
     // @ts-expect-error clientId is required
     createSnapAuth({ baseUrl: 'https://x', privateKey: 'pem' });
     // @ts-expect-error grantTypeCase is 'upper' | 'lower'

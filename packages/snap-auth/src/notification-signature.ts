@@ -3,9 +3,9 @@
  * `X-SIGNATURE = base64(SHA256withRSA(providerPrivateKey, METHOD:path:lowerhex(sha256(minify(body))):X-TIMESTAMP))`.
  * There is no access token in this form.
  */
-import { type RsaPrivateKeyInput, rsaSign, toBase64 } from '@org/signing-core';
+import { type RsaPrivateKeyInput, rsaSign, toBase64, withProvider } from '@org/signing-core';
 import { snapBodyHash } from './body-hash.js';
-import { asSnap } from './provider-errors.js';
+import { PROVIDER } from './constants.js';
 import { notificationStringToSign } from './string-to-sign.js';
 
 export interface SnapNotificationSignatureInput {
@@ -34,5 +34,9 @@ export async function snapNotificationSignature(input: SnapNotificationSignature
     bodyHash: await snapBodyHash(input.body),
     timestamp: input.timestamp,
   });
-  return asSnap(async () => toBase64(await rsaSign(input.privateKey, stringToSign)));
+  try {
+    return toBase64(await rsaSign(input.privateKey, stringToSign));
+  } catch (error) {
+    throw withProvider(error, PROVIDER);
+  }
 }

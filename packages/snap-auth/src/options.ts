@@ -3,26 +3,32 @@
  * schema that validates them up front, naming every bad field and what was expected.
  */
 import {
-  type Clock,
-  type Logger,
   optionSchemas,
   parseUtcOffset,
   type ReplayStore,
-  type RetryOptions,
-  RsaPrivateKey,
   type RsaPrivateKeyInput,
-  RsaPublicKey,
   type RsaPublicKeyInput,
-  type TokenStore,
+  type TokenClientOptions,
+  tokenClientOptionEntries,
   validateOptions,
 } from '@org/signing-core';
 import * as v from 'valibot';
-import { PACKAGE_NAME } from './constants.js';
-import { asSnapSync } from './provider-errors.js';
+import { PACKAGE_NAME, PROVIDER } from './constants.js';
+import { checkKeyOption, privateKeySchema, publicKeySchema } from './key-options.js';
 import type { SnapTimestampFormat } from './timestamp.js';
 
-/** Options of {@link createSnapAuth}. Spread a preset from `snapPresets` for the provider fields. */
-export interface SnapAuthOptions {
+/**
+ * Options of {@link createSnapAuth}. Spread a preset from `snapPresets` for the provider fields.
+ *
+ * Plus the shared token-client options of every provider package (`fetch`, `clock`,
+ * `tokenStore`, `refreshAheadMs`, `expiryMarginMs`, `timeoutMs`, `retry`, `logger`). Here:
+ * `clock` also writes X-TIMESTAMP and checks notification windows; `tokenStore` caches the B2B
+ * token under `snap:<baseUrl>:<clientId>` (a store with `lock`, e.g. `redisTokenStore`, lets
+ * replicas share one token and refresh it once; customer tokens are never stored); `retry`
+ * always applies to token requests (safe to repeat), and to service calls only for idempotent
+ * methods unless `retry.methods` says otherwise.
+ */
+export interface SnapAuthOptions extends TokenClientOptions {
   /** Scheme and host (optionally a path prefix) of the provider, e.g. `https://api.senmo.id`. */
   baseUrl: string;
   /** Path of the B2B token endpoint. Default `/v1.0/access-token/b2b`. */
@@ -37,7 +43,8 @@ export interface SnapAuthOptions {
   /**
    * Your RSA private key for token requests: PKCS#8 or PKCS#1 PEM, bare base64, DER bytes, a
    * `CryptoKey` (RSASSA-PKCS1-v1_5 / SHA-256, usage `sign`), or a signer function
-   * `(bytes) => Promise<signature bytes>` for keys held in a KMS or HSM.
+   * `(bytes) => Promise<signature bytes>` for keys held in a KMS or HSM. Checked when the client
+   * is created: an unusable key throws `KeyFormatError` (`[@org/snap-auth] privateKey: …`).
    */
   privateKey: RsaPrivateKeyInput;
   /** The client secret: HMAC-SHA512 key of service-call signatures (and symmetric notifications). */
@@ -63,54 +70,13 @@ export interface SnapAuthOptions {
   relativeUrl?: ((url: URL) => string) | undefined;
   /** X-EXTERNAL-ID generator. Default: 36 digits, unique per process (see the README). */
   externalId?: (() => string) | undefined;
-  /** Where B2B tokens are cached (e.g. `redisTokenStore` to share one between replicas). Default: in memory. */
-  tokenStore?: TokenStore | undefined;
-  /** How long before expiry a background refresh starts. Default: a fifth of the lifetime, at most 5 min. */
-  refreshAheadMs?: number | undefined;
-  /** A token counts as expired this long before the provider's expiry. Default 10 s (at most a tenth of the lifetime). */
-  expiryMarginMs?: number | undefined;
-  /** The provider's RSA public key, to verify asymmetric notifications with `verifyNotification`. */
+  /** The provider's RSA public key, to verify asymmetric notifications with `verifyNotification`. Checked when the client is created. */
   providerPublicKey?: RsaPublicKeyInput | undefined;
   /** Allowed X-TIMESTAMP skew of incoming notifications. Default 300 000 (±5 min). */
   notificationToleranceMs?: number | undefined;
   /** De-duplicates notification X-EXTERNAL-IDs (e.g. `memoryReplayStore()`). Default: none. */
   replayStore?: ReplayStore | undefined;
-  /** A `fetch` implementation. Default: the global one. */
-  fetch?: typeof globalThis.fetch | undefined;
-  /** Epoch-ms clock for timestamps and token expiry. Default `Date.now`. */
-  clock?: Clock | undefined;
-  /** Per-attempt timeout in ms. Default 15 000. */
-  timeoutMs?: number | undefined;
-  /**
-   * Retries for network errors, timeouts, 5xx and 429. Token requests are retried (safe);
-   * service calls only for idempotent methods unless `methods` says otherwise. Default 2.
-   */
-  retry?: RetryOptions | number | undefined;
-  /** Receives token-store outages and background-refresh failures. Default: silent. */
-  logger?: Logger | undefined;
 }
-
-const isCryptoKey = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object CryptoKey]';
-
-const privateKeySchema = v.custom<RsaPrivateKeyInput>(
-  (value) =>
-    (typeof value === 'string' && value.trim().length > 0) ||
-    value instanceof Uint8Array ||
-    typeof value === 'function' ||
-    value instanceof RsaPrivateKey ||
-    isCryptoKey(value),
-  'an RSA private key (PEM or base64 text, DER bytes, a CryptoKey or a signer function)',
-);
-
-const publicKeySchema = v.custom<RsaPublicKeyInput>(
-  (value) =>
-    (typeof value === 'string' && value.trim().length > 0) ||
-    value instanceof Uint8Array ||
-    value instanceof RsaPublicKey ||
-    isCryptoKey(value),
-  'an RSA public key (PEM or base64 text, DER bytes or a CryptoKey)',
-);
 
 const offsetSchema = v.custom<string>((value) => {
   if (typeof value !== 'string') return false;
@@ -130,6 +96,8 @@ const timestampFormatSchema = v.object(
   'an object { offset?, milliseconds? }',
 );
 
+// Stricter than the shared `optionSchemas.retry()`, which accepts any object: each field of
+// `RetryOptions` is checked, so `{ limit: 99 }` is refused rather than handed to ky.
 const retrySchema = v.union(
   [
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10)),
@@ -147,6 +115,8 @@ const retrySchema = v.union(
 const optionalString = (what?: string) => v.exactOptional(v.optional(optionSchemas.nonEmptyString(what)));
 
 const schema = v.object({
+  ...tokenClientOptionEntries(),
+  retry: v.exactOptional(v.optional(retrySchema)),
   baseUrl: optionSchemas.baseUrl(),
   tokenPath: v.exactOptional(v.optional(optionSchemas.path())),
   customerTokenPath: v.exactOptional(v.optional(optionSchemas.path())),
@@ -171,33 +141,28 @@ const schema = v.object({
   ),
   relativeUrl: v.exactOptional(v.optional(optionSchemas.func<(url: URL) => string>('a function (url: URL) => string'))),
   externalId: v.exactOptional(v.optional(optionSchemas.func<() => string>('a function () => string'))),
-  tokenStore: v.exactOptional(
-    v.optional(
-      optionSchemas.withMethods<TokenStore>(['get', 'set', 'delete'], 'a token store with get, set and delete'),
-    ),
-  ),
-  refreshAheadMs: v.exactOptional(v.optional(optionSchemas.milliseconds())),
-  expiryMarginMs: v.exactOptional(v.optional(optionSchemas.milliseconds())),
   providerPublicKey: v.exactOptional(v.optional(publicKeySchema)),
   notificationToleranceMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1))),
   replayStore: v.exactOptional(
     v.optional(optionSchemas.withMethods<ReplayStore>(['remember'], 'a replay store with remember(id, ttlMs)')),
   ),
-  fetch: v.exactOptional(v.optional(optionSchemas.func<typeof globalThis.fetch>('a fetch function'))),
-  clock: v.exactOptional(v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds'))),
-  timeoutMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1, 10 * 60_000))),
-  retry: v.exactOptional(v.optional(retrySchema)),
-  logger: v.exactOptional(v.optional(v.custom<Logger>((x) => typeof x === 'object' && x !== null, 'a logger object'))),
 });
 
 /** The validated options (unknown keys, e.g. a preset's `name`, dropped). */
 export type ValidatedSnapAuthOptions = SnapAuthOptions & { baseUrl: string };
 
 /**
- * Validates `createSnapAuth` options.
+ * Validates `createSnapAuth` options: every field by type, then the content of `privateKey`
+ * and `providerPublicKey` (parsed now, not on first use).
  *
  * @throws {ConfigError} listing every bad field and what was expected.
+ * @throws {KeyFormatError} when `privateKey` or `providerPublicKey` has the right type but
+ *   cannot be used as that RSA key; the message starts with `[@org/snap-auth] privateKey:`
+ *   (or `providerPublicKey:`).
  */
 export function validateSnapAuthOptions(options: unknown): ValidatedSnapAuthOptions {
-  return asSnapSync(() => validateOptions(PACKAGE_NAME, schema, options) as ValidatedSnapAuthOptions);
+  const config = validateOptions(PACKAGE_NAME, schema, options, { provider: PROVIDER }) as ValidatedSnapAuthOptions;
+  checkKeyOption('privateKey', config.privateKey);
+  if (config.providerPublicKey !== undefined) checkKeyOption('providerPublicKey', config.providerPublicKey);
+  return config;
 }

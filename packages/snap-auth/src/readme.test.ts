@@ -161,6 +161,16 @@ console.log(parseSnapResponseCode('4017300'));
 // { code: '4017300', httpStatus: 401, serviceCode: '73', caseCode: '00', meaning: 'Unauthorized',
 //   service: 'B2B Access Token', success: false, tokenRejected: false, … }
 
+// --- README: Options (a key refused at creation)
+import { isKeyFormatError } from '@org/signing-core';
+
+try {
+  createSnapAuth({ baseUrl: config.baseUrl, clientId: config.clientId, privateKey: myPublicKeyPem });
+} catch (error) {
+  // The public half given by mistake: refused here, before any request.
+  if (isKeyFormatError(error)) console.log(error.message); // [@org/snap-auth] privateKey: Cannot use this as an RSA private key: found …
+}
+
 // --- README: Testing with the sandbox
 import { createSnapSandbox } from '@org/snap-auth/testing';
 
@@ -223,8 +233,15 @@ describe('README examples', () => {
     expect(logged[10]?.[0]).toMatchObject({ code: '4017300', httpStatus: 401, serviceCode: '73', caseCode: '00' });
   });
 
+  it('options: a public key given as privateKey is refused at creation, naming the option', () => {
+    expect(String(logged[11]?.[0])).toMatch(
+      /^\[@org\/snap-auth\] privateKey: Cannot use this as an RSA private key: found /,
+    );
+    expect(String(logged[11]?.[0])).not.toContain(myPublicKeyPem.slice(30, 90));
+  });
+
   it('sandbox: rate limit waited out, token refreshed after expireTokens', () => {
-    expect(logged[11]).toEqual([2]);
+    expect(logged[12]).toEqual([2]);
   });
 
   it('notification handler: accepts a signed notification, refuses a tampered or replayed one', async () => {

@@ -155,6 +155,28 @@ describe('secrets never leave', () => {
     expect(malformed).toMatchObject({ code: 'ERR_RESPONSE_FORMAT' });
     expectNoSecret(malformed);
 
+    // HTTP 200 with a malformed failure code that echoes the grant, the client secret and the B2B token.
+    const b2bToken = (await auth.getAccessToken()).token;
+    secrets.add(b2bToken);
+    sandbox.faults.inject(
+      {
+        type: 'status',
+        status: 200,
+        body: JSON.stringify({
+          responseCode: 'E99',
+          responseMessage: `refused ${refreshToken} for ${clientSecret} / ${b2bToken}`,
+          echo: { note: refreshToken },
+        }),
+      },
+      { path: '/v1.0/access-token/b2b2c' },
+    );
+    const echoedIn200 = await settle(auth.getCustomerToken({ refreshToken }));
+    expect(echoedIn200).toMatchObject({ code: 'ERR_PROVIDER', status: 200, providerCode: 'E99', provider: 'snap' });
+    expect((echoedIn200 as Error).message).toContain(
+      'SNAP B2B2C access token failed: HTTP 200 (E99 refused [REDACTED]',
+    );
+    expectNoSecret(echoedIn200);
+
     const signed = await auth.signRequest({ method: 'POST', path: '/v1.0/balance-inquiry', customerToken: customer });
     expectNoSecret(signed);
   });
@@ -174,8 +196,15 @@ describe('secrets never leave', () => {
     const badKey = await settle(snapAccessTokenSignature({ clientId: 'c', timestamp: 't', privateKey: garbage }));
     expect(badKey).toMatchObject({ code: 'ERR_KEY_FORMAT' });
     expectNoSecret(badKey);
-    const badAuth = createSnapAuth({ baseUrl: running.url, clientId: 'client-1', privateKey: garbage });
-    expectNoSecret(await settle(badAuth.getAccessToken()));
+    // Refused when the client is created, not on first use.
+    let refusedAtCreation: unknown;
+    try {
+      createSnapAuth({ baseUrl: running.url, clientId: 'client-1', privateKey: garbage });
+    } catch (error) {
+      refusedAtCreation = error;
+    }
+    expect(refusedAtCreation).toMatchObject({ code: 'ERR_KEY_FORMAT', provider: 'snap' });
+    expectNoSecret(refusedAtCreation);
   });
 
   it('through the pure signing functions and verification errors', async () => {

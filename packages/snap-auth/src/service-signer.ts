@@ -15,11 +15,11 @@ import {
   InputError,
   type TokenManager,
   toBase64,
+  withProvider,
 } from '@org/signing-core';
 import { EMPTY_BODY_HASH, minifyBody, sha256Hex } from './body-hash.js';
 import { PROVIDER } from './constants.js';
 import type { SnapCustomerToken } from './customer-token.js';
-import { asSnap } from './provider-errors.js';
 import { redactedHeaders } from './redacted-headers.js';
 import { methodText, serviceStringToSign } from './string-to-sign.js';
 
@@ -129,7 +129,9 @@ export function createServiceSigner(config: ServiceSignerConfig): ServiceSigner 
     body: Uint8Array | string;
     has: (name: string) => boolean;
   }): Promise<Record<string, string>> {
-    return asSnap(() => signAttempt(attempt));
+    return signAttempt(attempt).catch((error: unknown) => {
+      throw withProvider(error, PROVIDER);
+    });
   }
 
   async function signAttempt(attempt: {

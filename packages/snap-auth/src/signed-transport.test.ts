@@ -61,7 +61,7 @@ describe('auth.ky', () => {
     h.sandbox.expireTokens();
     const result = await h.auth.ky.post('v1.0/balance-inquiry', { json: { a: 1 } }).json<{ responseCode: string }>();
     expect(result.responseCode).toBe('2001100');
-    expect(h.count(TOKEN)).toBe(2);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(2);
     const [first, second] = h.sandbox.requests.to(SERVICE);
     expect(first?.headers.authorization).not.toBe(second?.headers.authorization);
     expect(first?.headers['x-signature']).not.toBe(second?.headers['x-signature']);
@@ -80,8 +80,8 @@ describe('auth.ky', () => {
       { path: SERVICE },
     );
     expect((await h.auth.ky.post('v1.0/balance-inquiry', { json: {} })).status).toBe(200);
-    expect(h.count(TOKEN)).toBe(2);
-    expect(h.count(SERVICE)).toBe(2);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(2);
+    expect(h.sandbox.requests.count(SERVICE)).toBe(2);
   });
 
   it('a 401 that is not about the token (401xx00) is not retried', async () => {
@@ -98,8 +98,8 @@ describe('auth.ky', () => {
       code: 'ERR_PROVIDER',
       providerCode: '4011100',
     });
-    expect(h.count(TOKEN)).toBe(1);
-    expect(h.count(SERVICE)).toBe(1);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(1);
+    expect(h.sandbox.requests.count(SERVICE)).toBe(1);
   });
 
   it('tokens that expire early: the first call after the early expiry is refreshed and retried', async () => {
@@ -108,8 +108,8 @@ describe('auth.ky', () => {
     await h.auth.getAccessToken();
     h.clock.advance(120_000);
     expect((await h.auth.ky.post('v1.0/balance-inquiry', { json: {} })).status).toBe(200);
-    expect(h.count(TOKEN)).toBe(2);
-    expect(h.count(SERVICE)).toBe(2);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(2);
+    expect(h.sandbox.requests.count(SERVICE)).toBe(2);
   });
 
   it('retries a rejected token only once, then throws ERR_TOKEN_REJECTED', async () => {
@@ -119,8 +119,8 @@ describe('auth.ky', () => {
     expect(error).toMatchObject({ code: 'ERR_TOKEN_REJECTED', status: 401, providerCode: '4017301' });
     expect(error.details).toMatchObject({ tokenRejected: true, meaning: 'Invalid Token (B2B)' });
     expect(error.message).toContain('access token was not accepted');
-    expect(h.count(TOKEN)).toBe(2);
-    expect(h.count(SERVICE)).toBe(2);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(2);
+    expect(h.sandbox.requests.count(SERVICE)).toBe(2);
   });
 
   it('with retry: 0 the token-rejected retry still happens (and nothing else is retried)', async () => {
@@ -130,7 +130,7 @@ describe('auth.ky', () => {
     expect((await h.auth.ky.post('v1.0/balance-inquiry', { json: {} })).status).toBe(200);
     h.sandbox.faults.inject({ type: 'status', status: 503 }, { path: SERVICE });
     expect(await rejection(h.auth.ky.get('v1.0/balance-inquiry'))).toMatchObject({ status: 503 });
-    expect(h.count(SERVICE)).toBe(3);
+    expect(h.sandbox.requests.count(SERVICE)).toBe(3);
   });
 
   it('retries (5xx on GET) are re-signed with a fresh timestamp, signature and external id', async () => {
@@ -148,7 +148,7 @@ describe('auth.ky', () => {
     h = await harness();
     h.sandbox.faults.inject({ type: 'status', status: 503 }, { path: SERVICE });
     expect(await rejection(h.auth.ky.post('v1.0/balance-inquiry', { json: {} }))).toMatchObject({ status: 503 });
-    expect(h.count(SERVICE)).toBe(1);
+    expect(h.sandbox.requests.count(SERVICE)).toBe(1);
     await h.close();
     h = await harness({
       clock: realClock(),
@@ -164,7 +164,7 @@ describe('auth.ky', () => {
     h = await harness({ clock: realClock(), auth: { tokenTimestampFormat: { milliseconds: true } } });
     h.sandbox.faults.inject({ type: 'status', status: 500 }, { path: TOKEN, times: 2 });
     await h.auth.getAccessToken();
-    const attempts = h.sandbox.requests.all.filter((r) => r.path === TOKEN);
+    const attempts = h.sandbox.requests.to(TOKEN);
     expect(attempts).toHaveLength(3);
     expect(new Set(attempts.map((a) => a.headers['x-timestamp'])).size).toBe(3);
     expect(new Set(attempts.map((a) => a.headers['x-signature'])).size).toBe(3);
@@ -219,7 +219,7 @@ describe('service-call error codes', () => {
     );
     expect(error).toMatchObject({ providerCode: '4017302', code: 'ERR_PROVIDER' });
     expect(error.details).toMatchObject({ customerTokenRejected: true });
-    expect(h.count(TOKEN)).toBe(1);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(1);
   });
 
   it('a failure code inside HTTP 200 is a ProviderError for ky; 401xx01 in a 200 refreshes and retries', async () => {
@@ -244,7 +244,7 @@ describe('service-call error codes', () => {
       { path: SERVICE },
     );
     expect((await h.auth.ky.post('v1.0/balance-inquiry', { json: {} })).status).toBe(200);
-    expect(h.count(TOKEN)).toBe(2);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(2);
     // auth.fetch hands the 200 back as it came.
     h.sandbox.faults.inject(
       {
@@ -279,7 +279,7 @@ describe('auth.fetch', () => {
     expect(await conflict.json()).toEqual({ responseCode: '4091100', responseMessage: 'Conflict' });
     h.sandbox.expireTokens();
     expect((await h.auth.fetch('/v1.0/balance-inquiry', { method: 'POST', body: '{}' })).status).toBe(200);
-    expect(h.count(TOKEN)).toBe(2);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(2);
   });
 
   it('accepts a Request and an absolute URL', async () => {
@@ -305,7 +305,7 @@ describe('auth.fetch', () => {
     await expect(h.auth.fetch('v1.0/balance-inquiry', { method: 'POST', body: 'a=1&b=2' })).rejects.toMatchObject({
       code: 'ERR_INVALID_JSON',
     });
-    expect(h.count(SERVICE)).toBe(0);
+    expect(h.sandbox.requests.count(SERVICE)).toBe(0);
   });
 });
 

@@ -99,7 +99,10 @@ describe('getCustomerToken (B2B2C)', () => {
     h = await harness();
     await h.auth.getCustomerToken({ authCode: h.sandbox.issueAuthCode() });
     await h.auth.getCustomerToken({ authCode: h.sandbox.issueAuthCode() });
-    expect(h.count(CUSTOMER)).toBe(2);
+    await h.auth.getAccessToken();
+    expect(h.sandbox.requests.count(CUSTOMER)).toBe(2);
+    // The recorder matches whole path segments: the B2B path does not count the B2B2C requests.
+    expect(h.sandbox.requests.count('/v1.0/access-token/b2b')).toBe(1);
   });
 
   it('prints and serialises without the access or refresh token', async () => {
@@ -127,6 +130,6 @@ describe('getCustomerToken (B2B2C)', () => {
     expect(await field(h.auth.getCustomerToken({ authCode: '' }))).toBe('authCode');
     expect(await field(h.auth.getCustomerToken({ authCode: 5 as never }))).toBe('TypeError');
     expect(await field(h.auth.getCustomerToken(null as never))).toBe('TypeError');
-    expect(h.count(CUSTOMER)).toBe(0);
+    expect(h.sandbox.requests.count(CUSTOMER)).toBe(0);
   });
 });

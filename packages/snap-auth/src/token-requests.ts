@@ -2,6 +2,10 @@
  * The two SNAP token requests (B2B `…/access-token/b2b` and B2B2C `…/access-token/b2b2c`):
  * headers X-TIMESTAMP, X-CLIENT-KEY and X-SIGNATURE = SHA256withRSA(`clientId|X-TIMESTAMP`),
  * signed afresh for every attempt (a retry gets a new timestamp and signature).
+ *
+ * The B2B2C grant (auth code or refresh token) is passed to the core as the request's
+ * `secrets`, so the core scrubs it from every error of that request, including a provider
+ * that echoes it in its message or in a failure `responseCode` inside HTTP 200.
  */
 import {
   AccessToken,
@@ -14,19 +18,21 @@ import {
   Secret,
   type TokenResult,
   toBase64,
+  withProvider,
 } from '@org/signing-core';
+import { PROVIDER } from './constants.js';
 import {
   type GetCustomerTokenOptions,
   grantBody,
   type SnapCustomerToken,
   type SnapCustomerTokenGrant,
 } from './customer-token.js';
-import { type SnapOperation, withoutSecrets, withSnapMessage } from './describe-error.js';
-import { withProvider } from './provider-errors.js';
+import { type SnapOperation, withSnapMessage } from './describe-error.js';
 import { accessTokenStringToSign } from './string-to-sign.js';
 import { readB2b2cTokenResponse, readB2bTokenResponse } from './token-response.js';
 
 export interface TokenRequesterConfig {
+  /** A client whose `describeSuccessFailure` treats any non-2xx `responseCode` as a failure. */
   readonly http: HttpClient;
   readonly clientId: string;
   readonly privateKey: () => Promise<RsaPrivateKey>;
@@ -59,7 +65,7 @@ export function createTokenRequester(config: TokenRequesterConfig): TokenRequest
     operation: SnapOperation,
     path: string,
     body: Record<string, unknown>,
-    extraSecrets: readonly string[],
+    grantSecrets: readonly string[],
     signal?: AbortSignal,
   ) {
     try {
@@ -70,12 +76,14 @@ export function createTokenRequester(config: TokenRequesterConfig): TokenRequest
         headers: { 'Content-Type': 'application/json' },
         sign,
         retry: config.retry,
+        secrets: grantSecrets,
         ...(signal ? { signal } : {}),
       });
-      const excerpt = redactText(response.text, { secrets: [...config.secrets(), ...extraSecrets] });
+      // For the shape checks of a 2xx answer (no accessToken, an unreadable expiry).
+      const excerpt = redactText(response.text, { secrets: [...config.secrets(), ...grantSecrets] });
       return { response, excerpt };
     } catch (error) {
-      throw withProvider(withoutSecrets(withSnapMessage(error, operation), extraSecrets));
+      throw withProvider(withSnapMessage(error, operation), PROVIDER);
     }
   }
 
@@ -112,16 +120,11 @@ export function createTokenRequester(config: TokenRequesterConfig): TokenRequest
         [value],
         options.signal,
       );
-      let read: ReturnType<typeof readB2b2cTokenResponse>;
-      try {
-        read = readB2b2cTokenResponse(response.data, {
-          now: obtainedAt,
-          status: response.status,
-          bodyExcerpt: excerpt,
-        });
-      } catch (error) {
-        throw withoutSecrets(error, [value]);
-      }
+      const read = readB2b2cTokenResponse(response.data, {
+        now: obtainedAt,
+        status: response.status,
+        bodyExcerpt: excerpt,
+      });
       const accessToken = new AccessToken({
         token: read.token,
         expiresAt: read.expiresAt,

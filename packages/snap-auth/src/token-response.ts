@@ -9,7 +9,7 @@
  *   (some providers) seconds; `expiresIn` is used when `accessTokenExpiryTime` is absent.
  * - A `responseCode` that is not 2xx is a failure even when the HTTP status was 200.
  */
-import { parseIsoTimestamp, ResponseFormatError, redactJson } from '@org/signing-core';
+import { isRecord, parseIsoTimestamp, ResponseFormatError, redactJson } from '@org/signing-core';
 import { DEFAULT_EXPIRES_IN_SECONDS, PROVIDER } from './constants.js';
 import { providerErrorFromEnvelope, type SnapOperation } from './describe-error.js';
 import { parseSnapResponseCode } from './response-code.js';
@@ -58,10 +58,10 @@ function asObject(
   status: number,
   bodyExcerpt: string | undefined,
 ): Record<string, unknown> {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+  if (!isRecord(data)) {
     throw formatError(`the SNAP ${operation} response is not a JSON object`, status, bodyExcerpt);
   }
-  const record = data as Record<string, unknown>;
+  const record = data;
   const code = record.responseCode;
   if (code !== undefined && code !== null && code !== '') {
     if (typeof code !== 'string' && typeof code !== 'number') {

@@ -20,7 +20,6 @@ import {
   optionSchemas,
   parseIsoTimestamp,
   type ReplayStore,
-  RsaPublicKey,
   type RsaPublicKeyInput,
   SignatureError,
   validateOptions,
@@ -29,7 +28,7 @@ import * as v from 'valibot';
 import { decodeBase64 } from './access-token-signature.js';
 import { EMPTY_BODY_HASH, sha256Hex } from './body-hash.js';
 import { DEFAULT_NOTIFICATION_TOLERANCE_MS, DEFAULT_REPLAY_TTL_MS, PACKAGE_NAME, PROVIDER } from './constants.js';
-import { asSnapSync } from './provider-errors.js';
+import { publicKeySchema } from './key-options.js';
 import { type VerifySnapSignatureInput, verifyOverBodyHash } from './verify-signature.js';
 
 /** Options of {@link verifySnapNotification}: give `publicKey` (asymmetric) or `clientSecret` (symmetric). */
@@ -74,22 +73,8 @@ export interface VerifiedSnapNotification {
   readonly partnerId: string | undefined;
 }
 
-const isCryptoKey = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object CryptoKey]';
-
 const schema = v.object({
-  publicKey: v.exactOptional(
-    v.optional(
-      v.custom<RsaPublicKeyInput>(
-        (value) =>
-          (typeof value === 'string' && value.trim().length > 0) ||
-          value instanceof Uint8Array ||
-          value instanceof RsaPublicKey ||
-          isCryptoKey(value),
-        'an RSA public key (PEM or base64 text, DER bytes or a CryptoKey)',
-      ),
-    ),
-  ),
+  publicKey: v.exactOptional(v.optional(publicKeySchema)),
   clientSecret: v.exactOptional(v.optional(optionSchemas.nonEmptyString('the client secret (a non-empty string)'))),
   accessToken: v.exactOptional(v.optional(optionSchemas.nonEmptyString('the access token (a non-empty string)'))),
   path: v.exactOptional(v.optional(optionSchemas.path())),
@@ -140,7 +125,9 @@ export async function verifySnapNotification(
       'verifySnapNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
     );
   }
-  const config = asSnapSync(() => validateOptions(PACKAGE_NAME, schema, options) as VerifySnapNotificationOptions);
+  const config = validateOptions(PACKAGE_NAME, schema, options, {
+    provider: PROVIDER,
+  }) as VerifySnapNotificationOptions;
   if ((config.publicKey === undefined) === (config.clientSecret === undefined)) {
     const both = config.publicKey !== undefined;
     const expected = 'exactly one of publicKey (asymmetric) and clientSecret (symmetric notifications)';

@@ -4,11 +4,18 @@
  * secret and access token, `METHOD:path:accessToken:bodyHash:timestamp`). The symmetric
  * comparison is constant-time; RSA verification has no early exit on content.
  */
-import { type HmacKey, hmac, InputError, type RsaPublicKeyInput, rsaVerify, timingSafeEqual } from '@org/signing-core';
+import {
+  type HmacKey,
+  hmac,
+  InputError,
+  type RsaPublicKeyInput,
+  rsaVerify,
+  timingSafeEqual,
+  withProvider,
+} from '@org/signing-core';
 import { decodeBase64 } from './access-token-signature.js';
 import { snapBodyHash } from './body-hash.js';
 import { PROVIDER } from './constants.js';
-import { asSnap } from './provider-errors.js';
 import { secretOf } from './service-signature.js';
 import { notificationStringToSign, type SnapTokenInput, serviceStringToSign, tokenText } from './string-to-sign.js';
 
@@ -53,8 +60,11 @@ export async function verifyOverBodyHash(
       bodyHash,
       timestamp: input.timestamp,
     });
-    const publicKey = input.publicKey;
-    return asSnap(() => rsaVerify(publicKey, signature, stringToSign));
+    try {
+      return await rsaVerify(input.publicKey, signature, stringToSign);
+    } catch (error) {
+      throw withProvider(error, PROVIDER);
+    }
   }
   const stringToSign = serviceStringToSign({
     method: input.method,

@@ -52,8 +52,6 @@ export interface Harness {
   readonly running: RunningSandbox;
   readonly auth: SnapAuth;
   readonly clock: TestClock;
-  /** Requests to exactly this path (the core recorder matches prefixes: /b2b also matches /b2b2c). */
-  count(path: string): number;
   close(): Promise<void>;
 }
 
@@ -83,7 +81,6 @@ export async function harness(
     running,
     auth,
     clock,
-    count: (path) => sandbox.requests.all.filter((r) => new URL(r.path, 'http://x').pathname === path).length,
     close: () => running.close(),
   };
 }

@@ -42,7 +42,7 @@ describe('fault injection, through the client (every mode surfaces as a typed er
     h = await harness();
     h.sandbox.faults.inject({ type: 'drop' }, { path: TOKEN });
     expect(await outcome(h.auth.getAccessToken())).toBe('ok');
-    expect(h.count(TOKEN)).toBe(2);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(2);
     await h.auth.invalidateAccessToken();
     h.sandbox.faults.inject({ type: 'drop' }, { path: TOKEN, times: 3 });
     expect(await outcome(h.auth.getAccessToken())).toBe('ERR_NETWORK');
@@ -55,7 +55,7 @@ describe('fault injection, through the client (every mode surfaces as a typed er
     const error = await h.auth.getAccessToken().catch((e: unknown) => e);
     expect(isProviderError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'ERR_PROVIDER', status: 500, providerCode: '5007300' });
-    expect(h.count(TOKEN)).toBe(3);
+    expect(h.sandbox.requests.count(TOKEN)).toBe(3);
   });
 
   it('429 with Retry-After: waited for, then retried; with no retries left → ERR_RATE_LIMITED', async () => {
@@ -105,7 +105,7 @@ describe('fault injection, through the client (every mode surfaces as a typed er
     expect(await outcome(h.auth.ky.post('v1.0/balance-inquiry', { json: {} }))).toBe('ERR_RATE_LIMITED');
     h.sandbox.faults.inject({ type: 'drop' }, { path: SERVICE });
     expect(await outcome(h.auth.ky.post('v1.0/balance-inquiry', { json: {} }))).toBe('ERR_NETWORK');
-    expect(h.count(SERVICE)).toBe(2);
+    expect(h.sandbox.requests.count(SERVICE)).toBe(2);
   });
 });
 

@@ -29,7 +29,7 @@ import {
   verify as rsaVerify,
   timingSafeEqual,
 } from 'node:crypto';
-import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson, parseIsoTimestamp } from '@org/signing-core';
+import { formatIsoTimestamp, isRecord, JAKARTA_OFFSET, minifyJson, parseIsoTimestamp } from '@org/signing-core';
 import { createSandboxCore, jsonResponse, type RecordedRequest, type SandboxCore } from '@org/signing-core/testing';
 
 /** A client registered with the sandbox. */
@@ -278,9 +278,7 @@ export function createSnapSandbox(options: SnapSandboxOptions): SnapSandbox {
   function parseJsonBody(text: string): Record<string, unknown> | undefined {
     try {
       const value: unknown = JSON.parse(text);
-      return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? (value as Record<string, unknown>)
-        : undefined;
+      return isRecord(value) ? value : undefined;
     } catch {
       return undefined;
     }
