@@ -1,6 +1,5 @@
 /** The exact bytes of a body given as text or bytes: text is UTF-8 encoded, bytes are used as they are. */
-import { encodeUtf8 } from '@org/signing-core';
-import { describeType } from './values.js';
+import { describeType, encodeUtf8 } from '@org/signing-core';
 
 /** A body for the pure signing functions: the exact text or bytes that go on the wire. */
 export type DokuBodyInput = string | Uint8Array;

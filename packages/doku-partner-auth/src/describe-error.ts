@@ -6,7 +6,7 @@
  * (OAuth style), or a plain-text body. Nothing else of the body is interpreted.
  */
 import type { ProviderErrorDescription } from '@org/signing-core';
-import { isRecord } from './values.js';
+import { isRecord } from '@org/signing-core';
 
 /** Text as is: the core client scrubs known secrets and the request's credentials from it. */
 function text(value: unknown): string | undefined {

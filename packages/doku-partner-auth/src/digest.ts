@@ -3,9 +3,8 @@
  * bytes. The body is never parsed, minified or re-serialised: the bytes hashed must be the
  * bytes sent (or, for a notification, the bytes received).
  */
-import { digest, toBase64 } from '@org/signing-core';
+import { describeType, digest, toBase64 } from '@org/signing-core';
 import type { DokuBodyInput } from './body.js';
-import { describeType } from './values.js';
 
 /**
  * `base64(SHA-256(body))`. Text is hashed as UTF-8, bytes as they are.

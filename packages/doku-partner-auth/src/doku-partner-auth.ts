@@ -7,6 +7,7 @@ import {
   type AccessToken,
   createHttpClient,
   createTokenManager,
+  describeType,
   formatUtcTimestamp,
   type GetTokenOptions,
   type HmacKey,
@@ -28,7 +29,6 @@ import { type DokuRequestBody, serializeBody } from './request-body.js';
 import { dokuSignature } from './signature.js';
 import { DokuSignedRequest } from './signed-request.js';
 import { parseDokuTokenResponse } from './token-response.js';
-import { describeType } from './values.js';
 import {
   type DokuNotification,
   type VerifyDokuNotificationOptions,
@@ -121,15 +121,10 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
 
   /**
    * Secrets the core client scrubs from provider texts (body excerpts, provider code and message)
-   * on top of what it finds itself, the failed request's own `Authorization`:
-   * - the secret key;
-   * - the current token, for a 2xx answer that is not JSON (the core scrubs request credentials
-   *   from non-2xx errors only);
-   * - tokens DOKU rejected: the one retry after a rejection carries a new token, so an error body
-   *   of that retry echoing the rejected one would otherwise leak it.
+   * on top of what it finds itself (the credentials of every attempt of a call, the rejected
+   * token included, also for a 2xx answer that is not JSON): the secret key.
    */
-  const rejectedTokens: string[] = [];
-  const secrets = () => [o.secretKey, tokens.peek()?.token, ...rejectedTokens];
+  const secrets = () => [o.secretKey];
   const client = (retry: typeof o.retry, describeError: HttpClientOptions['describeError']): HttpClient =>
     createHttpClient({
       provider: PROVIDER,
@@ -252,7 +247,6 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
             onTokenRejected: async (request: Request) => {
               const header = request.headers.get('Authorization') ?? '';
               const rejected = header.startsWith('Bearer ') ? header.slice(7) : undefined;
-              if (rejected !== undefined && rejectedTokens.push(rejected) > 8) rejectedTokens.shift();
               await tokens.invalidate(rejected);
             },
           }

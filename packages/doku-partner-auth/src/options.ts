@@ -8,7 +8,9 @@ import {
   optionSchemas,
   type RetryOptions,
   Secret,
+  type TokenClientOptions,
   type TokenStore,
+  tokenClientOptionEntries,
   validateOptions,
 } from '@org/signing-core';
 import * as v from 'valibot';
@@ -25,7 +27,12 @@ export type DokuPartnerEnvironment = keyof typeof DOKU_PARTNER_BASE_URLS;
  */
 export type DokuRequestTargetMode = 'path' | 'path-and-query';
 
-export interface DokuPartnerAuthOptions {
+/**
+ * DOKU's options plus the shared token-client options (`fetch`, `clock`, `tokenStore`,
+ * `refreshAheadMs`, `expiryMarginMs`, `timeoutMs`, `retry`, `logger`). Here `clock` also drives
+ * `Request-Timestamp` and notification windows, and token requests are always retryable.
+ */
+export interface DokuPartnerAuthOptions extends TokenClientOptions {
   /** Client ID (Brand ID, e.g. `BRN-0001-…`) shared by your DOKU Account Manager. */
   clientId: string;
   /** Secret Key from the DOKU Back Office. A core `Secret` keeps it out of logs. */
@@ -34,45 +41,16 @@ export interface DokuPartnerAuthOptions {
   baseUrl: DokuPartnerEnvironment | (string & {});
   /** Requested token lifetime in minutes, sent as the string `valid_time`. Omitted when not set. */
   validTimeMinutes?: number | undefined;
-  /** A `fetch` implementation. Default: the global one. */
-  fetch?: typeof globalThis.fetch | undefined;
-  /** Epoch-ms clock for `Request-Timestamp`, token expiry and notification windows. Default `Date.now`. */
-  clock?: Clock | undefined;
   /** `Request-Id` generator, called once per attempt. Default: a random UUID v4. At most 128 characters. */
   requestId?: (() => string) | undefined;
-  /** Where tokens are cached. Default: in memory. `@org/token-store-redis` shares them between replicas. */
-  tokenStore?: TokenStore | undefined;
-  /** How long before expiry a background refresh starts. Default: a fifth of the lifetime, at most 5 min. */
-  refreshAheadMs?: number | undefined;
-  /** A token counts as expired this long before its expiry. Default 10 s (at most a tenth of the lifetime). */
-  expiryMarginMs?: number | undefined;
-  /** Per-attempt timeout in ms. Default 15 000. */
-  timeoutMs?: number | undefined;
-  /** Retry policy (or a retry limit) for network errors, timeouts, 5xx and 429. Token requests are always retryable. */
-  retry?: RetryOptions | number | undefined;
   /** DOKU's response signature: `off`, `verify-if-present` (default) or `require`. */
   responseSignature?: DokuResponseSignatureMode | undefined;
   /** What `Request-Target` holds for a URL with a query string. Default `path`. */
   requestTarget?: DokuRequestTargetMode | undefined;
-  /** Receives token-store outages and background refresh failures. Default: silent. */
-  logger?: Logger | undefined;
 }
 
 const clientIdText = 'a non-empty single-line string (the Client ID / Brand ID from DOKU)';
 const minutes = 'a whole number of minutes from 1 to 525600';
-const retryOptions = v.union(
-  [
-    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10)),
-    v.strictObject({
-      limit: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10))),
-      methods: v.exactOptional(v.array(v.string())),
-      statusCodes: v.exactOptional(v.array(v.pipe(v.number(), v.integer()))),
-      backoffLimitMs: v.exactOptional(optionSchemas.milliseconds()),
-      maxRetryAfterMs: v.exactOptional(optionSchemas.milliseconds()),
-    }),
-  ],
-  'a retry limit from 0 to 10, or { limit, methods, statusCodes, backoffLimitMs, maxRetryAfterMs }',
-);
 
 const schema = v.strictObject({
   clientId: v.pipe(
@@ -90,23 +68,12 @@ const schema = v.strictObject({
   validTimeMinutes: v.optional(
     v.pipe(v.number(minutes), v.integer(minutes), v.minValue(1, minutes), v.maxValue(525_600, minutes)),
   ),
-  fetch: v.optional(optionSchemas.func<typeof globalThis.fetch>('a fetch function')),
-  clock: v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds')),
   requestId: v.optional(optionSchemas.func<() => string>('a function returning a Request-Id')),
-  tokenStore: v.optional(
-    optionSchemas.withMethods<TokenStore>(['get', 'set', 'delete'], 'a TokenStore (get, set and delete methods)'),
-  ),
-  refreshAheadMs: v.optional(optionSchemas.milliseconds()),
-  expiryMarginMs: v.optional(optionSchemas.milliseconds()),
-  timeoutMs: v.optional(optionSchemas.milliseconds(1, 300_000)),
-  retry: v.optional(retryOptions),
   responseSignature: v.optional(
     v.picklist(['off', 'verify-if-present', 'require'], "'off', 'verify-if-present' or 'require'"),
   ),
   requestTarget: v.optional(v.picklist(['path', 'path-and-query'], "'path' or 'path-and-query'")),
-  logger: v.optional(
-    v.custom<Logger>((value) => value !== null && typeof value === 'object', 'a logger object (e.g. console)'),
-  ),
+  ...tokenClientOptionEntries(),
 });
 
 /** The options after validation, with the base URL resolved. */

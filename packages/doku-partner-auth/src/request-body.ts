@@ -3,8 +3,7 @@
  * into `Digest` and the bytes that must be sent. JSON text is never minified or re-encoded
  * (DOKU hashes the exact bytes; `\/` and non-ASCII characters stay as written).
  */
-import { encodeUtf8 } from '@org/signing-core';
-import { describeType } from './values.js';
+import { describeType, encodeUtf8 } from '@org/signing-core';
 
 /** A body for `signRequest`. */
 export type DokuRequestBody =

@@ -176,15 +176,15 @@ describe('no secret leaves through results, errors, JSON or inspect', () => {
   }
 });
 
-describe('what the core leaves to this package', () => {
+describe('a 2xx that is not JSON', () => {
   it('a 2xx body that is not JSON and echoes the token in use (ResponseFormatError excerpt) carries no token', async () => {
     const secretKey = `SK-${randomBytes(18).toString('base64url')}`;
     const client = { clientId: `BRN-${randomBytes(4).toString('hex')}`, secretKey };
     await withSandbox({ clients: [client] }, async (box, url) => {
       const auth = createDokuPartnerAuth({ ...client, baseUrl: url, retry: 0 });
       const token = await auth.getToken();
-      // The core scrubs the failed request's Authorization from non-2xx errors only; a 2xx read
-      // by `.json()` is scrubbed of the `secrets` this package hands the core (the current token).
+      // The core scrubs a 2xx read by `.json()` of the request's own Authorization (the token
+      // in use) and of the `secrets` this package hands it (the Secret Key).
       const body = `{"message":"accepted for ${token.token} and ${secretKey}`;
       box.faults.inject({ type: 'truncated-json', body }, { path: FILE_PATH });
       const error = await outcome(() => auth.ky.get(`adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`).json());

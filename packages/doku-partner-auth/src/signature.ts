@@ -14,6 +14,7 @@
  * components))`.
  */
 import {
+  describeType,
   fromBase64,
   HmacKey,
   hmac,
@@ -26,7 +27,6 @@ import {
 import { type DokuBodyInput, exactBytes } from './body.js';
 import { PROVIDER } from './constants.js';
 import { dokuDigest } from './digest.js';
-import { describeType } from './values.js';
 
 /** The HMAC secret: DOKU's Secret Key as text, a core `Secret`, or an imported SHA-256 `HmacKey`. */
 export type DokuSecretKey = string | Secret | HmacKey;

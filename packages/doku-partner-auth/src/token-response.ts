@@ -17,6 +17,7 @@
 import {
   decodeUtf8,
   fromBase64Url,
+  isRecord,
   parseIsoTimestamp,
   ResponseFormatError,
   redactText,
@@ -24,7 +25,6 @@ import {
   type TokenResult,
 } from '@org/signing-core';
 import { PROVIDER } from './constants.js';
-import { isRecord } from './values.js';
 
 /** Where the expiry of a token came from. */
 export type DokuTokenExpirySource = 'expires_in' | 'expires_at' | 'jwt-exp' | 'valid_time';

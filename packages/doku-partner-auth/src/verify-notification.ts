@@ -6,6 +6,7 @@
 import {
   assertTimestampWithinWindow,
   type Clock,
+  describeType,
   isAuthError,
   parseIsoTimestamp,
   type ReplayStore,
@@ -14,7 +15,6 @@ import {
 } from '@org/signing-core';
 import { PROVIDER } from './constants.js';
 import { type DokuSecretKey, verifyDokuSignature } from './signature.js';
-import { describeType } from './values.js';
 
 export interface VerifyDokuNotificationOptions {
   /** The Secret Key from the DOKU Back Office. */

@@ -3,10 +3,9 @@
  * request, the `Response-Timestamp` header, your request's `Request-Target`, and the Digest
  * of the response body bytes.
  */
-import { isAuthError, SignatureError, TransportError } from '@org/signing-core';
+import { describeType, isAuthError, SignatureError, TransportError } from '@org/signing-core';
 import { PROVIDER } from './constants.js';
 import { type DokuSecretKey, verifyDokuSignature } from './signature.js';
-import { describeType } from './values.js';
 
 /**
  * What to do with DOKU's response signature: `off` (ignore it), `verify-if-present` (verify

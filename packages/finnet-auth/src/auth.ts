@@ -18,6 +18,7 @@ import {
   type HttpClient,
   InputError,
   isProviderError,
+  isRecord,
   JAKARTA_OFFSET,
   type JsonResponse,
   log,
@@ -103,8 +104,8 @@ function tokenRetryPolicy(retry: RetryOptions | number | undefined): RetryOption
 }
 
 function statusFields(body: unknown): { statusCode: string | undefined; statusDesc: string | undefined } {
-  if (body === null || typeof body !== 'object') return { statusCode: undefined, statusDesc: undefined };
-  const { statusCode, statusDesc } = body as Record<string, unknown>;
+  if (!isRecord(body)) return { statusCode: undefined, statusDesc: undefined };
+  const { statusCode, statusDesc } = body;
   return {
     statusCode: typeof statusCode === 'string' ? statusCode : undefined,
     statusDesc: typeof statusDesc === 'string' ? statusDesc : undefined,
@@ -135,10 +136,11 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
 
   // Everything that must never show up in an error: handed to the core (`secrets`), which scrubs
   // the codes, messages and excerpts of the errors it builds, and used for the errors built here.
-  // The Basic credentials are listed although the core also scrubs a failed request's
-  // Authorization value: it does that only for non-2xx answers, not for the 2xx failures and
-  // format errors whose excerpts are built from `secrets` alone. Tokens and signatures travel in
-  // the body, where the core cannot see them: they are remembered as they are made.
+  // The Basic credentials are listed although the core also scrubs a request's Authorization
+  // value: it does that only for the errors it builds from a response, not for the 2xx failures
+  // and format errors built here from `secrets` alone (the secrets test echoes them in one).
+  // Tokens and signatures travel in the body, where the core cannot see them: they are
+  // remembered as they are made.
   const fixedSecrets = [
     secretKey,
     hexKeyText(secretKey, 'lower'),
@@ -276,20 +278,15 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     carriesToken: boolean,
   ): Promise<Record<string, unknown>> {
     const data = json.data;
-    if (
-      data === null ||
-      typeof data !== 'object' ||
-      Array.isArray(data) ||
-      typeof (data as Record<string, unknown>).statusCode !== 'string'
-    ) {
+    if (!isRecord(data) || typeof data.statusCode !== 'string') {
       throw new ResponseFormatError(
         `finnet ${sent.requestType} answered HTTP ${json.status} with JSON that has no statusCode string`,
         { status: json.status, contentType: json.headers.get('content-type'), bodyExcerpt: excerpt(json.text) },
         { provider: PROVIDER },
       );
     }
-    const body = data as Record<string, unknown>;
-    const statusCode = body.statusCode as string;
+    const body = data;
+    const statusCode = data.statusCode;
     if (statusCode === '000') return body;
     const { providerMessage: statusDesc, tokenRejected: rejected } =
       (carriesToken ? describeCall : describeToken)({ status: json.status, body }) ?? {};

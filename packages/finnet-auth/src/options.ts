@@ -2,13 +2,18 @@
  * The options of `createFinnetAuth`: a hand-written public interface, and the valibot schema
  * (internal) that checks them up front. Messages are the *expected* text.
  */
-import { type Clock, type Logger, optionSchemas, type RetryOptions, type TokenStore } from '@org/signing-core';
+import { optionSchemas, type RetryOptions, type TokenClientOptions, tokenClientOptionEntries } from '@org/signing-core';
 import * as v from 'valibot';
 import type { HexKeyCase } from './signature.js';
 import type { FinnetAnswer } from './token-rejection.js';
 import type { TransNumberGenerator } from './trans-number.js';
 
-export interface FinnetAuthOptions {
+/**
+ * Finnet's options plus the shared token-client options (`fetch`, `clock`, `tokenStore`,
+ * `refreshAheadMs`, `expiryMarginMs`, `timeoutMs`, `logger`) except `retry`: Finnet takes
+ * `tokenRetry` and `requestRetry` instead. Here `clock` also drives `reqDtime` and transNumbers.
+ */
+export interface FinnetAuthOptions extends Omit<TokenClientOptions, 'retry'> {
   /** The merchant secret key Finnet issued (the signature key). */
   secretKey: string;
   /**
@@ -27,22 +32,10 @@ export interface FinnetAuthOptions {
   tokenPath?: string | undefined;
   /** Case of the hex text of the secret used as the HMAC key. Default `'lower'` (as the SDK). */
   hexKeyCase?: HexKeyCase | undefined;
-  /** A `fetch` implementation. Default: the global one. */
-  fetch?: typeof globalThis.fetch | undefined;
-  /** Epoch-ms clock, used for `reqDtime`, transNumbers and token expiry. Default `Date.now`. */
-  clock?: Clock | undefined;
   /** Generates each request's transNumber (1 to 100 letters or digits). Default `TKN`/`TRX` + time + 12 random. */
   transNumber?: TransNumberGenerator | undefined;
-  /** Where tokens are cached. Default: in memory, per auth object. */
-  tokenStore?: TokenStore | undefined;
   /** Cache key in `tokenStore`. Default `finnet:<baseUrl>:<username or "-">`. */
   cacheKey?: string | undefined;
-  /** How long before the (margin-adjusted) expiry a background refresh starts. Default: the core's (a fifth of the lifetime, at most 5 min). */
-  refreshAheadMs?: number | undefined;
-  /** A token is treated as expired this long before `tokenExpiry`. Default: the core's (10 s, at most a tenth of the lifetime). */
-  expiryMarginMs?: number | undefined;
-  /** Per-attempt timeout in ms. Default 15 000. */
-  timeoutMs?: number | undefined;
   /** Retries of getToken (POST is retried: a token request is safe to repeat). Default 2 retries. */
   tokenRetry?: RetryOptions | number | undefined;
   /**
@@ -52,21 +45,15 @@ export interface FinnetAuthOptions {
   requestRetry?: RetryOptions | number | undefined;
   /** Decides whether a failed answer means "the tokenID is invalid or expired". Default `isFinnetTokenRejected`. */
   isTokenRejected?: ((answer: FinnetAnswer) => boolean) | undefined;
-  /** Receives warnings (background refresh failures, store outages, an expiry already past). Default: silent. */
-  logger?: Logger | undefined;
 }
-
-const retrySchema = v.custom<RetryOptions | number>(
-  (value) =>
-    (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 10) ||
-    (value !== null && typeof value === 'object' && !Array.isArray(value)),
-  'a whole number of retries from 0 to 10, or a retry options object',
-);
 
 const SECRET_KEY_EXPECTED = 'the merchant secret key as a non-empty string';
 
 // Every option also accepts `undefined` (the interface says `?: T | undefined`), hence `v.optional`.
 const optional = <T extends v.GenericSchema>(schema: T) => v.optional(schema);
+
+// Finnet has no single `retry`: token and widget calls are retried separately.
+const { retry: _retry, ...sharedEntries } = tokenClientOptionEntries();
 
 /** Internal: the option schema. */
 export const finnetAuthOptionsSchema = v.pipe(
@@ -77,22 +64,12 @@ export const finnetAuthOptionsSchema = v.pipe(
     baseUrl: optional(optionSchemas.baseUrl()),
     tokenPath: optional(optionSchemas.path()),
     hexKeyCase: optional(v.picklist(['lower', 'upper'], "'lower' or 'upper'")),
-    fetch: optional(optionSchemas.func<typeof globalThis.fetch>('a fetch function')),
-    clock: optional(optionSchemas.func<Clock>('a function returning epoch milliseconds')),
     transNumber: optional(optionSchemas.func<TransNumberGenerator>('a function returning a transNumber')),
-    tokenStore: optional(
-      optionSchemas.withMethods<TokenStore>(['get', 'set', 'delete'], 'a token store with get, set and delete'),
-    ),
     cacheKey: optional(optionSchemas.nonEmptyString()),
-    refreshAheadMs: optional(optionSchemas.milliseconds()),
-    expiryMarginMs: optional(optionSchemas.milliseconds()),
-    timeoutMs: optional(optionSchemas.milliseconds(1, 300_000)),
-    tokenRetry: optional(retrySchema),
-    requestRetry: optional(retrySchema),
+    tokenRetry: optional(optionSchemas.retry()),
+    requestRetry: optional(optionSchemas.retry()),
     isTokenRejected: optional(optionSchemas.func<(answer: FinnetAnswer) => boolean>('a predicate function')),
-    logger: optional(
-      v.custom<Logger>((value) => value !== null && typeof value === 'object', 'a logger object (e.g. console)'),
-    ),
+    ...sharedEntries,
   }),
   v.forward(
     v.check(

@@ -94,14 +94,15 @@ describe('secrets never leak', () => {
       }),
     });
     await record(() => auth(options).getToken());
-    // An error answer that echoes the secret and the token under innocent names.
+    // An error answer that echoes the secret, the Basic credentials and the token under innocent
+    // names (this package builds 2xx failures itself, so the core does not scrub Authorization).
     sandbox.faults.inject(
       {
         type: 'status',
         status: 200,
         body: JSON.stringify({
           statusCode: `99 ${password}`,
-          statusDesc: `failed for ${secretKey}`,
+          statusDesc: `failed for ${secretKey} ${basic}`,
           echo: token.token,
         }),
       },

@@ -8,7 +8,16 @@
  * lowercase (`%02x`), the documentation's PHP calls an unshown `strToHex()`. It only matters for
  * secrets containing a character whose hex has a letter (`j` = 6a, `z` = 7a, `.` = 2e, …).
  */
-import { encodeUtf8, type HmacKey, hmac, InputError, importHmacKey, toHex } from '@org/signing-core';
+import {
+  describeType,
+  encodeUtf8,
+  type HmacKey,
+  hmac,
+  InputError,
+  importHmacKey,
+  isRecord,
+  toHex,
+} from '@org/signing-core';
 import { PROVIDER } from './provider.js';
 
 /** Case of the hex text used as the HMAC key: `'lower'` (the SDK's choice, default) or `'upper'`. */
@@ -34,12 +43,6 @@ export function compareBytes(a: string, b: string): number {
   return x.length - y.length;
 }
 
-function typeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
 /**
  * The text that is signed: the values of every field except `signature`, ordered by field name
  * in ascending byte order, joined with no separator. Values are used exactly as given.
@@ -48,8 +51,8 @@ function typeOf(value: unknown): string {
  * @throws {InputError} `ERR_INVALID_INPUT` (field = the field name) for a value that is not a string.
  */
 export function finnetStringToSign(params: FinnetParams, caller = 'finnetSignature'): string {
-  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-    throw new TypeError(`${caller}: params must be an object of string fields, received ${typeOf(params)}`);
+  if (!isRecord(params)) {
+    throw new TypeError(`${caller}: params must be an object of string fields, received ${describeType(params)}`);
   }
   const names = Object.keys(params)
     .filter((name) => name !== 'signature')
@@ -60,7 +63,7 @@ export function finnetStringToSign(params: FinnetParams, caller = 'finnetSignatu
     if (typeof value !== 'string') {
       throw new InputError(
         'ERR_INVALID_INPUT',
-        `${caller}: field "${name}" must be a string (Finnet signs values exactly as sent), received ${typeOf(value)}; convert it yourself, e.g. String(value)`,
+        `${caller}: field "${name}" must be a string (Finnet signs values exactly as sent), received ${describeType(value)}; convert it yourself, e.g. String(value)`,
         { field: name },
         { provider: PROVIDER },
       );
@@ -83,7 +86,7 @@ function assertHexKeyCase(value: unknown, caller: string): asserts value is HexK
 
 function assertSecretKey(secretKey: unknown, caller: string): asserts secretKey is string {
   if (typeof secretKey !== 'string') {
-    throw new TypeError(`${caller}: secretKey must be a string, received ${typeOf(secretKey)}`);
+    throw new TypeError(`${caller}: secretKey must be a string, received ${describeType(secretKey)}`);
   }
   if (secretKey.length === 0) {
     throw new InputError(

@@ -22,22 +22,13 @@ function tokenOfRequest(request: Request): string | undefined {
   return match?.[1];
 }
 
-/**
- * @param onRejected told each token the API rejected (before the retry replaces it), so that
- *   errors can still be scrubbed of it.
- */
-export function createAuthorizedKy(
-  http: HttpClient,
-  tokens: TokenManager,
-  onRejected: (token: string) => void,
-): KyInstance {
+export function createAuthorizedKy(http: HttpClient, tokens: TokenManager): KyInstance {
   return http.signed({
     sign: async () => ({ authorization: `${TOKEN_SCHEME} ${(await tokens.getToken()).token}` }),
     onTokenRejected: async (request) => {
       // Without the token that was sent, dropping "the current one" could drop a fresh token.
       const rejected = tokenOfRequest(request);
       if (rejected === undefined) return;
-      onRejected(rejected);
       await tokens.invalidate(rejected);
     },
   });

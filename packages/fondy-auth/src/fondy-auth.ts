@@ -10,7 +10,7 @@ import {
   createTokenManager,
   type GetTokenOptions,
   isProviderError,
-  ProviderError,
+  rewordProviderError,
   type TokenResult,
 } from '@org/signing-core';
 import type { KyInstance } from 'ky';
@@ -63,17 +63,13 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
   const formatDate = resolved.formatDate ?? formatFondyDate;
   /**
    * Secrets the core client scrubs from provider texts (body excerpts, provider code and message)
-   * on top of what it finds itself, the failed request's own `Authorization`:
+   * on top of what it finds itself (the `Authorization` of every attempt of a call, the rejected
+   * token included, also for a 2xx answer that is not JSON):
    * - the secret key;
-   * - the signature of a token request in flight: it travels in the body, not in a header;
-   * - the current token, for a 2xx answer that is not JSON (the core scrubs request credentials
-   *   from non-2xx errors only);
-   * - tokens the API rejected: the one retry after `Invalid auth token` carries a new token, so
-   *   an error of that retry echoing the rejected one would otherwise leak it.
+   * - the signature of a token request in flight: it travels in the body, not in a header.
    */
   const pendingSignatures: string[] = [];
-  const rejectedTokens: string[] = [];
-  const secrets = () => [secretKey, tokens.peek()?.token, ...pendingSignatures, ...rejectedTokens];
+  const secrets = () => [secretKey, ...pendingSignatures];
   const http = {
     provider: PROVIDER,
     fetch: resolved.fetch,
@@ -137,9 +133,7 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
       return `${TOKEN_SCHEME} ${(await getToken(getOptions)).token}`;
     },
     invalidateToken: (token?: AccessToken | string) => tokens.invalidate(token),
-    ky: createAuthorizedKy(apiHttp, tokens, (rejected) => {
-      if (rejectedTokens.push(rejected) > 8) rejectedTokens.shift();
-    }),
+    ky: createAuthorizedKy(apiHttp, tokens),
     fetch: createAuthorizedFetch({ tokens, apiBaseUrl, fetch: resolved.fetch }),
   });
 }
@@ -147,16 +141,8 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
 /** A 403 from the token endpoint nearly always means wrong credentials or the wrong host: say so. */
 function withCredentialsHint(error: unknown, baseUrl: string): unknown {
   if (!isProviderError(error) || (error.status !== 403 && error.providerCode !== '403')) return error;
-  return new ProviderError(
+  return rewordProviderError(
+    error,
     `${error.message}: check applicationId and secretKey, and that the application is registered with ${baseUrl}`,
-    {
-      status: error.status,
-      providerCode: error.providerCode,
-      providerMessage: error.providerMessage,
-      bodyExcerpt: error.bodyExcerpt,
-      retryAfterMs: error.retryAfterMs,
-      details: error.details,
-    },
-    { provider: PROVIDER, code: error.code },
   );
 }

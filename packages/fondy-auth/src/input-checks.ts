@@ -1,5 +1,5 @@
 /** Small argument checks shared by the signing functions. They never echo a value. */
-import { InputError, revealSecret, Secret } from '@org/signing-core';
+import { describeType, InputError, revealSecret, Secret } from '@org/signing-core';
 import { PROVIDER } from './constants.js';
 
 /** Length in characters (Unicode code points), as the provider's limits count them. */
@@ -19,19 +19,11 @@ export function invalid(field: string, message: string): InputError {
  */
 export function requireKey(fn: string, field: string, value: unknown, positional = false): string {
   if (typeof value !== 'string' && !(value instanceof Secret)) {
-    const message = `${fn}: ${field} must be a string or a Secret, received ${describe(value)}`;
+    const message = `${fn}: ${field} must be a string or a Secret, received ${describeType(value)}`;
     if (positional) throw new TypeError(message);
     throw invalid(field, message);
   }
   const text = revealSecret(value);
   if (text.length === 0) throw invalid(field, `${fn}: ${field} is empty`);
   return text;
-}
-
-/** The type of a value for messages, never the value itself. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }

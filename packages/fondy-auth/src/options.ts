@@ -9,7 +9,9 @@ import {
   optionSchemas,
   type RetryOptions,
   Secret,
+  type TokenClientOptions,
   type TokenStore,
+  tokenClientOptionEntries,
   validateOptions,
 } from '@org/signing-core';
 import * as v from 'valibot';
@@ -17,7 +19,12 @@ import { MAX_APPLICATION_ID_LENGTH, PACKAGE_NAME } from './constants.js';
 import { defaultApiBaseUrl, type FondyHostName, fondyHosts, isFondyHostName } from './hosts.js';
 import { characterCount } from './input-checks.js';
 
-export interface FondyAuthOptions {
+/**
+ * Fondy's options plus the shared token-client options (`fetch`, `clock`, `tokenStore`,
+ * `refreshAheadMs`, `expiryMarginMs`, `timeoutMs`, `retry`, `logger`). Here `clock` also
+ * drives the `date` salt, and token requests (POST) are always retryable.
+ */
+export interface FondyAuthOptions extends TokenClientOptions {
   /** Application (company) id from Fondy support, at most 20 characters. Sent as a string. */
   applicationId: string | number;
   /** The application's private key from Fondy support. Only its SHA-512 signature is ever sent. */
@@ -32,27 +39,11 @@ export interface FondyAuthOptions {
    * that the wallet host maps to `https://portal.fondy.eu`, where the docs put the report API.
    */
   apiBaseUrl?: FondyHostName | (string & {}) | undefined;
-  /** A `fetch` implementation. Default: the global one. */
-  fetch?: typeof globalThis.fetch | undefined;
-  /** Epoch-ms clock for the `date` salt and for token expiry. Default `Date.now`. */
-  clock?: Clock | undefined;
   /**
    * Turns the current time into the request's `date` (any text up to 1024 characters; it salts
    * the signature). Default: UTC `YYYY-MM-DD HH:mm:ss`.
    */
   formatDate?: ((now: Date) => string) | undefined;
-  /** Where tokens are cached (share one between instances or processes). Default: in memory. */
-  tokenStore?: TokenStore | undefined;
-  /** Start a background refresh this long before expiry. Default: a fifth of the lifetime, ≤ 5 min. */
-  refreshAheadMs?: number | undefined;
-  /** Treat a token as expired this long before `expires_in` runs out. Default 10 s. */
-  expiryMarginMs?: number | undefined;
-  /** Per-attempt HTTP timeout in ms. Default 15 000. */
-  timeoutMs?: number | undefined;
-  /** Retry policy for network errors, timeouts, 5xx and 429 (token requests included), or a limit. Default 2 retries. */
-  retry?: RetryOptions | number | undefined;
-  /** Receives token-store outages and background refresh failures. Default: silent. */
-  logger?: Logger | undefined;
 }
 
 /** Options after validation and defaults. */
@@ -111,26 +102,8 @@ const schema = v.strictObject({
   ),
   baseUrl: v.optional(host(), 'wallet'),
   apiBaseUrl: v.optional(host()),
-  fetch: v.optional(optionSchemas.func<typeof globalThis.fetch>('a fetch function')),
-  clock: v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds')),
+  ...tokenClientOptionEntries(),
   formatDate: v.optional(optionSchemas.func<(now: Date) => string>('a function (now: Date) => string')),
-  tokenStore: v.optional(
-    optionSchemas.withMethods<TokenStore>(['get', 'set', 'delete'], 'a TokenStore (get, set, delete)'),
-  ),
-  refreshAheadMs: v.optional(optionSchemas.milliseconds(0, 60 * 60 * 1000)),
-  expiryMarginMs: v.optional(optionSchemas.milliseconds(0, 60 * 60 * 1000)),
-  timeoutMs: v.optional(optionSchemas.milliseconds(1, 10 * 60 * 1000)),
-  retry: v.optional(
-    v.custom<RetryOptions | number>(
-      (value) =>
-        (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 10) ||
-        (value !== null && typeof value === 'object' && !Array.isArray(value)),
-      'a retry limit from 0 to 10 or a RetryOptions object',
-    ),
-  ),
-  logger: v.optional(
-    v.custom<Logger>((value) => value !== null && typeof value === 'object', 'a logger object (e.g. console)'),
-  ),
 });
 
 /**

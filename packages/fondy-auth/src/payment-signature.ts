@@ -18,8 +18,8 @@
  * Names are sorted by UTF-16 code unit (`Array.prototype.sort`), which is byte order for the
  * ASCII names Fondy uses.
  */
-import { digest, type Secret, timingSafeEqual, toHex } from '@org/signing-core';
-import { describe, invalid, requireKey } from './input-checks.js';
+import { describeType, digest, type Secret, timingSafeEqual, toHex } from '@org/signing-core';
+import { invalid, requireKey } from './input-checks.js';
 
 /** A parameter value as Fondy signs it: strings and numbers; `null`/`undefined`/`''` are skipped. */
 export type FondyParamValue = string | number | null | undefined;
@@ -46,7 +46,7 @@ function toRecord(params: unknown, fn: string): Readonly<Record<string, unknown>
   }
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     throw new TypeError(
-      `${fn}: params must be an object of parameters or URLSearchParams, received ${describe(params)}`,
+      `${fn}: params must be an object of parameters or URLSearchParams, received ${describeType(params)}`,
     );
   }
   return params as Readonly<Record<string, unknown>>;
@@ -69,7 +69,7 @@ function signedValues(record: Readonly<Record<string, unknown>>, fn: string): st
     } else {
       throw invalid(
         `params.${name}`,
-        `${fn}: parameter "${name}" is ${describe(value)}; only strings and numbers can be signed (convert it to the string Fondy expects)`,
+        `${fn}: parameter "${name}" is ${describeType(value)}; only strings and numbers can be signed (convert it to the string Fondy expects)`,
       );
     }
   }

@@ -7,7 +7,7 @@
  *   `err_code` or `error` key is present, the request is not completed", whatever the HTTP
  *   status (which the docs do not give).
  */
-import type { ProviderErrorDescription } from '@org/signing-core';
+import { isRecord, type ProviderErrorDescription } from '@org/signing-core';
 import { INVALID_AUTH_TOKEN } from './constants.js';
 
 /** A report API error body, read. */
@@ -16,10 +16,6 @@ export interface FondyApiError {
   readonly providerMessage: string | undefined;
   /** True for `Invalid auth token` (invalid or outdated token). */
   readonly tokenRejected: boolean;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function text(value: unknown): string | undefined {

@@ -147,8 +147,8 @@ describe('no secret leaves the package', () => {
   });
 
   it('2xx answers that are not JSON and echo the token in use or the token signature carry neither', async () => {
-    // The core scrubs the failed request's Authorization from non-2xx errors only; these excerpts
-    // are scrubbed of the secrets this package hands the core (current token, pending signature).
+    // The core scrubs a 2xx read by `.json()` of the request's own Authorization (the token in
+    // use); the token request's excerpt, of the secrets this package hands it (pending signature).
     const fondy = auth();
     const { token } = await fondy.getToken();
     sandbox.faults.inject(

@@ -3,9 +3,9 @@
  * `sha512_hex(secretKey + "|" + application_id + "|" + date)` over UTF-8, 128 lowercase hex
  * characters. `date` is any string up to 1024 characters (a salt); `application_id` at most 20.
  */
-import { digest, type Secret, toHex } from '@org/signing-core';
+import { describeType, digest, type Secret, toHex } from '@org/signing-core';
 import { MAX_APPLICATION_ID_LENGTH, MAX_DATE_LENGTH } from './constants.js';
-import { characterCount, describe, invalid, requireKey } from './input-checks.js';
+import { characterCount, invalid, requireKey } from './input-checks.js';
 
 export interface FondyTokenSignatureInput {
   /** The application's private key from Fondy support. */
@@ -28,7 +28,7 @@ function normaliseApplicationId(value: unknown, fn = FN): string {
   } else {
     throw invalid(
       'applicationId',
-      `${fn}: applicationId must be a string or a non-negative whole number, received ${describe(value)}`,
+      `${fn}: applicationId must be a string or a non-negative whole number, received ${describeType(value)}`,
     );
   }
   if (text.trim().length === 0) throw invalid('applicationId', `${fn}: applicationId is empty`);
@@ -44,7 +44,7 @@ function normaliseApplicationId(value: unknown, fn = FN): string {
 
 /** Checks the `date` salt. Throws `InputError` when unusable. */
 function checkDate(value: unknown, fn = FN): string {
-  if (typeof value !== 'string') throw invalid('date', `${fn}: date must be a string, received ${describe(value)}`);
+  if (typeof value !== 'string') throw invalid('date', `${fn}: date must be a string, received ${describeType(value)}`);
   if (value.length === 0) throw invalid('date', `${fn}: date is empty`);
   const length = characterCount(value);
   if (length > MAX_DATE_LENGTH) {
@@ -62,7 +62,9 @@ function checkDate(value: unknown, fn = FN): string {
  */
 export async function fondyTokenSignature(input: FondyTokenSignatureInput): Promise<string> {
   if (input === null || typeof input !== 'object') {
-    throw new TypeError(`${FN}: expected an object { secretKey, applicationId, date }, received ${describe(input)}`);
+    throw new TypeError(
+      `${FN}: expected an object { secretKey, applicationId, date }, received ${describeType(input)}`,
+    );
   }
   const secretKey = requireKey(FN, 'secretKey', input.secretKey);
   const applicationId = normaliseApplicationId(input.applicationId);
