@@ -96,27 +96,10 @@ const timestampFormatSchema = v.object(
   'an object { offset?, milliseconds? }',
 );
 
-// Stricter than the shared `optionSchemas.retry()`, which accepts any object: each field of
-// `RetryOptions` is checked, so `{ limit: 99 }` is refused rather than handed to ky.
-const retrySchema = v.union(
-  [
-    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10)),
-    v.object({
-      limit: v.exactOptional(v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10)))),
-      methods: v.exactOptional(v.optional(v.array(v.string()))),
-      statusCodes: v.exactOptional(v.optional(v.array(v.number()))),
-      backoffLimitMs: v.exactOptional(v.optional(optionSchemas.milliseconds())),
-      maxRetryAfterMs: v.exactOptional(v.optional(optionSchemas.milliseconds())),
-    }),
-  ],
-  'a retry limit from 0 to 10, or { limit?, methods?, statusCodes?, backoffLimitMs?, maxRetryAfterMs? }',
-);
-
 const optionalString = (what?: string) => v.exactOptional(v.optional(optionSchemas.nonEmptyString(what)));
 
 const schema = v.object({
   ...tokenClientOptionEntries(),
-  retry: v.exactOptional(v.optional(retrySchema)),
   baseUrl: optionSchemas.baseUrl(),
   tokenPath: v.exactOptional(v.optional(optionSchemas.path())),
   customerTokenPath: v.exactOptional(v.optional(optionSchemas.path())),

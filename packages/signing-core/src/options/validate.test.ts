@@ -146,8 +146,37 @@ describe('tokenClientOptionEntries', () => {
     expect(caught.issues.map((i) => [i.path, i.expected])).toEqual([
       ['tokenStore', 'a TokenStore (an object with get, set and delete)'],
       ['timeoutMs', 'a number of milliseconds from 1 to 300000'],
-      ['retry', 'a retry limit from 0 to 10, or a RetryOptions object'],
+      ['retry', 'a retry limit from 0 to 10, or { limit?, methods?, statusCodes?, backoffLimitMs?, maxRetryAfterMs? }'],
       ['logger', 'a logger object (e.g. console)'],
     ]);
+  });
+});
+
+describe('optionSchemas.retry', () => {
+  it('checks every field of a RetryOptions object', () => {
+    const schema = v.object({ retry: optionSchemas.retry() });
+    for (const ok of [
+      0,
+      10,
+      {},
+      { limit: 3, methods: ['post'], statusCodes: [503], backoffLimitMs: 100, maxRetryAfterMs: 1000 },
+    ]) {
+      expect(() => validateOptions('@org/x', schema, { retry: ok })).not.toThrow();
+    }
+    for (const bad of [
+      11,
+      -1,
+      1.5,
+      { limit: 99 },
+      { methods: 'post' },
+      { statusCodes: [42] },
+      { backoffLimitMs: -1 },
+      { retries: 2 },
+      'lots',
+    ]) {
+      expect(() => validateOptions('@org/x', schema, { retry: bad })).toThrow(
+        /retry: expected a retry limit from 0 to 10/,
+      );
+    }
   });
 });

@@ -141,12 +141,28 @@ export const optionSchemas = {
     ),
   /** A logger object such as `console` or a pino instance. */
   logger: () => v.custom<Logger>((value) => isRecord(value), 'a logger object (e.g. console)'),
-  /** A retry limit from 0 to 10, or a `RetryOptions` object. */
-  retry: () =>
-    v.custom<RetryOptions | number>(
-      (value) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 10) || isRecord(value),
-      'a retry limit from 0 to 10, or a RetryOptions object',
-    ),
+  /**
+   * A retry limit from 0 to 10, or a `RetryOptions` object whose every field is checked
+   * (so `{ limit: 99 }` is refused here rather than handed to ky).
+   */
+  retry: (): v.GenericSchema<RetryOptions | number> => {
+    const limit = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10));
+    const shape = v.union([
+      limit,
+      v.strictObject({
+        limit: v.optional(limit),
+        methods: v.optional(v.array(v.string())),
+        statusCodes: v.optional(v.array(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)))),
+        backoffLimitMs: v.optional(optionSchemas.milliseconds()),
+        maxRetryAfterMs: v.optional(optionSchemas.milliseconds()),
+      }),
+    ]);
+    // One message for the whole value, whichever branch or field failed.
+    return v.custom<RetryOptions | number>(
+      (value) => v.is(shape, value),
+      'a retry limit from 0 to 10, or { limit?, methods?, statusCodes?, backoffLimitMs?, maxRetryAfterMs? }',
+    );
+  },
   /** A string with at least one non-space character. */
   nonEmptyString: (what = 'a non-empty string') =>
     v.pipe(
