@@ -26,7 +26,8 @@ for (const group of groups) {
 for (const { dir } of testable) rmSync(join(dir, '.vitest-results'), { recursive: true, force: true });
 
 const extra = process.argv.slice(2);
-const turbo = spawnSync('turbo', ['run', 'test', '--concurrency=1', ...extra], {
+// --continue: one failing suite must not stop the others, so the total counts every suite.
+const turbo = spawnSync('turbo', ['run', 'test', '--concurrency=1', '--continue', ...extra], {
   cwd: root,
   stdio: 'inherit',
   env: process.env,

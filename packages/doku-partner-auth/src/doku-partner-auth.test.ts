@@ -114,8 +114,9 @@ describe('getToken', () => {
     expect(recorded?.headers['request-timestamp']).toMatch(UTC_SECONDS);
     expect(recorded?.headers.signature).toBe(await recomputed(recorded as RecordedRequest));
     // Sandbox default lifetime without valid_time: 300 s (the Upload File page's sample JWT).
-    expect(token.expiresAt.getTime() - token.obtainedAt.getTime()).toBeGreaterThan(298_000);
-    expect(token.expiresAt.getTime() - token.obtainedAt.getTime()).toBeLessThanOrEqual(300_000);
+    // The JWT `exp` has whole seconds, `obtainedAt` milliseconds: allow one second either way.
+    expect(token.expiresAt.getTime() - token.obtainedAt.getTime()).toBeGreaterThan(299_000);
+    expect(token.expiresAt.getTime() - token.obtainedAt.getTime()).toBeLessThanOrEqual(301_000);
   });
 
   it('resolves the test and production presets', () => {

@@ -1,0 +1,455 @@
+/**
+ * SNAP signatures, all computed by @org/snap-auth: the access-token X-SIGNATURE
+ * (SHA256withRSA of `clientId|X-TIMESTAMP`), the service-call X-SIGNATURE (HMAC-SHA512 of
+ * `METHOD:path:token:sha256(minify(body)):X-TIMESTAMP`) and the asymmetric notification
+ * X-SIGNATURE (SHA256withRSA of `METHOD:path:sha256(minify(body)):X-TIMESTAMP`).
+ */
+import {
+  digest,
+  formatIsoTimestamp,
+  fromBase64,
+  hmac,
+  JAKARTA_OFFSET,
+  minifyJson,
+  randomDigits,
+  rsaVerify,
+  timingSafeEqual,
+  toHex,
+} from '@org/signing-core';
+import {
+  snapAccessTokenSignature,
+  snapBodyHash,
+  snapNotificationSignature,
+  snapServiceSignature,
+  snapStringToSign,
+  verifySnapAccessTokenSignature,
+  verifySnapSignature,
+} from '@org/snap-auth';
+import { checkedPrivateKey, checkedPublicKey } from '../keys.js';
+import type { SettingSpec } from '../settings.js';
+import {
+  changedInput,
+  type Explanation,
+  type KindInputs,
+  type Mode,
+  type SignatureKind,
+  type Variant,
+} from './kind.js';
+import { bodyVariants, timestampVariants, trimmedSecret } from './variants.js';
+
+const v = (inputs: KindInputs, name: string) => inputs.values[name] as string;
+
+function timestampSpec(mode: Mode, now: number): SettingSpec {
+  return {
+    name: 'timestamp',
+    description: 'X-TIMESTAMP exactly as sent',
+    value: '<iso>',
+    flagOnly: true,
+    ...(mode === 'sign' ? { default: formatIsoTimestamp(now, { offset: JAKARTA_OFFSET }) } : { required: true }),
+  };
+}
+
+const clientId = (required: boolean): SettingSpec => ({
+  name: 'clientId',
+  description: 'client id (X-CLIENT-KEY)',
+  value: '<id>',
+  required,
+});
+const privateKey: SettingSpec = {
+  name: 'privateKey',
+  description: 'RSA private key (PEM or base64) that signs',
+  value: '<pem>',
+  required: true,
+  fromFile: true,
+  secret: true,
+};
+const publicKey: SettingSpec = {
+  name: 'publicKey',
+  description: "the signer's RSA public key (PEM or base64; a private key works too: its public half is used)",
+  value: '<pem>',
+  required: true,
+  fromFile: true,
+};
+const method: SettingSpec = {
+  name: 'method',
+  description: 'HTTP method',
+  value: '<method>',
+  flagOnly: true,
+  default: 'POST',
+};
+const path: SettingSpec = {
+  name: 'path',
+  description: 'relative URL exactly as sent: path (with any provider prefix) and query, starting with /',
+  value: '<path>',
+  flagOnly: true,
+  required: true,
+};
+const body: SettingSpec = {
+  name: 'body',
+  description: 'the JSON body exactly as sent (minified before hashing; empty for none)',
+  value: '<json>',
+  flagOnly: true,
+  fromFile: true,
+  exactFile: true,
+};
+const accessToken: SettingSpec = {
+  name: 'accessToken',
+  description: 'the B2B access token, without "Bearer "',
+  value: '<token>',
+  flagOnly: true,
+  fromFile: true,
+  required: true,
+};
+const clientSecret: SettingSpec = {
+  name: 'clientSecret',
+  description: 'client secret (HMAC-SHA512 key)',
+  value: '<secret>',
+  required: true,
+  fromFile: true,
+  secret: true,
+};
+const headerSpecs = (mode: Mode): SettingSpec[] =>
+  mode === 'sign'
+    ? [
+        { name: 'partnerId', description: 'X-PARTNER-ID header (default: --client-id, if given)', value: '<id>' },
+        { name: 'channelId', description: 'CHANNEL-ID header (provider-assigned)', value: '<id>' },
+        {
+          name: 'externalId',
+          description: 'X-EXTERNAL-ID header (default: 36 random digits)',
+          value: '<id>',
+          flagOnly: true,
+        },
+      ]
+    : [];
+
+const bodyText = (inputs: KindInputs) => inputs.values.body ?? '';
+
+function decodeSignature(signature: string): Uint8Array | undefined {
+  try {
+    const bytes = fromBase64(signature.trim());
+    return bytes.length > 0 ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The string to sign with the body hashed as received, not minified (senders that skip the minify step). */
+async function withRawBodyHash(stringToSign: string, body: string): Promise<string> {
+  const minifiedHash = await snapBodyHash(body);
+  const rawHash = toHex(await digest('SHA-256', body));
+  const at = stringToSign.lastIndexOf(`:${minifiedHash}:`);
+  return `${stringToSign.slice(0, at)}:${rawHash}:${stringToSign.slice(at + minifiedHash.length + 2)}`;
+}
+
+function optionalHeaders(inputs: KindInputs): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
+  const partner = inputs.values.partnerId ?? inputs.values.clientId;
+  if (partner) headers.push(['X-PARTNER-ID', partner]);
+  headers.push(['X-EXTERNAL-ID', inputs.values.externalId ?? randomDigits(36)]);
+  if (inputs.values.channelId) headers.push(['CHANNEL-ID', inputs.values.channelId]);
+  return headers;
+}
+
+function pathVariants(kind: SignatureKind, inputs: KindInputs, signature: string): Variant[] {
+  const p = v(inputs, 'path');
+  const out: Variant[] = [];
+  const query = p.indexOf('?');
+  if (query > 0) {
+    out.push(
+      changedInput(
+        kind,
+        inputs,
+        signature,
+        'path',
+        'the path without its query string',
+        { values: { path: p.slice(0, query) } },
+        p.slice(0, query),
+      ),
+    );
+  }
+  const bare = query > 0 ? p.slice(0, query) : p;
+  const rest = query > 0 ? p.slice(query) : '';
+  const toggled = bare.endsWith('/') && bare.length > 1 ? bare.slice(0, -1) : `${bare}/`;
+  out.push(
+    changedInput(
+      kind,
+      inputs,
+      signature,
+      'path',
+      'the path with its trailing slash toggled',
+      { values: { path: toggled + rest } },
+      toggled + rest,
+    ),
+  );
+  return out;
+}
+
+function timestampChanges(kind: SignatureKind, inputs: KindInputs, signature: string): Variant[] {
+  return timestampVariants(v(inputs, 'timestamp')).map((t) =>
+    changedInput(kind, inputs, signature, 'timestamp', t.description, { values: { timestamp: t.value } }, t.value),
+  );
+}
+
+function bodyChanges(kind: SignatureKind, inputs: KindInputs, signature: string): Variant[] {
+  // SNAP minifies before hashing, so only changes that survive minification can matter.
+  return bodyVariants(bodyText(inputs), { minified: false }).map((b) =>
+    changedInput(kind, inputs, signature, 'body', b.description, { values: { body: b.value } }, b.value),
+  );
+}
+
+export const snapToken: SignatureKind = {
+  provider: 'snap',
+  kind: 'token',
+  unvaried: 'the client id',
+  summary: 'X-SIGNATURE of a B2B/B2B2C access-token request (SHA256withRSA of clientId|X-TIMESTAMP)',
+  details:
+    'The access-token request is signed with your RSA private key over "clientId|X-TIMESTAMP".\nverify takes the public key you registered with the provider (or the private key).',
+  settings: (mode, now) => [clientId(true), mode === 'sign' ? privateKey : publicKey, timestampSpec(mode, now)],
+  async explain(inputs) {
+    const input = {
+      clientId: v(inputs, 'clientId'),
+      timestamp: v(inputs, 'timestamp'),
+      privateKey: checkedPrivateKey(v(inputs, 'privateKey'), inputs.origins.privateKey),
+    };
+    const signature = await snapAccessTokenSignature(input);
+    return {
+      stringToSign: await snapStringToSign({
+        kind: 'access-token',
+        clientId: input.clientId,
+        timestamp: input.timestamp,
+      }),
+      computed: [],
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-TIMESTAMP', input.timestamp],
+        ['X-CLIENT-KEY', input.clientId],
+        ['X-SIGNATURE', signature],
+      ],
+      body: '{"grantType":"client_credentials"}',
+      signature,
+    } satisfies Explanation;
+  },
+  async verify(inputs, signature) {
+    const match = await verifySnapAccessTokenSignature({
+      clientId: v(inputs, 'clientId'),
+      timestamp: v(inputs, 'timestamp'),
+      signature,
+      publicKey: checkedPublicKey(v(inputs, 'publicKey'), inputs.origins.publicKey),
+    });
+    return { match };
+  },
+  variants(inputs, signature) {
+    const out = timestampChanges(this, inputs, signature);
+    const trimmed = trimmedSecret(v(inputs, 'clientId'));
+    if (trimmed)
+      out.push(
+        changedInput(
+          this,
+          inputs,
+          signature,
+          'client id',
+          'the client id without surrounding whitespace',
+          { values: { clientId: trimmed } },
+          trimmed,
+        ),
+      );
+    return out;
+  },
+  examples: [
+    'payauth sign snap token --client-id my-client --private-key-file ./snap-private.pem',
+    'payauth verify snap token --client-id my-client --public-key-file ./snap-public.pem --timestamp 2024-08-21T14:27:50+07:00 --signature "iv5Y…"',
+  ],
+};
+
+export const snapService: SignatureKind = {
+  provider: 'snap',
+  kind: 'service',
+  unvaried: 'the method, path, access token',
+  summary: 'X-SIGNATURE of a service call or symmetric notification (HMAC-SHA512 with the client secret)',
+  details:
+    'Service (transactional) calls are signed with the client secret over\n"METHOD:path:accessToken:lowerhex(sha256(minified body)):X-TIMESTAMP". Symmetric notifications\n(e.g. DOKU SNAP) use the same form: verify them with this kind.',
+  settings: (mode, now) => [
+    method,
+    path,
+    accessToken,
+    body,
+    timestampSpec(mode, now),
+    clientSecret,
+    clientId(false),
+    ...headerSpecs(mode),
+  ],
+  async explain(inputs) {
+    const input = {
+      method: v(inputs, 'method'),
+      path: v(inputs, 'path'),
+      accessToken: v(inputs, 'accessToken'),
+      body: bodyText(inputs),
+      timestamp: v(inputs, 'timestamp'),
+    };
+    const signature = await snapServiceSignature({ ...input, clientSecret: v(inputs, 'clientSecret') });
+    const stringToSign = await snapStringToSign({ kind: 'service', ...input });
+    return {
+      stringToSign,
+      computed: minifiedBodyLines(input.body, await snapBodyHash(input.body)),
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Authorization', `Bearer ${input.accessToken}`],
+        ['X-TIMESTAMP', input.timestamp],
+        ['X-SIGNATURE', signature],
+        ...optionalHeaders(inputs),
+      ],
+      signature,
+    } satisfies Explanation;
+  },
+  async verify(inputs, signature) {
+    const match = await verifySnapSignature({
+      method: v(inputs, 'method'),
+      path: v(inputs, 'path'),
+      body: bodyText(inputs),
+      timestamp: v(inputs, 'timestamp'),
+      signature,
+      clientSecret: v(inputs, 'clientSecret'),
+      accessToken: v(inputs, 'accessToken'),
+    });
+    return { match };
+  },
+  variants(inputs, signature) {
+    const out = [...timestampChanges(this, inputs, signature)];
+    const text = bodyText(inputs);
+    if (text.trim() !== '') {
+      out.push({
+        input: 'body',
+        description: 'the body hashed as sent, without minifying it',
+        check: async () => {
+          const bytes = decodeSignature(signature);
+          if (!bytes) return false;
+          const stringToSign = await withRawBodyHash(
+            await snapStringToSign({
+              kind: 'service',
+              method: v(inputs, 'method'),
+              path: v(inputs, 'path'),
+              accessToken: v(inputs, 'accessToken'),
+              body: text,
+              timestamp: v(inputs, 'timestamp'),
+            }),
+            text,
+          );
+          return timingSafeEqual(await hmac('SHA-512', v(inputs, 'clientSecret'), stringToSign), bytes);
+        },
+      });
+    }
+    out.push(...bodyChanges(this, inputs, signature));
+    const token = v(inputs, 'accessToken');
+    out.push(
+      /^bearer /i.test(token)
+        ? changedInput(this, inputs, signature, 'access token', 'the token without the "Bearer " prefix given here', {
+            values: { accessToken: token.replace(/^bearer /i, '') },
+          })
+        : changedInput(this, inputs, signature, 'access token', 'the token signed with its "Bearer " prefix', {
+            values: { accessToken: `Bearer ${token}` },
+          }),
+    );
+    out.push(...pathVariants(this, inputs, signature));
+    const trimmed = trimmedSecret(v(inputs, 'clientSecret'));
+    if (trimmed)
+      out.push(
+        changedInput(this, inputs, signature, 'key', 'the client secret without surrounding whitespace or line break', {
+          values: { clientSecret: trimmed },
+        }),
+      );
+    return out;
+  },
+  examples: [
+    'payauth sign snap service --path /v1.0/balance-inquiry --access-token "$TOKEN" --client-secret-file ./secret.txt --body \'{"partnerReferenceNo":"1"}\'',
+    'payauth verify snap service --path /v1.0/balance-inquiry --access-token "$TOKEN" --client-secret-file ./secret.txt --body-file body.json --timestamp 2024-08-21T14:27:50+07:00 --signature "…"',
+  ],
+};
+
+function minifiedBodyLines(body: string, hash: string): Array<[string, string]> {
+  const lines: Array<[string, string]> = [];
+  if (body.trim() !== '') lines.push(['minified body (hashed; send these bytes)', minifyJson(body)]);
+  lines.push(['body hash (lowercase hex SHA-256 of the minified body)', hash]);
+  return lines;
+}
+
+export const snapNotification: SignatureKind = {
+  provider: 'snap',
+  kind: 'notification',
+  unvaried: 'the method, path',
+  summary: 'X-SIGNATURE of an asymmetric notification (SHA256withRSA of METHOD:path:bodyHash:X-TIMESTAMP)',
+  details:
+    'Asymmetric notifications (provider → merchant) are signed with the provider\'s RSA private key over\n"METHOD:path:lowerhex(sha256(minified body)):X-TIMESTAMP", with the path of the notification URL.\nverify takes the provider\'s public key. For symmetric notifications use the "service" kind.',
+  settings: (mode, now) => [
+    method,
+    { ...path, description: 'relative URL of the notification endpoint (path and query), starting with /' },
+    body,
+    timestampSpec(mode, now),
+    mode === 'sign' ? privateKey : publicKey,
+    ...(mode === 'sign' ? [clientId(false), ...headerSpecs(mode).filter((s) => s.name !== 'channelId')] : []),
+  ],
+  async explain(inputs) {
+    const input = {
+      method: v(inputs, 'method'),
+      path: v(inputs, 'path'),
+      body: bodyText(inputs),
+      timestamp: v(inputs, 'timestamp'),
+    };
+    const signature = await snapNotificationSignature({
+      ...input,
+      privateKey: checkedPrivateKey(v(inputs, 'privateKey'), inputs.origins.privateKey),
+    });
+    return {
+      stringToSign: await snapStringToSign({ kind: 'notification', ...input }),
+      computed: minifiedBodyLines(input.body, await snapBodyHash(input.body)),
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-TIMESTAMP', input.timestamp],
+        ['X-SIGNATURE', signature],
+        ...optionalHeaders(inputs),
+      ],
+      signature,
+    } satisfies Explanation;
+  },
+  async verify(inputs, signature) {
+    const match = await verifySnapSignature({
+      method: v(inputs, 'method'),
+      path: v(inputs, 'path'),
+      body: bodyText(inputs),
+      timestamp: v(inputs, 'timestamp'),
+      signature,
+      publicKey: checkedPublicKey(v(inputs, 'publicKey'), inputs.origins.publicKey),
+    });
+    return { match };
+  },
+  variants(inputs, signature) {
+    const out = [...timestampChanges(this, inputs, signature)];
+    const text = bodyText(inputs);
+    if (text.trim() !== '') {
+      out.push({
+        input: 'body',
+        description: 'the body hashed as sent, without minifying it',
+        check: async () => {
+          const bytes = decodeSignature(signature);
+          if (!bytes) return false;
+          const stringToSign = await withRawBodyHash(
+            await snapStringToSign({
+              kind: 'notification',
+              method: v(inputs, 'method'),
+              path: v(inputs, 'path'),
+              body: text,
+              timestamp: v(inputs, 'timestamp'),
+            }),
+            text,
+          );
+          return rsaVerify(checkedPublicKey(v(inputs, 'publicKey'), inputs.origins.publicKey), bytes, stringToSign);
+        },
+      });
+    }
+    out.push(...bodyChanges(this, inputs, signature), ...pathVariants(this, inputs, signature));
+    return out;
+  },
+  examples: [
+    'payauth sign snap notification --path /payments/notify --body-file notification.json --private-key-file ./provider-private.pem',
+    'payauth verify snap notification --path /payments/notify --body-file notification.json --public-key-file ./provider-public.pem --timestamp 2024-08-21T14:27:50+07:00 --signature "…"',
+  ],
+};

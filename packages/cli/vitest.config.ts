@@ -1,0 +1,3 @@
+import { packageConfig } from '@org/vitest-config';
+
+export default packageConfig(import.meta.url, { test: { globalSetup: ['./test/global-setup.ts'] } });
