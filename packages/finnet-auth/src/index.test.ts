@@ -8,6 +8,7 @@ describe('public API surface', () => {
       'FINNET_WIDGET_TOP_UP_PATH',
       'createFinnetAuth',
       'finnetSignature',
+      'finnetStringToSign',
       'isFinnetTokenRejected',
       'parseFinnetExpiry',
     ]);

@@ -11,7 +11,13 @@ export {
 export { parseFinnetExpiry } from './expiry.js';
 export type { FinnetAuthOptions } from './options.js';
 export { FINNET_DEVELOPMENT_URL, FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from './provider.js';
-export { type FinnetParams, type FinnetSignatureOptions, finnetSignature, type HexKeyCase } from './signature.js';
+export {
+  type FinnetParams,
+  type FinnetSignatureOptions,
+  finnetSignature,
+  finnetStringToSign,
+  type HexKeyCase,
+} from './signature.js';
 export type { FinnetSignedRequest } from './signed-request.js';
 export { type FinnetAnswer, isFinnetTokenRejected } from './token-rejection.js';
 export type { TransNumberContext, TransNumberGenerator } from './trans-number.js';

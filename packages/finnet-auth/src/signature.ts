@@ -50,7 +50,11 @@ export function compareBytes(a: string, b: string): number {
  * @throws {TypeError} when `params` is not a plain object.
  * @throws {InputError} `ERR_INVALID_INPUT` (field = the field name) for a value that is not a string.
  */
-export function finnetStringToSign(params: FinnetParams, caller = 'finnetSignature'): string {
+export function finnetStringToSign(params: FinnetParams): string {
+  return stringToSignFor(params, 'finnetStringToSign');
+}
+
+function stringToSignFor(params: FinnetParams, caller: string): string {
   if (!isRecord(params)) {
     throw new TypeError(`${caller}: params must be an object of string fields, received ${describeType(params)}`);
   }
@@ -107,7 +111,7 @@ export function importFinnetKey(secretKey: string, hexKeyCase: HexKeyCase = 'low
 
 /** Signs with an already imported key: 64 uppercase hex characters. */
 export async function signWithKey(key: HmacKey, params: FinnetParams, caller = 'finnetSignature'): Promise<string> {
-  const message = finnetStringToSign(params, caller);
+  const message = stringToSignFor(params, caller);
   return toHex(await hmac('SHA-256', key, message), { upperCase: true });
 }
 

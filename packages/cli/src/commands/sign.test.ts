@@ -150,7 +150,7 @@ describe('payauth sign: known answers', () => {
     ]);
     expect(out.signature).toBe('790E73A46D429ED0DBB80946C7FE5917A10AED2D689DF2EC88B0CD814CF11CA6');
     expect(out.stringToSign).toBe('20181127182011getToken20181234567890');
-    expect(out.note).toContain('reqDtime, requestType, transNumber');
+    expect(out.note).toContain('in byte order of the names');
     expect(JSON.parse(out.body as string)).toEqual({
       transNumber: '20181234567890',
       reqDtime: '20181127182011',

@@ -2,35 +2,13 @@
  * The Finnet (Finpay Money widget) body signature, computed by @org/finnet-auth's
  * `finnetSignature`: HMAC-SHA256 keyed with the hex text of the secret, over the values of
  * every field but `signature`, in byte order of their names, joined with no separator.
- *
- * @org/finnet-auth does not export its string-to-sign builder, so the string shown here is
- * built from that documented rule and then checked against the package: the HMAC of the shown
- * string must equal `finnetSignature`'s result, or the command fails instead of showing a
- * string that is not the one signed.
+ * The string shown is the package's own `finnetStringToSign`.
  */
-import { finnetSignature, type HexKeyCase } from '@org/finnet-auth';
-import { encodeUtf8, formatCompactTimestamp, hmac, JAKARTA_OFFSET, toHex } from '@org/signing-core';
+import { finnetSignature, finnetStringToSign, type HexKeyCase } from '@org/finnet-auth';
+import { formatCompactTimestamp, JAKARTA_OFFSET } from '@org/signing-core';
 import { usageError } from '../exit-codes.js';
 import { changedInput, type KindInputs, type SignatureKind, type Variant } from './kind.js';
 import { trimmedSecret } from './variants.js';
-
-/** Byte order of UTF-8 names (the order Finnet's PHP `ksort` gives for text keys). */
-function compareUtf8(a: string, b: string): number {
-  const x = encodeUtf8(a);
-  const y = encodeUtf8(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = (x[i] as number) - (y[i] as number);
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
-
-/** Names in signing order (without `signature`). */
-function finnetSigningOrder(params: Readonly<Record<string, unknown>>): string[] {
-  return Object.keys(params)
-    .filter((name) => name !== 'signature')
-    .sort(compareUtf8);
-}
 
 function hexKeyCase(inputs: KindInputs): HexKeyCase {
   const value = inputs.values.hexKeyCase ?? 'lower';
@@ -92,22 +70,10 @@ export const finnetRequest: SignatureKind = {
     const secretKey = inputs.values.secretKey as string;
     const keyCase = hexKeyCase(inputs);
     const signature = await finnetSignature(params, secretKey, { hexKeyCase: keyCase });
-    const order = finnetSigningOrder(params);
-    const stringToSign = order.map((name) => params[name]).join('');
-    const check = toHex(
-      await hmac('SHA-256', toHex(encodeUtf8(secretKey), { upperCase: keyCase === 'upper' }), stringToSign),
-      {
-        upperCase: true,
-      },
-    );
-    if (check !== signature) {
-      throw new Error(
-        "the string to sign built here does not give @org/finnet-auth's signature: please report this bug",
-      );
-    }
+    const stringToSign = finnetStringToSign(params);
     return {
       stringToSign,
-      note: `the values of ${order.join(', ')} (in byte order of the names), joined with nothing`,
+      note: 'the values of every field but signature, in byte order of the names, joined with nothing',
       computed: [['HMAC key', `the ${keyCase}case hex text of the secret key (not shown)`]],
       headers: [['Content-Type', 'application/json']],
       body: JSON.stringify({ ...params, signature }),
