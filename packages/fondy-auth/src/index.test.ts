@@ -8,6 +8,7 @@ describe('public API', () => {
       'fondySignature',
       'fondySigningString',
       'fondyTokenSignature',
+      'formatFondyDate',
       'verifyFondySignature',
     ]);
   });

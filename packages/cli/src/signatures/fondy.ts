@@ -4,16 +4,22 @@
  * (`sha1_hex(paymentKey|values of the non-empty parameters sorted by name)`). Both strings
  * start with the key, which is never printed: it is shown as a placeholder.
  */
-import { fondySignature, fondySigningString, fondyTokenSignature, verifyFondySignature } from '@org/fondy-auth';
+import {
+  fondySignature,
+  fondySigningString,
+  fondyTokenSignature,
+  formatFondyDate,
+  verifyFondySignature,
+} from '@org/fondy-auth';
 import { digest, formatUtcTimestamp, isInputError, timingSafeEqual, toHex } from '@org/signing-core';
 import { changedInput, type KindInputs, type SignatureKind, type Variant } from './kind.js';
 import { trimmedSecret } from './variants.js';
 
 const v = (inputs: KindInputs, name: string) => inputs.values[name] as string;
 
-/** Fondy's default `date`: UTC `YYYY-MM-DD HH:mm:ss`. */
+/** Fondy's default `date` (UTC `YYYY-MM-DD HH:mm:ss`), as @org/fondy-auth formats it. */
 function fondyDate(ms: number): string {
-  return formatUtcTimestamp(ms).replace('T', ' ').replace('Z', '');
+  return formatFondyDate(new Date(ms));
 }
 
 /** Other renderings of the same `date`, when it is one of the usual forms. */
