@@ -134,6 +134,42 @@ function decodeSignature(signature: string): Uint8Array | undefined {
 }
 
 /** The string to sign with the body hashed as received, not minified (senders that skip the minify step). */
+/**
+ * The "signer hashed the body as sent, without minifying it" variant of a service or
+ * notification signature: the same string to sign with the raw body's hash, checked by `check`.
+ */
+function rawBodyVariant(
+  inputs: KindInputs,
+  signature: string,
+  kind: 'service' | 'notification',
+  check: (stringToSign: string, signatureBytes: Uint8Array) => Promise<boolean>,
+): Variant[] {
+  const text = bodyText(inputs);
+  if (text.trim() === '') return [];
+  return [
+    {
+      input: 'body',
+      description: 'the body hashed as sent, without minifying it',
+      check: async () => {
+        const bytes = decodeSignature(signature);
+        if (!bytes) return false;
+        const stringToSign = await withRawBodyHash(
+          await snapStringToSign({
+            kind,
+            method: v(inputs, 'method'),
+            path: v(inputs, 'path'),
+            ...(kind === 'service' ? { accessToken: v(inputs, 'accessToken') } : {}),
+            body: text,
+            timestamp: v(inputs, 'timestamp'),
+          } as Parameters<typeof snapStringToSign>[0]),
+          text,
+        );
+        return check(stringToSign, bytes);
+      },
+    },
+  ];
+}
+
 async function withRawBodyHash(stringToSign: string, body: string): Promise<string> {
   const minifiedHash = await snapBodyHash(body);
   const rawHash = toHex(await digest('SHA-256', body));
@@ -315,29 +351,11 @@ export const snapService: SignatureKind = {
   },
   variants(inputs, signature) {
     const out = [...timestampChanges(this, inputs, signature)];
-    const text = bodyText(inputs);
-    if (text.trim() !== '') {
-      out.push({
-        input: 'body',
-        description: 'the body hashed as sent, without minifying it',
-        check: async () => {
-          const bytes = decodeSignature(signature);
-          if (!bytes) return false;
-          const stringToSign = await withRawBodyHash(
-            await snapStringToSign({
-              kind: 'service',
-              method: v(inputs, 'method'),
-              path: v(inputs, 'path'),
-              accessToken: v(inputs, 'accessToken'),
-              body: text,
-              timestamp: v(inputs, 'timestamp'),
-            }),
-            text,
-          );
-          return timingSafeEqual(await hmac('SHA-512', v(inputs, 'clientSecret'), stringToSign), bytes);
-        },
-      });
-    }
+    out.push(
+      ...rawBodyVariant(inputs, signature, 'service', async (stringToSign, bytes) =>
+        timingSafeEqual(await hmac('SHA-512', v(inputs, 'clientSecret'), stringToSign), bytes),
+      ),
+    );
     out.push(...bodyChanges(this, inputs, signature));
     const token = v(inputs, 'accessToken');
     out.push(
@@ -423,28 +441,11 @@ export const snapNotification: SignatureKind = {
   },
   variants(inputs, signature) {
     const out = [...timestampChanges(this, inputs, signature)];
-    const text = bodyText(inputs);
-    if (text.trim() !== '') {
-      out.push({
-        input: 'body',
-        description: 'the body hashed as sent, without minifying it',
-        check: async () => {
-          const bytes = decodeSignature(signature);
-          if (!bytes) return false;
-          const stringToSign = await withRawBodyHash(
-            await snapStringToSign({
-              kind: 'notification',
-              method: v(inputs, 'method'),
-              path: v(inputs, 'path'),
-              body: text,
-              timestamp: v(inputs, 'timestamp'),
-            }),
-            text,
-          );
-          return rsaVerify(checkedPublicKey(v(inputs, 'publicKey'), inputs.origins.publicKey), bytes, stringToSign);
-        },
-      });
-    }
+    out.push(
+      ...rawBodyVariant(inputs, signature, 'notification', async (stringToSign, bytes) =>
+        rsaVerify(checkedPublicKey(v(inputs, 'publicKey'), inputs.origins.publicKey), bytes, stringToSign),
+      ),
+    );
     out.push(...bodyChanges(this, inputs, signature), ...pathVariants(this, inputs, signature));
     return out;
   },
