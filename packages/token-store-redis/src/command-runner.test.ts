@@ -11,9 +11,10 @@ describe('command runner', () => {
 
   it('fails a command that does not answer in time with a StoreError, and swallows its late rejection', async () => {
     const started = Date.now();
-    const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('late')), 80));
+    const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('late')), 500));
     const error = await run('GET', () => late).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(80);
+    // The 50 ms timeout answers long before the command would (wide margin: shared CI machines).
+    expect(Date.now() - started).toBeLessThan(400);
     expect(error).toBeInstanceOf(StoreError);
     expect(isAuthError(error, 'ERR_STORE')).toBe(true);
     expect((error as Error).message).toBe('redis GET did not answer within 50 ms');

@@ -284,7 +284,7 @@ describe('waitForChange (with a subscriber)', () => {
     await waiting;
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(95);
-    expect(waited).toBeLessThan(400);
+    expect(waited).toBeLessThan(1_500);
     await lock?.release();
   });
 
@@ -298,7 +298,8 @@ describe('waitForChange (with a subscriber)', () => {
     await sleep(100);
     await lock?.release();
     await waiting;
-    expect(Date.now() - started).toBeLessThan(400);
+    // Woken by the release, far sooner than the 3 s wait (wide margin: shared CI machines).
+    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it('wakes when the lock expires (a dead holder publishes nothing)', async () => {
@@ -317,7 +318,7 @@ describe('waitForChange (with a subscriber)', () => {
     const { store } = await pubSubStore();
     const started = Date.now();
     await store.waitForChange?.(freshKey(), 3_000);
-    expect(Date.now() - started).toBeLessThan(200);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('is bounded by its timeout while the lock is held and nothing happens', async () => {
@@ -359,7 +360,7 @@ describe('waitForChange (with a subscriber)', () => {
     for (let i = 0; i < 3; i += 1) {
       const started = Date.now();
       await store.waitForChange?.(key, 3_000);
-      expect(Date.now() - started).toBeLessThan(400);
+      expect(Date.now() - started).toBeLessThan(1_200);
     }
     expect(warnings.map((w) => w.fields?.warning)).toEqual(['subscriber-unavailable']);
     expect(warnings[0]?.fields?.error).toBe('StoreError: redis subscribe did not answer within 100 ms');
@@ -372,7 +373,7 @@ describe('failing fast', () => {
     const store = redisTokenStore({ client: createClient({ url: redis.server.url }) });
     const started = Date.now();
     const error = await store.get(freshKey()).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(100);
+    expect(Date.now() - started).toBeLessThan(500);
     expect(error).toBeInstanceOf(StoreError);
     expect(isAuthError(error, 'ERR_STORE')).toBe(true);
     expect((error as Error).message).toBe('redis GET failed: Error: The client is closed');
@@ -387,7 +388,7 @@ describe('failing fast', () => {
     try {
       let started = Date.now();
       await expect(store.get(key)).rejects.toThrow('redis GET did not answer within 150 ms');
-      expect(Date.now() - started).toBeLessThan(400);
+      expect(Date.now() - started).toBeLessThan(1_000);
       started = Date.now();
       await expect(store.lock(key, 10_000)).rejects.toThrow('redis SET NX did not answer within 150 ms');
       await expect(store.set(key, token(), 10_000)).rejects.toThrow(StoreError);
