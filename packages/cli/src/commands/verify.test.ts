@@ -218,6 +218,11 @@ describe('payauth verify snap', () => {
     expect(other.stdout).toContain(
       'most likely the path differs: the signature matches with the path with its trailing slash toggled',
     );
+    const withQuery = await run(args.map((arg) => (arg === '/snap/notify' ? '/snap/notify?src=snap' : arg)));
+    expect(withQuery.code).toBe(1);
+    expect(withQuery.stdout).toContain(
+      'most likely the path differs: the signature matches with the path without its query string',
+    );
   });
 });
 
@@ -264,6 +269,24 @@ describe('payauth verify doku', () => {
     ]);
     expect(unpadded.code).toBe(0);
     expect(unpadded.stdout).toContain('note the signature is unpadded base64');
+  });
+
+  it('says the target differs when the signer left out the query string', async () => {
+    const result = await run([
+      'doku',
+      'request',
+      ...base.map((arg) => (arg === '/adv-core-api/partner/v1.0/token' ? `${arg}?page=1` : arg)),
+      '--timestamp',
+      '2020-08-11T08:45:42Z',
+      '--body',
+      body,
+      '--signature',
+      vector,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'most likely the target differs: the signature matches with the target without its query string',
+    );
   });
 
   it('says the body differs when the request was pretty-printed but the minified body was signed', async () => {

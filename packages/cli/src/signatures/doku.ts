@@ -13,7 +13,14 @@ import {
 } from '@org/doku-partner-auth';
 import { formatUtcTimestamp, fromBase64, hmac, randomUuid, timingSafeEqual } from '@org/signing-core';
 import type { SettingSpec } from '../settings.js';
-import { changedInput, type KindInputs, type Mode, type SignatureKind, type Variant } from './kind.js';
+import {
+  changedInput,
+  type KindInputs,
+  type Mode,
+  type SignatureKind,
+  type Variant,
+  withoutQueryVariant,
+} from './kind.js';
 import { bodyVariants, timestampVariants, trimmedSecret } from './variants.js';
 
 const v = (inputs: KindInputs, name: string) => inputs.values[name] as string;
@@ -197,21 +204,7 @@ function dokuKind(kind: DokuKindName, summary: string, details: string, examples
           ),
         );
       }
-      const target = v(inputs, 'target');
-      const query = target.indexOf('?');
-      if (query > 0) {
-        out.push(
-          changedInput(
-            self,
-            inputs,
-            signature,
-            'target',
-            'the target without its query string',
-            { values: { target: target.slice(0, query) } },
-            target.slice(0, query),
-          ),
-        );
-      }
+      out.push(...withoutQueryVariant(self, inputs, signature, 'target'));
       const other: DokuKindName = kind === 'response' ? 'request' : 'response';
       out.push({
         input: 'timestamp header',

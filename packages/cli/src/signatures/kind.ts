@@ -132,3 +132,30 @@ export function combinedVariants(
   }
   return out;
 }
+
+/**
+ * The "signed without the query string" variant of a path-like input (SNAP's path, DOKU's
+ * target), or none when the value has no query.
+ */
+export function withoutQueryVariant(
+  kind: SignatureKind,
+  inputs: KindInputs,
+  signature: string,
+  field: 'path' | 'target',
+): Variant[] {
+  const value = inputs.values[field] as string;
+  const query = value.indexOf('?');
+  if (query <= 0) return [];
+  const bare = value.slice(0, query);
+  return [
+    changedInput(
+      kind,
+      inputs,
+      signature,
+      field,
+      `the ${field} without its query string`,
+      { values: { [field]: bare } },
+      bare,
+    ),
+  ];
+}

@@ -34,6 +34,7 @@ import {
   type Mode,
   type SignatureKind,
   type Variant,
+  withoutQueryVariant,
 } from './kind.js';
 import { bodyVariants, timestampVariants, trimmedSecret } from './variants.js';
 
@@ -188,21 +189,8 @@ function optionalHeaders(inputs: KindInputs): Array<[string, string]> {
 
 function pathVariants(kind: SignatureKind, inputs: KindInputs, signature: string): Variant[] {
   const p = v(inputs, 'path');
-  const out: Variant[] = [];
+  const out: Variant[] = withoutQueryVariant(kind, inputs, signature, 'path');
   const query = p.indexOf('?');
-  if (query > 0) {
-    out.push(
-      changedInput(
-        kind,
-        inputs,
-        signature,
-        'path',
-        'the path without its query string',
-        { values: { path: p.slice(0, query) } },
-        p.slice(0, query),
-      ),
-    );
-  }
   const bare = query > 0 ? p.slice(0, query) : p;
   const rest = query > 0 ? p.slice(query) : '';
   const toggled = bare.endsWith('/') && bare.length > 1 ? bare.slice(0, -1) : `${bare}/`;
