@@ -111,11 +111,8 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
   const tokens = createTokenManager({
     key: `${PROVIDER}:${baseUrl}:${clientId}`,
     fetchToken: () => fetchToken(),
-    store: o.tokenStore,
-    refreshAheadMs: o.refreshAheadMs,
-    expiryMarginMs: o.expiryMarginMs,
+    ...o.lifecycle,
     clock,
-    logger: o.logger,
     provider: PROVIDER,
   });
 
@@ -129,8 +126,7 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     createHttpClient({
       provider: PROVIDER,
       baseUrl,
-      fetch: o.fetch,
-      timeoutMs: o.timeoutMs,
+      ...o.transport,
       retry,
       describeError,
       secrets,

@@ -4,6 +4,7 @@
  */
 import {
   type Clock,
+  httpClientOptionsOf,
   type Logger,
   optionSchemas,
   type RetryOptions,
@@ -11,6 +12,7 @@ import {
   type TokenClientOptions,
   type TokenStore,
   tokenClientOptionEntries,
+  tokenManagerOptionsOf,
   validateOptions,
 } from '@org/signing-core';
 import * as v from 'valibot';
@@ -93,6 +95,10 @@ export interface ResolvedOptions {
   readonly responseSignature: DokuResponseSignatureMode;
   readonly requestTarget: DokuRequestTargetMode;
   readonly logger: Logger | undefined;
+  /** The core's request-bounding options (timeouts, body limit, redirects), passed through whole. */
+  readonly transport: ReturnType<typeof httpClientOptionsOf>;
+  /** The core's token-lifecycle options, passed through whole. */
+  readonly lifecycle: ReturnType<typeof tokenManagerOptionsOf>;
 }
 
 /**
@@ -118,5 +124,7 @@ export function resolveOptions(input: DokuPartnerAuthOptions): ResolvedOptions {
     responseSignature: o.responseSignature ?? 'verify-if-present',
     requestTarget: o.requestTarget ?? 'path',
     logger: o.logger,
+    transport: httpClientOptionsOf(o),
+    lifecycle: tokenManagerOptionsOf(o),
   };
 }

@@ -159,5 +159,5 @@ export function parseDokuTokenResponse(data: unknown, context: ParseTokenContext
       token,
     );
   }
-  return { token, expiresAt, tokenType: 'Bearer', data: { expirySource: source } };
+  return { token, expiresAt, tokenType: 'Bearer', data: { expirySource: source }, fields: { lifetime: source } };
 }

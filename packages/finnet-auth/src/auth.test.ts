@@ -233,17 +233,26 @@ describe('getToken', () => {
     expect((error as { provider?: string }).provider).toBe('finnet');
   });
 
-  it('accepts the documented sample answer, and warns when its tokenExpiry is already past', async () => {
-    const { sandbox, auth } = await setup({}, fakeClock(Date.parse('2024-08-25T00:00:00Z')));
-    sandbox.faults.inject({
-      type: 'status',
-      status: 200,
-      body: '{"statusCode":"000","statusDesc":"Berhasil","tokenID":"20240821162411771B7219C0DB6E6374075F8E7D28D89AE9F7905E73E01202365345C5A965574D","tokenExpiry":"24-AUG-24 16:23:30","processingTime":0.11939597129821777}',
-    });
-    const warn = vi.fn();
-    const token = await auth({ logger: { warn } }).getToken();
+  const sampleAnswer =
+    '{"statusCode":"000","statusDesc":"Berhasil","tokenID":"20240821162411771B7219C0DB6E6374075F8E7D28D89AE9F7905E73E01202365345C5A965574D","tokenExpiry":"24-AUG-24 16:23:30","processingTime":0.11939597129821777}';
+
+  it('accepts the documented sample answer, its tokenExpiry read as GMT+7', async () => {
+    const { sandbox, auth } = await setup({}, fakeClock(Date.parse('2024-08-24T09:00:00Z')));
+    sandbox.faults.inject({ type: 'status', status: 200, body: sampleAnswer });
+    const token = await auth().getToken();
     expect(token.expiresAt.toISOString()).toBe('2024-08-24T09:23:30.000Z');
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('already past'), { tokenExpiry: '24-AUG-24 16:23:30' });
+  });
+
+  it('refuses a tokenExpiry already past with a typed error naming it, and caches nothing', async () => {
+    const { sandbox, auth } = await setup({}, fakeClock(Date.parse('2024-08-25T00:00:00Z')));
+    sandbox.faults.inject({ type: 'status', status: 200, body: sampleAnswer });
+    const client = auth();
+    const error = await client.getToken().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ResponseFormatError', code: 'ERR_RESPONSE_FORMAT' });
+    expect((error as Error).message).toContain('tokenExpiry');
+    expect((error as Error).message).not.toContain('20240821162411771B72');
+    // Not cached: the next call asks again (the sandbox now answers normally).
+    expect((await client.getToken()).token).not.toContain('20240821162411771B72');
   });
 
   it('uses the development host by default and the given baseUrl/tokenPath otherwise', async () => {
@@ -254,10 +263,12 @@ describe('getToken', () => {
         headers: { 'content-type': 'application/json' },
       });
     };
-    await createFinnetAuth({ secretKey: SECRET, fetch }).getToken();
+    const clock = () => Date.parse('2099-08-24T00:00:00Z');
+    await createFinnetAuth({ secretKey: SECRET, fetch, clock }).getToken();
     await createFinnetAuth({
       secretKey: SECRET,
       fetch,
+      clock,
       baseUrl: 'https://finnet.example.com/',
       tokenPath: '/custom/getToken',
     }).getToken();

@@ -16,6 +16,7 @@ import {
   type GetTokenOptions,
   type HmacKey,
   type HttpClient,
+  httpClientOptionsOf,
   InputError,
   isProviderError,
   isRecord,
@@ -28,6 +29,7 @@ import {
   type RetryOptions,
   redactText,
   toBase64,
+  tokenManagerOptionsOf,
   validateOptions,
 } from '@org/signing-core';
 import { FINNET_EXPIRY_FORMAT, parseFinnetExpiry } from './expiry.js';
@@ -189,8 +191,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
   const common = {
     provider: PROVIDER,
     baseUrl,
-    fetch: parsed.fetch,
-    timeoutMs: parsed.timeoutMs,
+    ...httpClientOptionsOf(parsed),
     headers: {
       'content-type': 'application/json',
       accept: 'application/json',
@@ -316,9 +317,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
 
   const tokens = createTokenManager({
     key: parsed.cacheKey ?? `${PROVIDER}:${baseUrl}:${username ?? '-'}`,
-    store: parsed.tokenStore,
-    refreshAheadMs: parsed.refreshAheadMs,
-    expiryMarginMs: parsed.expiryMarginMs,
+    ...tokenManagerOptionsOf(parsed),
     clock,
     logger,
     provider: PROVIDER,
@@ -350,12 +349,13 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
           cause,
         );
       }
-      if (expiresAt <= clock()) {
-        log(logger, 'warn', 'finnet: tokenExpiry (read as GMT+7) is already past; the token will not be cached', {
-          tokenExpiry,
-        });
-      }
-      return { token: tokenID, expiresAt, data: { tokenExpiry } };
+      // The core refuses a tokenExpiry already past, or too far ahead, naming the field.
+      return {
+        token: tokenID,
+        expiresAt,
+        data: { tokenExpiry },
+        fields: { token: 'tokenID', lifetime: 'tokenExpiry' },
+      };
     },
   });
 

@@ -4,7 +4,7 @@
  * Everything else is plain `fetch`: every answer (including other `{ error, err_code }` bodies)
  * is returned as it is; a failed connection is a `TransportError`.
  */
-import { type TokenManager, TransportError } from '@org/signing-core';
+import { isAuthError, type TokenManager, TransportError } from '@org/signing-core';
 import { PROVIDER, TOKEN_SCHEME } from './constants.js';
 import { readApiErrorResponse } from './provider-errors.js';
 
@@ -14,6 +14,8 @@ export type FondyFetch = (input: string | URL | Request, init?: RequestInit) => 
 const ABSOLUTE = /^[a-z][a-z\d+.-]*:/i;
 
 function toTransportError(error: unknown): TransportError {
+  // The core's bounded fetch already types its deadline, size limit, redirect and mid-body failures.
+  if (isAuthError(error)) return error as TransportError;
   const name = error instanceof Error ? error.name : '';
   if (name === 'AbortError') {
     return new TransportError('ERR_ABORTED', `the request to ${PROVIDER} was aborted`, { provider: PROVIDER });

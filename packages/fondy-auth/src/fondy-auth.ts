@@ -6,8 +6,11 @@
  */
 import {
   type AccessToken,
+  createBoundedFetch,
   createHttpClient,
   createTokenManager,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
   type GetTokenOptions,
   isProviderError,
   rewordProviderError,
@@ -72,8 +75,7 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
   const secrets = () => [secretKey, ...pendingSignatures];
   const http = {
     provider: PROVIDER,
-    fetch: resolved.fetch,
-    timeoutMs: resolved.timeoutMs,
+    ...resolved.transport,
     retry: resolved.retry,
     describeError: describeFondyError,
     secrets,
@@ -114,11 +116,8 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
   const tokens = createTokenManager({
     key: `${PROVIDER}:${baseUrl}:${applicationId}`,
     fetchToken,
-    store: resolved.tokenStore,
-    refreshAheadMs: resolved.refreshAheadMs,
-    expiryMarginMs: resolved.expiryMarginMs,
+    ...resolved.lifecycle,
     clock,
-    logger: resolved.logger,
     provider: PROVIDER,
   });
 
@@ -134,7 +133,18 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
     },
     invalidateToken: (token?: AccessToken | string) => tokens.invalidate(token),
     ky: createAuthorizedKy(apiHttp, tokens),
-    fetch: createAuthorizedFetch({ tokens, apiBaseUrl, fetch: resolved.fetch }),
+    // Bounded like every core request: one deadline for headers and body, a size limit, no redirects.
+    fetch: createAuthorizedFetch({
+      tokens,
+      apiBaseUrl,
+      fetch: createBoundedFetch({
+        provider: PROVIDER,
+        fetch: resolved.fetch,
+        timeoutMs: resolved.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxResponseBytes: resolved.transport.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        redirect: resolved.transport.redirect,
+      }),
+    }),
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   type Clock,
+  httpClientOptionsOf,
   type Logger,
   optionSchemas,
   type RetryOptions,
@@ -12,6 +13,7 @@ import {
   type TokenClientOptions,
   type TokenStore,
   tokenClientOptionEntries,
+  tokenManagerOptionsOf,
   validateOptions,
 } from '@org/signing-core';
 import * as v from 'valibot';
@@ -61,6 +63,10 @@ export interface ResolvedFondyAuthOptions {
   readonly timeoutMs: number | undefined;
   readonly retry: RetryOptions | number | undefined;
   readonly logger: Logger | undefined;
+  /** The core's request-bounding options (timeouts, body limit, redirects), passed through whole. */
+  readonly transport: ReturnType<typeof httpClientOptionsOf>;
+  /** The core's token-lifecycle options, passed through whole. */
+  readonly lifecycle: ReturnType<typeof tokenManagerOptionsOf>;
 }
 
 const HOST_EXPECTED = `an absolute http(s) URL without query or fragment, or one of ${Object.keys(fondyHosts)
@@ -127,5 +133,7 @@ export function resolveOptions(options: FondyAuthOptions): ResolvedFondyAuthOpti
     timeoutMs: out.timeoutMs,
     retry: out.retry,
     logger: out.logger,
+    transport: httpClientOptionsOf(out),
+    lifecycle: tokenManagerOptionsOf(out),
   };
 }

@@ -23,6 +23,7 @@ describe('parseTokenAnswer', () => {
       expiresAt: 1_000 + 3_602_000,
       tokenType: 'Token',
       data: { requestId: 'SuVhZRMS7JDD2iGS' },
+      fields: { token: 'token', lifetime: 'expires_in' },
     });
   });
 

@@ -55,6 +55,7 @@ export function parseTokenAnswer(
       token: data.token,
       expiresAt: obtainedAt + seconds * 1000,
       tokenType: TOKEN_SCHEME,
+      fields: { token: 'token', lifetime: 'expires_in' },
       ...(typeof data.request_id === 'string' ? { data: { requestId: data.request_id } } : {}),
     };
   }

@@ -64,8 +64,18 @@ export {
 } from './errors/errors.js';
 // HTTP
 export {
+  type BoundedFetchOptions,
+  createBoundedFetch,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type RedirectPolicy,
+  readBodyBounded,
+} from './http/bounded-fetch.js';
+export {
   createHttpClient,
+  DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_RETRY_STATUS_CODES,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TOTAL_TIMEOUT_MS,
   type HttpClient,
   type HttpClientOptions,
   type JsonRequest,
@@ -83,9 +93,11 @@ export { minifyJson } from './json/minify-json.js';
 export { type Logger, log, silentLogger } from './logger/logger.js';
 // Options
 export {
+  httpClientOptionsOf,
   optionSchemas,
   type TokenClientOptions,
   tokenClientOptionEntries,
+  tokenManagerOptionsOf,
   validateOptions,
 } from './options/validate.js';
 // Random identifiers
@@ -115,6 +127,9 @@ export {
 export { AccessToken, type StoredToken, type TokenData } from './token/access-token.js';
 export {
   createTokenManager,
+  DEFAULT_FETCH_TIMEOUT_MS,
+  DEFAULT_MAX_LIFETIME_MS,
+  DEFAULT_MIN_LIFETIME_MS,
   type GetTokenOptions,
   type TokenFetchReason,
   type TokenManager,

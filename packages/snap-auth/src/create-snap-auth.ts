@@ -13,9 +13,11 @@ import {
   createHttpClient,
   createTokenManager,
   type GetTokenOptions,
+  httpClientOptionsOf,
   importHmacKey,
   importRsaPrivateKey,
   type RetryOptions,
+  tokenManagerOptionsOf,
 } from '@org/signing-core';
 import type { KyInstance } from 'ky';
 import { DEFAULT_CUSTOMER_TOKEN_PATH, DEFAULT_TOKEN_PATH, PROVIDER } from './constants.js';
@@ -104,8 +106,7 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   const transportOptions = {
     provider: PROVIDER,
     baseUrl,
-    fetch: config.fetch,
-    timeoutMs: config.timeoutMs,
+    ...httpClientOptionsOf(config),
     retry: userRetry,
     describeError: describeSnapError,
     secrets,
@@ -133,11 +134,8 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   const tokens = createTokenManager({
     key: `${PROVIDER}:${baseUrl}:${clientId}`,
     fetchToken: () => requester.fetchB2bToken(),
-    store: config.tokenStore,
-    refreshAheadMs: config.refreshAheadMs,
-    expiryMarginMs: config.expiryMarginMs,
+    ...tokenManagerOptionsOf(config),
     clock,
-    logger: config.logger,
     provider: PROVIDER,
   });
 

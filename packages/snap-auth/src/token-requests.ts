@@ -103,6 +103,7 @@ export function createTokenRequester(config: TokenRequesterConfig): TokenRequest
       return {
         token: read.token,
         expiresAt: read.expiresAt,
+        fields: { token: 'accessToken', lifetime: 'expiresIn' },
         tokenType: read.tokenType,
         data: { expiresIn: read.expiresInSeconds },
       };

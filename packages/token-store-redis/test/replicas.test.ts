@@ -20,6 +20,8 @@ async function replicas(count: number, options: { lifetimeSeconds: number; prefi
         key: `test:${tokenServer.url}:client-1`,
         store: redisTokenStore({ client, subscriber, prefix: options.prefix }),
         refreshAheadMs: 1_000,
+        // The refresh test uses 2 s tokens to stay quick: below the default 10 s floor.
+        minLifetimeMs: 1_000,
         expiryMarginMs: 0,
         fetchToken: async () => {
           const response = await fetch(`${tokenServer.url}/token`, { method: 'POST' });

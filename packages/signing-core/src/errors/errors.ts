@@ -26,7 +26,9 @@ export type AuthErrorCode =
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'
   | 'ERR_ABORTED'
+  | 'ERR_REDIRECT'
   | 'ERR_RESPONSE_FORMAT'
+  | 'ERR_RESPONSE_TOO_LARGE'
   | 'ERR_STORE';
 
 /** The literal `name` of every error class. */
@@ -196,27 +198,37 @@ export class ProviderError extends AuthError {
   }
 }
 
-/** The request never got an answer: network failure, timeout or abort. */
+/**
+ * The request never got a usable answer: network failure (also a connection broken mid-body),
+ * timeout, abort, or a redirect that was not followed (`ERR_REDIRECT`, with its target origin).
+ */
 export class TransportError extends AuthError {
   override name = 'TransportError' as const;
-  declare readonly code: 'ERR_NETWORK' | 'ERR_TIMEOUT' | 'ERR_ABORTED';
+  declare readonly code: 'ERR_NETWORK' | 'ERR_TIMEOUT' | 'ERR_ABORTED' | 'ERR_REDIRECT';
   /** How many attempts were made before giving up. */
   readonly attempts: number | undefined;
+  /** For `ERR_REDIRECT`: the 3xx status and the origin it pointed to (never the path or query). */
+  readonly redirect: { readonly status: number; readonly origin: string } | undefined;
 
   constructor(
-    code: 'ERR_NETWORK' | 'ERR_TIMEOUT' | 'ERR_ABORTED',
+    code: 'ERR_NETWORK' | 'ERR_TIMEOUT' | 'ERR_ABORTED' | 'ERR_REDIRECT',
     message: string,
-    options: AuthErrorOptions & { attempts?: number } = {},
+    options: AuthErrorOptions & { attempts?: number; redirect?: { status: number; origin: string } } = {},
   ) {
     super(code, message, options);
     this.attempts = options.attempts;
+    this.redirect = options.redirect;
   }
 }
 
-/** The provider answered with something that is not the expected JSON (HTML page, truncated body, wrong shape). */
+/**
+ * The provider answered with something that is not the expected JSON (HTML page, truncated
+ * body, wrong shape, a token or lifetime out of range), or a body over the size limit
+ * (`ERR_RESPONSE_TOO_LARGE`).
+ */
 export class ResponseFormatError extends AuthError {
   override name = 'ResponseFormatError' as const;
-  declare readonly code: 'ERR_RESPONSE_FORMAT';
+  declare readonly code: 'ERR_RESPONSE_FORMAT' | 'ERR_RESPONSE_TOO_LARGE';
   readonly status: number | undefined;
   readonly contentType: string | undefined;
   readonly bodyExcerpt: string | undefined;
@@ -224,9 +236,9 @@ export class ResponseFormatError extends AuthError {
   constructor(
     message: string,
     details: { status?: number; contentType?: string | null; bodyExcerpt?: string } = {},
-    options: AuthErrorOptions = {},
+    options: AuthErrorOptions & { code?: 'ERR_RESPONSE_FORMAT' | 'ERR_RESPONSE_TOO_LARGE' } = {},
   ) {
-    super('ERR_RESPONSE_FORMAT', message, options);
+    super(options.code ?? 'ERR_RESPONSE_FORMAT', message, options);
     this.status = details.status;
     this.contentType = details.contentType ?? undefined;
     this.bodyExcerpt = details.bodyExcerpt;

@@ -1,8 +1,11 @@
 /**
  * The HTTP transport every provider uses, on ky:
  *
- * - a per-attempt timeout, retries with exponential backoff and jitter for network errors,
- *   timeouts, 5xx and 429 (`Retry-After` honoured, bounded by `maxRetryAfterMs`);
+ * - every attempt through one bounded `fetch` (`bounded-fetch.ts`): a deadline that covers the
+ *   body, a body-size limit, no redirects (or same-origin only, without credentials), typed
+ *   failures mid-body; and a total deadline for the call, retries and waits included;
+ * - retries with exponential backoff and jitter for network errors, timeouts, 5xx and 429
+ *   (`Retry-After` honoured up to `maxRetryAfterMs`; a longer one fails at once);
  * - a signing hook that runs for every attempt, so a retry carries a fresh timestamp,
  *   signature and request id, computed over the exact body bytes of that attempt;
  * - "token rejected" handling: when the provider says the token is invalid, the token is
@@ -24,8 +27,17 @@ import ky, {
   type Options,
 } from 'ky';
 import { toBytes } from '../encoding/encoding.js';
-import { isAuthError, ProviderError, ResponseFormatError, SignatureError, TransportError } from '../errors/errors.js';
-import { REDACTED, redactText, revealSecret, type Secret } from '../secret/secret.js';
+import {
+  ConfigError,
+  isAuthError,
+  isTransportError,
+  ProviderError,
+  ResponseFormatError,
+  SignatureError,
+  TransportError,
+} from '../errors/errors.js';
+import { isSecretName, REDACTED, redactText, revealSecret, type Secret } from '../secret/secret.js';
+import { createBoundedFetch, DEFAULT_MAX_RESPONSE_BYTES, type RedirectPolicy } from './bounded-fetch.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
@@ -36,7 +48,10 @@ export interface RetryOptions {
   statusCodes?: readonly number[];
   /** Cap on one backoff delay. Default 10 s. */
   backoffLimitMs?: number;
-  /** Longest `Retry-After` waited for; a longer one is waited only this long. Default 60 s. */
+  /**
+   * Longest `Retry-After` waited for. A 429/503 asking for a longer wait is not retried: it
+   * fails at once (`ERR_RATE_LIMITED` for 429) with the asked wait in `retryAfterMs`. Default 30 s.
+   */
   maxRetryAfterMs?: number;
 }
 
@@ -56,8 +71,18 @@ export interface HttpClientOptions {
   baseUrl: string;
   /** A `fetch` implementation. Default: the global one. */
   fetch?: typeof globalThis.fetch | undefined;
-  /** Per-attempt timeout in ms. Default 15 s. */
+  /** Deadline of one attempt, from sending to the last body byte, in ms. Default 15 s. */
   timeoutMs?: number | undefined;
+  /** Deadline of one call, all attempts and backoff waits included, in ms. Default 30 s. */
+  totalTimeoutMs?: number | undefined;
+  /** Largest response body read, in bytes; a larger one is `ERR_RESPONSE_TOO_LARGE`. Default 4 MiB. */
+  maxResponseBytes?: number | undefined;
+  /**
+   * What a 3xx does. Default `'error'`: a typed `ERR_REDIRECT` naming the target origin.
+   * `'same-origin'` follows up to 5 hops on the same origin, never https → http, and sends no
+   * credential header (authorization, signatures, tokens) to the target.
+   */
+  redirect?: RedirectPolicy | undefined;
   /** Retry policy, or a retry limit. */
   retry?: RetryOptions | number | undefined;
   /** Headers sent with every request. */
@@ -155,6 +180,10 @@ export interface HttpClient {
 }
 
 export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 504];
+/** Defaults of the bounds, in ms; documented in the README. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_TOTAL_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
 const IDEMPOTENT_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace'];
 const EMPTY = new Uint8Array(0);
 const TOKEN_RETRY = Symbol('tokenRetry');
@@ -174,9 +203,20 @@ function kyRetry(retry: RetryOptions | number | undefined): NonNullable<Options[
     methods: [...(options.methods ?? IDEMPOTENT_METHODS)].map((m) => m.toLowerCase()),
     statusCodes: [...(options.statusCodes ?? DEFAULT_RETRY_STATUS_CODES)],
     afterStatusCodes: [413, 429, 503],
-    maxRetryAfter: options.maxRetryAfterMs ?? 60_000,
+    maxRetryAfter: options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
     backoffLimit,
     retryOnTimeout: true,
+    shouldRetry: ({ error }) => {
+      // The bounded fetch's own typed failures: a broken connection or a deadline.
+      if (isTransportError(error)) return error.code === 'ERR_NETWORK' || error.code === 'ERR_TIMEOUT';
+      if (isAuthError(error)) return false;
+      // A Retry-After longer than we are willing to wait: fail now instead of sleeping.
+      if (isHTTPError(error) && [413, 429, 503].includes(error.response.status)) {
+        const after = parseRetryAfter(error.response.headers.get('retry-after'));
+        if (after !== undefined && after > (options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS)) return false;
+      }
+      return undefined;
+    },
     // Exponential backoff (300 ms, 600 ms, 1.2 s…) with "equal jitter": half fixed, half random.
     delay: (attempt) => 300 * 2 ** (attempt - 1),
     jitter: (delay) => delay / 2 + Math.random() * (delay / 2),
@@ -253,6 +293,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   function mapError(error: unknown, attempts: number, extraSecrets: readonly string[] = []): Error {
+    if (isTransportError(error) && error.attempts === undefined && error.code !== 'ERR_ABORTED') {
+      // Raised inside the bounded fetch, which does not know how many attempts were made.
+      return new TransportError(error.code, `${error.message} (${attempts} attempt${attempts === 1 ? '' : 's'})`, {
+        provider,
+        attempts,
+        ...(error.redirect ? { redirect: error.redirect } : {}),
+      });
+    }
     if (isAuthError(error)) return error;
     if (isHTTPError(error)) {
       const { response } = error;
@@ -269,7 +317,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (isTimeoutError(error)) {
       return new TransportError(
         'ERR_TIMEOUT',
-        `${provider} did not answer within ${options.timeoutMs ?? 15_000} ms (${attempts} attempt${attempts === 1 ? '' : 's'})`,
+        `${provider} did not answer within ${timeoutMs} ms per attempt and ${totalTimeoutMs} ms in all (${attempts} attempt${attempts === 1 ? '' : 's'})`,
         { provider, attempts },
       );
     }
@@ -290,11 +338,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return error instanceof Error ? error : new Error(String(error));
   }
 
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
   const base = ky.create({
-    baseUrl: `${options.baseUrl.replace(/\/+$/, '')}/`,
-    timeout: options.timeoutMs ?? 15_000,
+    baseUrl: `${checkBaseUrl(options.baseUrl, provider).replace(/\/+$/, '')}/`,
+    timeout: timeoutMs,
+    totalTimeout: totalTimeoutMs,
+    redirect: 'manual',
     retry: kyRetry(options.retry),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: createBoundedFetch({
+      provider,
+      fetch: options.fetch,
+      // A little after ky's own per-attempt timer, which covers the same span (the bounded
+      // fetch reads the body), so ky's retry-on-timeout sees its own error first.
+      timeoutMs: timeoutMs + 50,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      redirect: options.redirect,
+    }),
     ...(options.headers ? { headers: options.headers } : {}),
     // `.json()` on a 2xx that is not JSON (HTML page, truncated body) is a typed error; an
     // unparsable *error* body is kept as text so it still shows up in the error's excerpt.
@@ -459,19 +519,37 @@ function signingHooks(
 }
 
 /**
- * The credentials a request carried (the value of every `Authorization*` header, and the
- * token after its scheme): a provider that echoes the token it just rejected must not leak
+ * The credentials a request carried (the value of every `Authorization*` header and of every
+ * header whose name says secret, e.g. `X-SIGNATURE`, `Signature`, and the token after its scheme): a provider that echoes the token it just rejected must not leak
  * it through the error, even after the token manager has forgotten it.
  */
 function credentialsOf(request: Request): string[] {
   const out: string[] = [];
   request.headers.forEach((value, name) => {
-    if (!/^authorization/i.test(name)) return;
+    if (!/^authorization/i.test(name) && !isSecretName(name)) return;
     out.push(value);
     const space = value.indexOf(' ');
     if (space > 0) out.push(value.slice(space + 1).trim());
   });
   return out;
+}
+
+/** A base URL must be absolute http(s), without credentials (they would end up in errors). */
+function checkBaseUrl(baseUrl: string, provider: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+    throw new ConfigError(
+      'createHttpClient: invalid options',
+      [{ path: 'baseUrl', expected: 'an absolute http(s) URL without user:password@', received: typeof baseUrl }],
+      { provider },
+    );
+  }
+  return baseUrl;
 }
 
 function networkReason(cause: unknown): string {

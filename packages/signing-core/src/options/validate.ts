@@ -4,8 +4,10 @@
  * into `path: expected …, received <type>`. The received *value* is never shown: options
  * hold secrets.
  */
+
 import * as v from 'valibot';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
+import type { RedirectPolicy } from '../http/bounded-fetch.js';
 import type { RetryOptions } from '../http/http-client.js';
 import type { Logger } from '../logger/logger.js';
 import type { Clock } from '../time/clock.js';
@@ -176,11 +178,17 @@ export const optionSchemas = {
       v.check((value) => {
         try {
           const url = new URL(value);
-          return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash;
+          return (
+            (url.protocol === 'https:' || url.protocol === 'http:') &&
+            !url.search &&
+            !url.hash &&
+            !url.username &&
+            !url.password
+          );
         } catch {
           return false;
         }
-      }, 'an absolute http(s) URL without query or fragment'),
+      }, 'an absolute http(s) URL without user:password@, query or fragment'),
       v.transform((value) => value.replace(/\/+$/, '')),
     ),
   /** A path starting with `/`. */
@@ -219,10 +227,20 @@ export interface TokenClientOptions {
   refreshAheadMs?: number | undefined;
   /** A token counts as expired this long before the provider's expiry. Default: 10 s, at most ⅒ of the lifetime. */
   expiryMarginMs?: number | undefined;
-  /** Per-attempt timeout in ms. Default 15 s. */
+  /** Deadline of one attempt, from sending to the last body byte, in ms. Default 15 s. */
   timeoutMs?: number | undefined;
+  /** Deadline of one call, retries and waits included, in ms. Default 30 s. */
+  totalTimeoutMs?: number | undefined;
+  /** Largest response body read, in bytes. Default 4 MiB. */
+  maxResponseBytes?: number | undefined;
+  /** `'error'` (default): a 3xx is `ERR_REDIRECT`; `'same-origin'`: followed on the same origin, without credentials. */
+  redirect?: RedirectPolicy | undefined;
   /** Retry policy, or a retry limit. */
   retry?: RetryOptions | number | undefined;
+  /** Longest wait for another process's token fetch (stores with a lock), in ms. Default 30 s. */
+  lockWaitMs?: number | undefined;
+  /** Longest time one token fetch may hold the single-flight slot, in ms. Default 60 s. */
+  tokenFetchTimeoutMs?: number | undefined;
   /** Receives store outages and background-refresh failures. Default: silent. */
   logger?: Logger | undefined;
 }
@@ -236,7 +254,46 @@ export function tokenClientOptionEntries() {
     refreshAheadMs: v.optional(optionSchemas.milliseconds()),
     expiryMarginMs: v.optional(optionSchemas.milliseconds()),
     timeoutMs: v.optional(optionSchemas.milliseconds(1, 300_000)),
+    totalTimeoutMs: v.optional(optionSchemas.milliseconds(1, 600_000)),
+    maxResponseBytes: v.optional(
+      v.pipe(
+        v.number('a whole number of bytes from 1024 to 1073741824'),
+        v.integer('a whole number of bytes from 1024 to 1073741824'),
+        v.minValue(1024, 'a whole number of bytes from 1024 to 1073741824'),
+        v.maxValue(1024 ** 3, 'a whole number of bytes from 1024 to 1073741824'),
+      ),
+    ),
+    redirect: v.optional(v.picklist(['error', 'same-origin'], "'error' or 'same-origin'")),
     retry: v.optional(optionSchemas.retry()),
+    lockWaitMs: v.optional(optionSchemas.milliseconds(0, 600_000)),
+    tokenFetchTimeoutMs: v.optional(optionSchemas.milliseconds(1, 600_000)),
     logger: v.optional(optionSchemas.logger()),
+  };
+}
+
+/**
+ * The request-bounding options of {@link TokenClientOptions}, ready for `createHttpClient`, so a
+ * provider passes every present and future transport option through without naming each one.
+ */
+export function httpClientOptionsOf(options: TokenClientOptions) {
+  return {
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    totalTimeoutMs: options.totalTimeoutMs,
+    maxResponseBytes: options.maxResponseBytes,
+    redirect: options.redirect,
+  };
+}
+
+/** The token-lifecycle options of {@link TokenClientOptions}, ready for `createTokenManager`. */
+export function tokenManagerOptionsOf(options: TokenClientOptions) {
+  return {
+    store: options.tokenStore,
+    refreshAheadMs: options.refreshAheadMs,
+    expiryMarginMs: options.expiryMarginMs,
+    clock: options.clock,
+    logger: options.logger,
+    lockWaitMs: options.lockWaitMs,
+    fetchTimeoutMs: options.tokenFetchTimeoutMs,
   };
 }

@@ -1,4 +1,6 @@
 // @org/signing-core/testing — building blocks for provider sandboxes (Node helper included).
+
+export { type HostileHandler, type HostileServer, hostile, startHostileServer } from './hostile.node.js';
 export {
   createSandboxCore,
   type Fault,

@@ -257,7 +257,7 @@ describe('createTokenManager', () => {
     const h = harness();
     const store = memoryTokenStore();
     await store.lock!('k', 60_000); // a holder that died without releasing
-    const manager = createTokenManager({ key: 'k', fetchToken: h.fetchToken, store, lockWaitMs: 100 });
+    const manager = createTokenManager({ key: 'k', fetchToken: h.fetchToken, store, lockWaitMs: 100, clock: h.clock });
     expect((await manager.getToken()).token).toBe('token-1');
   });
 

@@ -10,7 +10,11 @@
  * - a failed fetch rejects every waiter with the same error, and the next call tries again;
  *   a failed background refresh is retried with backoff while the current token stays in use;
  * - `invalidate(token)` drops a token the provider rejected (only if it is still the current one);
- * - a failing or slow store is reported through the logger and bypassed, never fatal.
+ * - a failing or slow store is reported through the logger and bypassed, never fatal;
+ * - bounded: one fetch may take at most `fetchTimeoutMs` (its `signal` then aborts it), so a
+ *   provider that stalls can never hold the single-flight slot; the next call fetches again;
+ * - validated before it is cached: a token must be visible ASCII without spaces (it travels in
+ *   a header), and its lifetime between `minLifetimeMs` and `maxLifetimeMs`.
  *
  * No timer keeps the process alive, and no path leaves a rejection unhandled.
  */
@@ -27,6 +31,11 @@ export interface TokenResult {
   readonly expiresAt: number;
   readonly tokenType?: string;
   readonly data?: TokenData;
+  /**
+   * The provider's names for the token and its lifetime (e.g. `accessToken`, `expiresIn`), used
+   * in the message when either is refused. Default `token` and `expiresAt`.
+   */
+  readonly fields?: { readonly token?: string; readonly lifetime?: string } | undefined;
 }
 
 /** Why a fetch is happening, for logs and metrics. */
@@ -36,7 +45,7 @@ export interface TokenManagerOptions {
   /** Cache key: unique per provider, base URL and client (e.g. `snap:https://api.example:client-1`). */
   key: string;
   /** Gets a new token from the provider. Called once per refresh, never concurrently. */
-  fetchToken: (context: { reason: TokenFetchReason }) => Promise<TokenResult>;
+  fetchToken: (context: { reason: TokenFetchReason; signal: AbortSignal }) => Promise<TokenResult>;
   /** Where tokens are kept. Default: a private `memoryTokenStore()`. */
   store?: TokenStore | undefined;
   /**
@@ -63,7 +72,23 @@ export interface TokenManagerOptions {
   storeTimeoutMs?: number | undefined;
   /** Backoff after a failed background refresh: first delay and cap, in ms. Default 1 s and 60 s. */
   refreshRetry?: { initialDelayMs?: number; maxDelayMs?: number } | undefined;
+  /**
+   * Longest time one `fetchToken` may take, after which it fails with `ERR_TIMEOUT`, its
+   * `signal` aborts, and the next caller starts a new fetch. Default 60 s.
+   */
+  fetchTimeoutMs?: number | undefined;
+  /** Shortest token lifetime accepted; a shorter one would mean one request per call. Default 10 s. */
+  minLifetimeMs?: number | undefined;
+  /** Longest token lifetime accepted. Default 30 days. */
+  maxLifetimeMs?: number | undefined;
 }
+
+/** Defaults of the token manager's bounds, in ms. */
+export const DEFAULT_FETCH_TIMEOUT_MS = 60_000;
+export const DEFAULT_MIN_LIFETIME_MS = 10_000;
+export const DEFAULT_MAX_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+/** Visible ASCII, no space: what may travel in an `Authorization` header unescaped. */
+const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
 
 export interface GetTokenOptions {
   /** Stops *this caller's* wait (the shared fetch goes on for the others). */
@@ -135,6 +160,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     options.expiryMarginMs === undefined ? undefined : nonNegative('expiryMarginMs', options.expiryMarginMs, 0);
   const retryInitial = nonNegative('refreshRetry.initialDelayMs', options.refreshRetry?.initialDelayMs, 1_000);
   const retryMax = nonNegative('refreshRetry.maxDelayMs', options.refreshRetry?.maxDelayMs, 60_000);
+  const fetchTimeoutMs = nonNegative('fetchTimeoutMs', options.fetchTimeoutMs, DEFAULT_FETCH_TIMEOUT_MS);
+  const minLifetimeMs = nonNegative('minLifetimeMs', options.minLifetimeMs, DEFAULT_MIN_LIFETIME_MS);
+  const maxLifetimeMs = nonNegative('maxLifetimeMs', options.maxLifetimeMs, DEFAULT_MAX_LIFETIME_MS);
 
   let current: Current | undefined;
   let inflight: Promise<Current> | undefined;
@@ -210,21 +238,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
    */
   async function fetchAndStore(reason: TokenFetchReason, storeJustFailed = false): Promise<Current> {
     const obtainedAt = clock();
-    const result = await fetchToken({ reason });
-    if (
-      result === null ||
-      typeof result !== 'object' ||
-      typeof result.token !== 'string' ||
-      result.token.length === 0 ||
-      typeof result.expiresAt !== 'number' ||
-      !Number.isFinite(result.expiresAt)
-    ) {
-      throw new ResponseFormatError(
-        'fetchToken did not resolve to { token: non-empty string, expiresAt: epoch ms }',
-        {},
-        { provider },
-      );
-    }
+    const result = await boundedFetchToken(reason);
+    checkTokenResult(result, obtainedAt);
     const stored: StoredToken = {
       token: result.token,
       expiresAt: result.expiresAt,
@@ -238,6 +253,61 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       if (!storeJustFailed) await write;
     }
     return toCurrent(stored);
+  }
+
+  /** `fetchToken` under a deadline: on expiry its signal aborts and the wait ends with `ERR_TIMEOUT`. */
+  function boundedFetchToken(reason: TokenFetchReason): Promise<TokenResult> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new TransportError(
+          'ERR_TIMEOUT',
+          `fetching the access token took longer than ${fetchTimeoutMs} ms (fetchTimeoutMs)`,
+          { provider },
+        );
+        controller.abort(error);
+        reject(error);
+      }, fetchTimeoutMs);
+      (timer as { unref?: () => void }).unref?.();
+    });
+    const work = Promise.resolve().then(() => fetchToken({ reason, signal: controller.signal }));
+    // The fetch may still settle after the deadline: that late outcome is dropped, not unhandled.
+    work.catch(() => {});
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  }
+
+  /** Refuses, with a typed error naming the provider's field, a token that must not be cached. */
+  function checkTokenResult(result: TokenResult, obtainedAt: number): void {
+    if (result === null || typeof result !== 'object') {
+      throw new ResponseFormatError('fetchToken did not resolve to { token, expiresAt }', {}, { provider });
+    }
+    const tokenField = result.fields?.token ?? 'token';
+    const lifetimeField = result.fields?.lifetime ?? 'expiresAt';
+    if (typeof result.token !== 'string' || !HEADER_SAFE_TOKEN.test(result.token)) {
+      const what =
+        typeof result.token !== 'string'
+          ? `is not a string (${result.token === null ? 'null' : typeof result.token})`
+          : result.token.length === 0
+            ? 'is empty'
+            : result.token.trim().length === 0
+              ? 'is only whitespace'
+              : 'contains a space, a control character or a character outside visible ASCII';
+      throw new ResponseFormatError(
+        `${provider ?? 'the provider'} returned an access token (${tokenField}) that ${what}: it cannot be sent in a header`,
+        {},
+        { provider },
+      );
+    }
+    const lifetime = typeof result.expiresAt === 'number' ? result.expiresAt - obtainedAt : Number.NaN;
+    if (!Number.isFinite(lifetime) || lifetime < minLifetimeMs || lifetime > maxLifetimeMs) {
+      const shown = Number.isFinite(lifetime) ? `${Math.round(lifetime / 100) / 10} s` : 'not a finite number';
+      throw new ResponseFormatError(
+        `${provider ?? 'the provider'} returned a token lifetime (${lifetimeField}) of ${shown}; expected from ${minLifetimeMs / 1000} s to ${maxLifetimeMs / 1000} s (minLifetimeMs, maxLifetimeMs)`,
+        {},
+        { provider },
+      );
+    }
   }
 
   async function obtain(reason: TokenFetchReason, previous: Current | undefined): Promise<Current> {

@@ -1,0 +1,238 @@
+/**
+ * The one place where bytes come off the wire. Every attempt made by the core's HTTP client
+ * goes through a `fetch` built here, which:
+ *
+ * - has one deadline for the whole attempt, headers *and* body: a server that sends its status
+ *   line and then stalls, or drips one byte every few seconds, ends in `ERR_TIMEOUT`;
+ * - reads the body to memory with a size limit (`ERR_RESPONSE_TOO_LARGE`), so no caller reads
+ *   from the network afterwards and an endless body costs at most the limit;
+ * - never follows a redirect by default (`ERR_REDIRECT`, naming the target origin). With
+ *   `redirect: 'same-origin'` it follows up to five hops on the same origin, never from https
+ *   to http, and drops every credential header (authorization, signatures, tokens) first;
+ * - turns a connection that breaks mid-body into `ERR_NETWORK` instead of undici's raw
+ *   `TypeError: terminated`.
+ *
+ * Only Web APIs: it runs unchanged on Node, Bun, Deno and Workers.
+ */
+import { ResponseFormatError, TransportError } from '../errors/errors.js';
+import { isSecretName } from '../secret/secret.js';
+
+/** What a 3xx answer does. */
+export type RedirectPolicy = 'error' | 'same-origin';
+
+export interface BoundedFetchOptions {
+  /** Provider name for errors. */
+  provider: string;
+  /** The underlying `fetch`. Default: the global one, looked up at call time. */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Deadline of one attempt, from sending to the last body byte, in ms. */
+  timeoutMs: number;
+  /** Largest body read, in bytes. */
+  maxResponseBytes: number;
+  /** Default `'error'`. */
+  redirect?: RedirectPolicy | undefined;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** Marks an attempt that hit its own deadline, so the client can tell it from a caller's abort. */
+const DEADLINE = Symbol('deadline');
+
+function isRedirect(response: Response): boolean {
+  return (
+    response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400 && response.status !== 304)
+  );
+}
+
+/** Headers that carry a credential: never sent to a redirect target. */
+function withoutCredentials(headers: Headers): Headers {
+  const out = new Headers();
+  headers.forEach((value, name) => {
+    if (/^(authorization|cookie|proxy-authorization)$/i.test(name) || isSecretName(name)) return;
+    out.set(name, value);
+  });
+  return out;
+}
+
+function describeTarget(location: string | null, base: string): { origin: string; url: URL | undefined } {
+  if (!location) return { origin: 'an unknown location', url: undefined };
+  try {
+    const url = new URL(location, base);
+    return { origin: url.origin, url };
+  } catch {
+    return { origin: 'an invalid location', url: undefined };
+  }
+}
+
+/**
+ * Reads a body to memory, at most `maxBytes`, giving up when `signal` aborts. Rejects with
+ * `ResponseFormatError ERR_RESPONSE_TOO_LARGE` past the limit, and rethrows the stream's own
+ * error otherwise (the caller types it).
+ */
+export async function readBodyBounded(
+  response: Response,
+  maxBytes: number,
+  provider: string,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(response, maxBytes, provider);
+  }
+  const body = response.body;
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const onAbort = () => {
+    reader.cancel(signal?.reason).catch(() => {});
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      const { done, value } = await reader.read();
+      if (signal?.aborted) throw signal.reason;
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        reader.cancel().catch(() => {});
+        throw tooLarge(response, maxBytes, provider);
+      }
+      chunks.push(value);
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function tooLarge(response: Response, maxBytes: number, provider: string): ResponseFormatError {
+  return new ResponseFormatError(
+    `${provider} answered HTTP ${response.status} with a body larger than ${maxBytes} bytes (maxResponseBytes)`,
+    { status: response.status, contentType: response.headers.get('content-type') },
+    { provider, code: 'ERR_RESPONSE_TOO_LARGE' },
+  );
+}
+
+/** True for the error a bounded attempt throws when its own deadline passed. */
+export function isAttemptDeadline(error: unknown): boolean {
+  return error instanceof TransportError && (error as unknown as Record<symbol, unknown>)[DEADLINE] === true;
+}
+
+/** A `fetch` whose every call is bounded in time and size and refuses redirects (see above). */
+export function createBoundedFetch(options: BoundedFetchOptions): typeof globalThis.fetch {
+  const { provider, timeoutMs, maxResponseBytes } = options;
+  const policy = options.redirect ?? 'error';
+
+  return async function boundedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    const outer = input instanceof Request ? input.signal : undefined;
+    const callerSignal = init?.signal ?? outer;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(deadlineError());
+    }, timeoutMs);
+    (timer as { unref?: () => void }).unref?.();
+    const onCallerAbort = () => controller.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) onCallerAbort();
+    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+
+    function deadlineError(): TransportError {
+      const error = new TransportError('ERR_TIMEOUT', `${provider} did not finish answering within ${timeoutMs} ms`, {
+        provider,
+      });
+      Object.defineProperty(error, DEADLINE, { value: true });
+      return error;
+    }
+    /** Whatever went wrong, typed: our deadline, the caller's abort, or a broken connection. */
+    function typed(error: unknown, stage: 'connect' | 'body'): unknown {
+      if (timedOut) return controller.signal.reason;
+      if (callerSignal?.aborted) return callerSignal.reason ?? error;
+      if (error instanceof ResponseFormatError || error instanceof TransportError) return error;
+      if (stage === 'connect') return error; // ky types connection failures (NetworkError)
+      return new TransportError('ERR_NETWORK', `the connection to ${provider} broke while reading the response`, {
+        provider,
+        cause: error,
+      });
+    }
+
+    try {
+      let request = new Request(input, { ...init, signal: controller.signal, redirect: 'manual' });
+      // A body is buffered only when a redirect may have to send it again.
+      const replayBody = policy === 'same-origin' && request.body !== null ? await request.clone().arrayBuffer() : null;
+      for (let hop = 0; ; hop++) {
+        let response: Response;
+        try {
+          response = await fetchImpl(request);
+        } catch (error) {
+          throw typed(error, 'connect');
+        }
+        if (isRedirect(response)) {
+          await response.body?.cancel().catch(() => {});
+          const from = new URL(request.url);
+          const target = describeTarget(response.headers.get('location'), request.url);
+          const sameOrigin = target.url !== undefined && target.url.origin === from.origin;
+          const downgrade = target.url !== undefined && from.protocol === 'https:' && target.url.protocol === 'http:';
+          if (policy !== 'same-origin' || !sameOrigin || downgrade || hop >= MAX_REDIRECTS || !target.url) {
+            const why =
+              policy !== 'same-origin'
+                ? 'redirects are not followed'
+                : !sameOrigin
+                  ? 'only same-origin redirects are followed'
+                  : hop >= MAX_REDIRECTS
+                    ? `more than ${MAX_REDIRECTS} redirects`
+                    : 'https to http is never followed';
+            throw new TransportError(
+              'ERR_REDIRECT',
+              `${provider} answered HTTP ${response.status} redirecting to ${target.origin}: ${why}`,
+              { provider, redirect: { status: response.status, origin: target.origin } },
+            );
+          }
+          const keepsMethod = response.status === 307 || response.status === 308;
+          const method = keepsMethod || request.method === 'GET' || request.method === 'HEAD' ? request.method : 'GET';
+          const headers = withoutCredentials(request.headers);
+          if (method !== request.method) {
+            headers.delete('content-type');
+            headers.delete('content-length');
+          }
+          request = new Request(target.url, {
+            method,
+            headers,
+            signal: controller.signal,
+            redirect: 'manual',
+            ...(method === request.method && replayBody !== null ? { body: replayBody } : {}),
+          });
+          continue;
+        }
+        let bytes: Uint8Array;
+        try {
+          bytes = await readBodyBounded(response, maxResponseBytes, provider, controller.signal);
+        } catch (error) {
+          throw typed(error, 'body');
+        }
+        const buffered = new Response(
+          NULL_BODY_STATUSES.has(response.status) ? null : (bytes as Uint8Array<ArrayBuffer>),
+          { status: response.status, statusText: response.statusText, headers: response.headers },
+        );
+        Object.defineProperty(buffered, 'url', { value: response.url || request.url });
+        return buffered;
+      }
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  };
+}
