@@ -141,8 +141,10 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
   // The Basic credentials are listed although the core also scrubs a request's Authorization
   // value: it does that only for the errors it builds from a response, not for the 2xx failures
   // and format errors built here from `secrets` alone (the secrets test echoes them in one).
-  // Tokens and signatures travel in the body, where the core cannot see them: they are
-  // remembered as they are made.
+  // Tokens and signatures travel in the body, where the core cannot see them: each attempt's
+  // body builder hands its signature and tokenID to the core with the body (per call, at any
+  // concurrency), and the errors built here scrub those of their own call. Tokens handed out
+  // are also remembered, for errors of calls that did not carry them.
   const fixedSecrets = [
     secretKey,
     hexKeyText(secretKey, 'lower'),
@@ -156,7 +158,12 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     if (recent.length > 32) recent.shift();
   };
   const secrets = () => [...fixedSecrets, ...recent];
-  const excerpt = (text: string) => redactText(text, { secrets: secrets() });
+  /** The in-body secrets of one attempt: its signature and the tokenID it carried. */
+  const secretsOf = (sent: SignedFinnetRequest): string[] =>
+    [sent.signature, sent.fields.tokenID].filter((value): value is string => typeof value === 'string');
+  /** A provider text with every secret of the client and of the attempt `sent` scrubbed. */
+  const scrubbed = (text: string, sent: SignedFinnetRequest, limit?: number) =>
+    redactText(text, { secrets: [...secrets(), ...secretsOf(sent)], ...(limit === undefined ? {} : { limit }) });
 
   function tokenRejected(answer: FinnetAnswer): boolean {
     try {
@@ -231,7 +238,6 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       for (const [name, value] of Object.entries(fields)) if (!(name in body)) body[name] = value;
     }
     const signature = await signWithKey(await key, body, context);
-    remember(signature);
     return new SignedFinnetRequest({ ...body, signature });
   }
 
@@ -248,7 +254,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       path,
       body: async () => {
         sent = await make();
-        return sent.body;
+        return { body: sent.body, secrets: secretsOf(sent) };
       },
       signal,
     });
@@ -282,7 +288,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     if (!isRecord(data) || typeof data.statusCode !== 'string') {
       throw new ResponseFormatError(
         `finnet ${sent.requestType} answered HTTP ${json.status} with JSON that has no statusCode string`,
-        { status: json.status, contentType: json.headers.get('content-type'), bodyExcerpt: excerpt(json.text) },
+        { status: json.status, contentType: json.headers.get('content-type'), bodyExcerpt: scrubbed(json.text, sent) },
         { provider: PROVIDER },
       );
     }
@@ -293,8 +299,8 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       (carriesToken ? describeCall : describeToken)({ status: json.status, body }) ?? {};
     const hint = await signatureHint(body, sent);
     // This error is built here, not by the core, so its code and message are scrubbed here.
-    const code = redactText(statusCode, { secrets: secrets(), limit: 100 });
-    const desc = statusDesc === undefined ? undefined : redactText(statusDesc, { secrets: secrets(), limit: 100 });
+    const code = scrubbed(statusCode, sent, 100);
+    const desc = statusDesc === undefined ? undefined : scrubbed(statusDesc, sent, 100);
     throw new ProviderError(
       `finnet ${sent.requestType} failed: statusCode ${code}${desc === undefined ? '' : ` (${desc})`}${
         rejected ? '; the tokenID was rejected' : ''
@@ -303,7 +309,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
         status: json.status,
         providerCode: code,
         providerMessage: desc,
-        bodyExcerpt: excerpt(json.text),
+        bodyExcerpt: scrubbed(json.text, sent),
         details: {
           requestType: sent.requestType,
           reqDtime: sent.reqDtime,
@@ -333,7 +339,11 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       const formatError = (what: string, cause?: unknown) =>
         new ResponseFormatError(
           `finnet getToken answered statusCode 000 ${what}`,
-          { status: json.status, contentType: json.headers.get('content-type'), bodyExcerpt: excerpt(json.text) },
+          {
+            status: json.status,
+            contentType: json.headers.get('content-type'),
+            bodyExcerpt: scrubbed(json.text, request),
+          },
           { provider: PROVIDER, ...(cause === undefined ? {} : { cause }) },
         );
       const { tokenID, tokenExpiry } = body;

@@ -71,6 +71,7 @@ export {
   readBodyBounded,
 } from './http/bounded-fetch.js';
 export {
+  type BuiltBody,
   createHttpClient,
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_RETRY_STATUS_CODES,

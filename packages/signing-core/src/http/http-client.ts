@@ -146,13 +146,10 @@ export interface JsonRequest {
   /**
    * Exact body bytes or text to send; or a function that builds the body for each attempt,
    * for protocols that sign inside the body (Finnet's `reqDtime` + `signature`): a retry then
-   * carries a freshly built and signed body.
+   * carries a freshly built and signed body. The builder may return `{ body, secrets }`: the
+   * secrets of that attempt (an in-body signature or token) are scrubbed from the call's errors.
    */
-  body?:
-    | string
-    | Uint8Array
-    | ((attempt: { attempt: number }) => string | Uint8Array | Promise<string | Uint8Array>)
-    | undefined;
+  body?: string | Uint8Array | ((attempt: { attempt: number }) => BuiltBody | Promise<BuiltBody>) | undefined;
   headers?: Record<string, string> | undefined;
   sign?: RequestSigner | undefined;
   signal?: AbortSignal | undefined;
@@ -160,6 +157,12 @@ export interface JsonRequest {
   /** Extra secrets to scrub from this request's errors (e.g. an auth code or refresh token in its body). */
   secrets?: readonly string[] | undefined;
 }
+
+/** What a per-attempt body builder returns: the body, or the body and the secrets it carries. */
+export type BuiltBody =
+  | string
+  | Uint8Array
+  | { readonly body: string | Uint8Array; readonly secrets: readonly string[] };
 
 export interface JsonResponse<T = unknown> {
   readonly status: number;
@@ -448,7 +451,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function requestJson<T>(request: JsonRequest): Promise<JsonResponse<T>> {
-    const bodyFor = typeof request.body === 'function' ? request.body : undefined;
+    // Every secret this call uses, its attempts' included: one list, read when an error is built.
+    const callSecrets: string[] = [...(request.secrets ?? [])];
+    const builder = typeof request.body === 'function' ? request.body : undefined;
+    const bodyFor = builder
+      ? async (attempt: { attempt: number }): Promise<string | Uint8Array> => {
+          const built = await builder(attempt);
+          if (typeof built === 'string' || built instanceof Uint8Array) return built;
+          callSecrets.push(...built.secrets);
+          return built.body;
+        }
+      : undefined;
     const hooks = request.sign || bodyFor ? signingHooks(request.sign, provider, bodyFor) : undefined;
     const instance = hooks
       ? base.extend({ hooks: { beforeRequest: [hooks.beforeRequest], beforeRetry: [hooks.beforeRetry] } })
@@ -460,12 +473,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(request.headers ? { headers: request.headers } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.retry === undefined ? {} : { retry: kyRetry(request.retry) }),
-      ...(request.secrets ? { context: { [EXTRA_SECRETS]: request.secrets } } : {}),
+      context: { [EXTRA_SECRETS]: callSecrets },
     });
-    const extra = request.secrets ?? [];
-    const result = await readJson<T>(response, provider, (text) => excerpt(text, extra));
+    const result = await readJson<T>(response, provider, (text) => excerpt(text, callSecrets));
     const failure = successFailure(result.status, result.data);
-    if (failure) throw providerError(result.status, failure, result.text, { credentials: extra });
+    if (failure) throw providerError(result.status, failure, result.text, { credentials: callSecrets });
     return result;
   }
 
