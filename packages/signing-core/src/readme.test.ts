@@ -149,6 +149,7 @@ describe('README examples', () => {
     expect(
       untestedReadmeBlocks(new URL('../README.md', import.meta.url).pathname, [
         new URL('./readme.test.ts', import.meta.url).pathname,
+        new URL('./fifth-provider.test.ts', import.meta.url).pathname,
       ]),
     ).toEqual([]);
   });
