@@ -1,5 +1,5 @@
 /**
- * Known-answer vectors from ../shared/specs/protocols.md §3.2. DOKU publishes no secret, so
+ * Known-answer vectors from docs/protocols.md §3.2. DOKU publishes no secret, so
  * these are [SELF] vectors (computed from the documented algorithm with the secret `SK-test`
  * and recomputed independently), plus DOKU's documented component strings and one negative.
  */
