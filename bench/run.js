@@ -1,10 +1,12 @@
 // Runs every benchmark and prints a Markdown table (copied into bench/README.md).
 // Usage: npx pnpm@10.34.9 bench   (builds the packages first)
+import { fork } from 'node:child_process';
 import { createHash, createHmac, createPrivateKey, createSecretKey, sign as nodeSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import {
+  createHttpClient,
   createTokenManager,
   cryptoBackendName,
   digest,
@@ -13,7 +15,8 @@ import {
   importRsaPrivateKey,
   rsaSign,
 } from '@org/signing-core';
-import { snapAccessTokenSignature, snapServiceSignature } from '@org/snap-auth';
+import { createSnapAuth, snapAccessTokenSignature, snapServiceSignature } from '@org/snap-auth';
+import ky from 'ky';
 import { compare, formatRow } from './harness.js';
 
 const require = createRequire(import.meta.url);
@@ -213,6 +216,70 @@ console.log('|---|---|---|---|---|---|');
       1,
     );
   }
+}
+
+// 4. Transport: 64 concurrent POSTs with a 1 KB body to a trivial server in another process.
+//    The baselines send the same request with headers computed once, before the run.
+{
+  const child = fork(new URL('./server.js', import.meta.url), { stdio: 'inherit' });
+  const { port } = await new Promise((resolve) => child.once('message', resolve));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const body = JSON.stringify({ ...bodyObject, note: 'x'.repeat(1024 - bodyText.length - 10) });
+  const staticHeaders = {
+    'content-type': 'application/json',
+    authorization: `Bearer ${accessToken}`,
+    'x-timestamp': timestamp,
+    'x-signature': 'a'.repeat(88),
+    'x-partner-id': clientId,
+    'x-external-id': '123456789012345678',
+    'channel-id': '95221',
+  };
+  const plainFetch = () =>
+    fetch(`${baseUrl}/v1.0/transfer-va/payment`, { method: 'POST', headers: staticHeaders, body }).then((r) =>
+      r.text(),
+    );
+  const bareKy = ky.create({ prefix: baseUrl, headers: staticHeaders, retry: 0 });
+  const bareKyCall = () => bareKy.post('v1.0/transfer-va/payment', { body }).text();
+
+  const core = createHttpClient({ provider: 'bench', baseUrl, retry: 0 });
+  const coreSigned = core.signed({ sign: () => staticHeaders });
+  report(
+    await compare({
+      name: 'core signing ky (static signer)',
+      baselineName: 'bare ky, same headers',
+      baseline: bareKyCall,
+      candidate: () => coreSigned.post('v1.0/transfer-va/payment', { body }).text(),
+      inFlight: 64,
+    }),
+    1.15,
+  );
+
+  const snap = createSnapAuth({ baseUrl, clientId, privateKey: pem, clientSecret, channelId: '95221', retry: 0 });
+  await snap.getAccessToken();
+  report(
+    await compare({
+      name: 'SNAP auth.fetch (HMAC-signed per call)',
+      baselineName: 'fetch, precomputed headers',
+      baseline: plainFetch,
+      candidate: () =>
+        snap
+          .fetch('/v1.0/transfer-va/payment', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+          .then((r) => r.text()),
+      inFlight: 64,
+    }),
+    1.3,
+  );
+  report(
+    await compare({
+      name: 'SNAP auth.ky (HMAC-signed per call)',
+      baselineName: 'bare ky, same headers',
+      baseline: bareKyCall,
+      candidate: () => snap.ky.post('v1.0/transfer-va/payment', { body }).text(),
+      inFlight: 64,
+    }),
+    1.15,
+  );
+  child.disconnect();
 }
 
 const missed = rows.filter((row) => row.includes('MISSED'));

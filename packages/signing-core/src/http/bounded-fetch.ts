@@ -25,7 +25,11 @@ export interface BoundedFetchOptions {
   provider: string;
   /** The underlying `fetch`. Default: the global one, looked up at call time. */
   fetch?: typeof globalThis.fetch | undefined;
-  /** Deadline of one attempt, from sending to the last body byte, in ms. */
+  /**
+   * Deadline of one attempt, from sending to the last body byte, in ms. `0`: none of its own, for
+   * a caller whose signal already carries one (the core's ky instances: ky's per-attempt timer
+   * spans this whole function, body included).
+   */
   timeoutMs: number;
   /** Largest body read, in bytes. */
   maxResponseBytes: number;
@@ -84,6 +88,12 @@ export async function readBodyBounded(
   }
   const body = response.body;
   if (body === null) return new Uint8Array(0);
+  // A declared length within the limit: the runtime's own read (it fails on a short body, and the
+  // caller's signal still aborts it). Otherwise count the chunks as they come.
+  if (Number.isFinite(declared) && response.headers.has('content-length')) {
+    if (signal?.aborted) throw signal.reason;
+    return new Uint8Array(await response.arrayBuffer());
+  }
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -139,16 +149,22 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
     const fetchImpl = options.fetch ?? globalThis.fetch;
     const outer = input instanceof Request ? input.signal : undefined;
     const callerSignal = init?.signal ?? outer;
-    const controller = new AbortController();
+    // An own deadline needs an own controller, linked to the caller's signal; without one the
+    // caller's signal is used as it is (no allocation, no listener).
+    const controller = timeoutMs > 0 ? new AbortController() : undefined;
+    const signal = controller?.signal ?? callerSignal ?? undefined;
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(deadlineError());
-    }, timeoutMs);
-    (timer as { unref?: () => void }).unref?.();
-    const onCallerAbort = () => controller.abort(callerSignal?.reason);
-    if (callerSignal?.aborted) onCallerAbort();
-    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onCallerAbort = () => controller?.abort(callerSignal?.reason);
+    if (controller) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(deadlineError());
+      }, timeoutMs);
+      (timer as { unref?: () => void }).unref?.();
+      if (callerSignal?.aborted) onCallerAbort();
+      else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    }
 
     function deadlineError(): TransportError {
       const error = new TransportError('ERR_TIMEOUT', `${provider} did not finish answering within ${timeoutMs} ms`, {
@@ -159,7 +175,7 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
     }
     /** Whatever went wrong, typed: our deadline, the caller's abort, or a broken connection. */
     function typed(error: unknown, stage: 'connect' | 'body'): unknown {
-      if (timedOut) return controller.signal.reason;
+      if (timedOut) return controller?.signal.reason;
       if (callerSignal?.aborted) return callerSignal.reason ?? error;
       if (error instanceof ResponseFormatError || error instanceof TransportError) return error;
       if (stage === 'connect') return error; // ky types connection failures (NetworkError)
@@ -170,7 +186,11 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
     }
 
     try {
-      let request = new Request(input, { ...init, signal: controller.signal, redirect: 'manual' });
+      // ky's requests already say `redirect: 'manual'` and carry their signal: sent as they are.
+      let request =
+        input instanceof Request && init === undefined && input.redirect === 'manual' && signal === input.signal
+          ? input
+          : new Request(input, { ...init, ...(signal ? { signal } : {}), redirect: 'manual' });
       // A body is buffered only when a redirect may have to send it again.
       const replayBody = policy === 'same-origin' && request.body !== null ? await request.clone().arrayBuffer() : null;
       for (let hop = 0; ; hop++) {
@@ -211,7 +231,7 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
           request = new Request(target.url, {
             method,
             headers,
-            signal: controller.signal,
+            ...(signal ? { signal } : {}),
             redirect: 'manual',
             ...(method === request.method && replayBody !== null ? { body: replayBody } : {}),
           });
@@ -219,7 +239,7 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
         }
         let bytes: Uint8Array;
         try {
-          bytes = await readBodyBounded(response, maxResponseBytes, provider, controller.signal);
+          bytes = await readBodyBounded(response, maxResponseBytes, provider, signal);
         } catch (error) {
           throw typed(error, 'body');
         }
@@ -231,8 +251,10 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
         return buffered;
       }
     } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      if (controller) {
+        clearTimeout(timer);
+        callerSignal?.removeEventListener('abort', onCallerAbort);
+      }
     }
   };
 }

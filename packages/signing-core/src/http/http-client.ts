@@ -73,7 +73,7 @@ export interface HttpClientOptions {
   fetch?: typeof globalThis.fetch | undefined;
   /** Deadline of one attempt, from sending to the last body byte, in ms. Default 15 s. */
   timeoutMs?: number | undefined;
-  /** Deadline of one call, all attempts and backoff waits included, in ms. Default 30 s. */
+  /** Deadline of one call, all attempts and backoff waits included, in ms. Default 30 s (or `timeoutMs`, if longer). */
   totalTimeoutMs?: number | undefined;
   /** Largest response body read, in bytes; a larger one is `ERR_RESPONSE_TOO_LARGE`. Default 4 MiB. */
   maxResponseBytes?: number | undefined;
@@ -342,7 +342,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+  // A per-attempt timeout longer than the default total raises the default total with it.
+  const totalTimeoutMs = options.totalTimeoutMs ?? Math.max(DEFAULT_TOTAL_TIMEOUT_MS, timeoutMs);
   const base = ky.create({
     baseUrl: `${checkBaseUrl(options.baseUrl, provider).replace(/\/+$/, '')}/`,
     timeout: timeoutMs,
@@ -352,9 +353,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     fetch: createBoundedFetch({
       provider,
       fetch: options.fetch,
-      // A little after ky's own per-attempt timer, which covers the same span (the bounded
-      // fetch reads the body), so ky's retry-on-timeout sees its own error first.
-      timeoutMs: timeoutMs + 50,
+      // ky's per-attempt timer (and `totalTimeout`) spans the whole bounded fetch, body read
+      // included, and aborts its signal: no second timer here.
+      timeoutMs: 0,
       maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       redirect: options.redirect,
     }),
@@ -390,7 +391,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
 
   function signed(signedOptions: SignedOptions): KyInstance {
-    const hooks = signingHooks(signedOptions.sign, provider);
+    // With a body transform, what ky was handed is not what is sent: only the first attempt
+    // knows its transformed bytes; retries read them back from the request.
+    const hooks = signingHooks(signedOptions.sign, provider, undefined, !signedOptions.transformBody);
     const isRejected =
       signedOptions.isTokenRejected ??
       ((response: { status: number; body: unknown }) =>
@@ -410,13 +413,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         beforeRequest: [
           async (state: BeforeRequestState) => {
             if (signedOptions.transformBody && state.request.body !== null) {
-              const original = await bodyBytes(state.request);
+              const original = knownBody(state.request, state.options.body) ?? (await bodyBytes(state.request));
               const body = await signedOptions.transformBody(original, state.request);
               if (body !== original) {
                 const replaced = new Request(state.request, { body: body as Uint8Array<ArrayBuffer> });
-                await hooks.beforeRequest({ ...state, request: replaced });
+                await hooks.beforeRequest({ ...state, request: replaced }, body);
                 return replaced;
               }
+              return hooks.beforeRequest(state, original);
             }
             return hooks.beforeRequest(state);
           },
@@ -492,8 +496,14 @@ function signingHooks(
   sign: RequestSigner | undefined,
   provider: string,
   bodyFor?: (attempt: { attempt: number }) => string | Uint8Array | Promise<string | Uint8Array>,
+  optionsBodyIsSent = true,
 ) {
-  const apply = async (request: Request, attempt: number, context: Readonly<Record<string, unknown>>) => {
+  const apply = async (
+    request: Request,
+    attempt: number,
+    context: Readonly<Record<string, unknown>>,
+    known?: Uint8Array,
+  ) => {
     let current = request;
     if (bodyFor && attempt > 0) {
       const body = await bodyFor({ attempt });
@@ -507,7 +517,7 @@ function signingHooks(
           method: current.method.toUpperCase(),
           url,
           target: url.pathname + url.search,
-          body: await bodyBytes(current),
+          body: current === request && known !== undefined ? known : await bodyBytes(current),
           headers: current.headers,
           attempt,
           context,
@@ -524,11 +534,31 @@ function signingHooks(
     return current === request ? undefined : current;
   };
   return {
-    beforeRequest: async ({ request, options }: BeforeRequestState) => apply(request, 0, options.context),
+    /** `sent`: the exact bytes of this request's body, when the caller already has them. */
+    beforeRequest: async ({ request, options }: BeforeRequestState, sent?: Uint8Array) =>
+      apply(request, 0, options.context, sent ?? (optionsBodyIsSent ? knownBody(request, options.body) : undefined)),
     beforeRetry: async ({ request, retryCount, options }: BeforeRetryState) =>
-      apply(request, retryCount, options.context),
+      apply(
+        request,
+        retryCount,
+        options.context,
+        bodyFor || !optionsBodyIsSent ? undefined : knownBody(request, options.body),
+      ),
   };
 }
+
+/**
+ * The bytes of a request body given as a string or bytes, without reading the request's stream
+ * (a clone tees it): what ky was handed is what it sends. `undefined` for anything else.
+ */
+function knownBody(request: Request, body: unknown): Uint8Array | undefined {
+  if (request.body === null) return EMPTY;
+  if (typeof body === 'string') return encoder.encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  return undefined;
+}
+const encoder = new TextEncoder();
 
 /**
  * The credentials a request carried (the value of every `Authorization*` header and of every

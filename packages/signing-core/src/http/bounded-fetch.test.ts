@@ -1,0 +1,145 @@
+// createBoundedFetch on its own (as the Fondy `fetch` uses it), against real HTTP on 127.0.0.1.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type HostileServer, hostile, startHostileServer } from '../testing/hostile.node.js';
+import { createBoundedFetch, readBodyBounded } from './bounded-fetch.js';
+
+let server: HostileServer;
+let other: HostileServer;
+beforeAll(async () => {
+  server = await startHostileServer();
+  other = await startHostileServer();
+});
+afterAll(() => Promise.all([server.close(), other.close()]));
+afterEach(() => {
+  server.reset();
+  other.reset();
+});
+
+const bounded = (options: Partial<Parameters<typeof createBoundedFetch>[0]> = {}) =>
+  createBoundedFetch({ provider: 'test', timeoutMs: 300, maxResponseBytes: 64 * 1024, ...options });
+
+describe('createBoundedFetch', () => {
+  it('returns the whole body, already read, with status, headers and url', async () => {
+    server.handle = hostile.json(201, { ok: true }, { 'x-request-id': 'r-1' });
+    const response = await bounded()(`${server.origin}/pay`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-request-id')).toBe('r-1');
+    expect(response.url).toBe(`${server.origin}/pay`);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it('keeps a null body for 204', async () => {
+    server.handle = (_req, res) => {
+      res.writeHead(204);
+      res.end();
+    };
+    const response = await bounded()(`${server.origin}/x`);
+    expect(response.status).toBe(204);
+    expect(response.body).toBeNull();
+  });
+
+  it('its own deadline covers the body: a stall and a drip end in ERR_TIMEOUT', async () => {
+    for (const fault of [hostile.stallAfterHeaders, hostile.drip(40)]) {
+      server.handle = fault;
+      const started = performance.now();
+      await expect(bounded()(`${server.origin}/x`)).rejects.toMatchObject({
+        name: 'TransportError',
+        code: 'ERR_TIMEOUT',
+      });
+      expect(performance.now() - started).toBeLessThan(2_000);
+    }
+  });
+
+  it("the caller's abort wins over the deadline and is passed on as it is", async () => {
+    server.handle = hostile.stallAfterHeaders;
+    const controller = new AbortController();
+    const pending = bounded({ timeoutMs: 5_000 })(`${server.origin}/x`, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('caller gave up')), 50);
+    await expect(pending).rejects.toThrow('caller gave up');
+  });
+
+  it('refuses a declared length over the limit before reading, and an undeclared one while reading', async () => {
+    server.handle = (_req, res) => {
+      res.writeHead(200, { 'content-length': String(1024 * 1024) });
+      res.end(Buffer.alloc(1024 * 1024));
+    };
+    await expect(bounded()(`${server.origin}/x`)).rejects.toMatchObject({ code: 'ERR_RESPONSE_TOO_LARGE' });
+    server.handle = hostile.endlessBody;
+    await expect(bounded()(`${server.origin}/x`)).rejects.toMatchObject({
+      name: 'ResponseFormatError',
+      code: 'ERR_RESPONSE_TOO_LARGE',
+    });
+  });
+
+  it('a reset mid-body is ERR_NETWORK, a refused connection stays the runtime error for the caller to type', async () => {
+    server.handle = hostile.resetMidBody;
+    await expect(bounded()(`${server.origin}/x`)).rejects.toMatchObject({ code: 'ERR_NETWORK' });
+    const closed = await startHostileServer();
+    const origin = closed.origin;
+    await closed.close();
+    await expect(bounded()(`${origin}/x`)).rejects.toBeInstanceOf(TypeError);
+  });
+
+  describe("redirect: 'same-origin'", () => {
+    it('turns a 303 after a POST into a GET without body or content type', async () => {
+      const seen: { method?: string; body: string; type?: string }[] = [];
+      server.handle = (req, res, body) => {
+        seen.push({ method: req.method, body, type: req.headers['content-type'] });
+        if (req.url === '/start') return hostile.redirect(303, '/next')(req, res, body);
+        return hostile.json(200, { done: true })(req, res, body);
+      };
+      const response = await bounded({ redirect: 'same-origin' })(`${server.origin}/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"a":1}',
+      });
+      expect(await response.json()).toEqual({ done: true });
+      expect(seen).toEqual([
+        { method: 'POST', body: '{"a":1}', type: 'application/json' },
+        { method: 'GET', body: '', type: undefined },
+      ]);
+    });
+
+    it('stops after 5 hops, and refuses another origin or a missing location', async () => {
+      server.handle = hostile.redirect(307, '/loop');
+      await expect(bounded({ redirect: 'same-origin' })(`${server.origin}/loop`)).rejects.toMatchObject({
+        code: 'ERR_REDIRECT',
+        message: expect.stringContaining('more than 5 redirects'),
+      });
+      expect(server.requests).toBe(6);
+      server.handle = hostile.redirect(307, `${other.origin}/x`);
+      await expect(bounded({ redirect: 'same-origin' })(`${server.origin}/x`)).rejects.toMatchObject({
+        code: 'ERR_REDIRECT',
+        redirect: { status: 307, origin: other.origin },
+      });
+      expect(other.requests).toBe(0);
+      server.handle = (_req, res) => {
+        res.writeHead(302);
+        res.end();
+      };
+      await expect(bounded({ redirect: 'same-origin' })(`${server.origin}/x`)).rejects.toMatchObject({
+        code: 'ERR_REDIRECT',
+        redirect: { status: 302, origin: 'an unknown location' },
+      });
+    });
+  });
+
+  it('readBodyBounded stops at once on an aborted signal', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    const chunked = new Response(new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(1)) }));
+    await expect(readBodyBounded(chunked, 10, 'test', controller.signal)).rejects.toThrow('stop');
+    const declared = new Response('abc', { headers: { 'content-length': '3' } });
+    await expect(readBodyBounded(declared, 10, 'test', controller.signal)).rejects.toThrow('stop');
+    const many = new Response(
+      new ReadableStream({
+        start(c) {
+          c.enqueue(new Uint8Array([1, 2]));
+          c.enqueue(new Uint8Array([3]));
+          c.close();
+        },
+      }),
+    );
+    expect([...(await readBodyBounded(many, 10, 'test'))]).toEqual([1, 2, 3]);
+  });
+});
