@@ -6,23 +6,29 @@
  */
 import {
   type AccessToken,
-  createBoundedFetch,
   createHttpClient,
+  createSigningFetch,
   createTokenManager,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
   type GetTokenOptions,
   isProviderError,
   rewordProviderError,
   type TokenResult,
 } from '@org/signing-core';
 import type { KyInstance } from 'ky';
-import { createAuthorizedFetch, type FondyFetch } from './authorized-fetch.js';
+
+/** `fetch` with Fondy's token. Relative paths are appended to `apiBaseUrl`. */
+export type FondyFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
 import { createAuthorizedKy } from './authorized-ky.js';
 import { PROVIDER, TOKEN_PATH, TOKEN_SCHEME } from './constants.js';
 import { formatFondyDate } from './date-format.js';
 import { type FondyAuthOptions, resolveOptions } from './options.js';
-import { describeFondyError, describeFondySuccessFailure, describeFondyTokenFailure } from './provider-errors.js';
+import {
+  describeFondyError,
+  describeFondySuccessFailure,
+  describeFondyTokenFailure,
+  readApiError,
+} from './provider-errors.js';
 import { parseTokenAnswer } from './token-response.js';
 import { fondyTokenSignature } from './token-signature.js';
 
@@ -133,18 +139,21 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
     },
     invalidateToken: (token?: AccessToken | string) => tokens.invalidate(token),
     ky: createAuthorizedKy(apiHttp, tokens),
-    // Bounded like every core request: one deadline for headers and body, a size limit, no redirects.
-    fetch: createAuthorizedFetch({
-      tokens,
-      apiBaseUrl,
-      fetch: createBoundedFetch({
-        provider: PROVIDER,
-        fetch: resolved.fetch,
-        timeoutMs: resolved.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        maxResponseBytes: resolved.transport.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-        redirect: resolved.transport.redirect,
-      }),
-    }),
+    // The core's signing fetch: Fondy's part is the header and what "Invalid auth token" looks
+    // like (Fondy reports it inside a 200 as well). Every answer is handed back as it came.
+    fetch: createSigningFetch({
+      provider: PROVIDER,
+      baseUrl: apiBaseUrl,
+      ...resolved.transport,
+      retry: resolved.retry,
+      sign: async () => ({ authorization: `${TOKEN_SCHEME} ${(await tokens.getToken()).token}` }),
+      isTokenRejected: ({ body }) => readApiError(body)?.tokenRejected === true,
+      checkSuccessBodies: true,
+      onTokenRejected: async (headers) => {
+        const rejected = (headers.get('authorization') ?? '').slice(TOKEN_SCHEME.length + 1);
+        await tokens.invalidate(rejected.length > 0 ? rejected : undefined);
+      },
+    }) as FondyFetch,
   });
 }
 

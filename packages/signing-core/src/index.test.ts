@@ -33,6 +33,7 @@ describe('public API surface', () => {
         "checkRsaPublicKey",
         "createBoundedFetch",
         "createHttpClient",
+        "createSigningFetch",
         "createTokenManager",
         "cryptoBackendName",
         "decodeUtf8",

@@ -89,6 +89,7 @@ export {
   type SigningContext,
 } from './http/http-client.js';
 // JSON
+export { createSigningFetch, type SigningFetch, type SigningFetchOptions } from './http/signing-fetch.js';
 export { minifyJson } from './json/minify-json.js';
 // Logging
 export { type Logger, log, silentLogger } from './logger/logger.js';

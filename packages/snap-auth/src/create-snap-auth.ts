@@ -115,7 +115,6 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   // code that is not 2xx; `auth.fetch` hands every response back as it came.
   const http = createHttpClient({ ...transportOptions, describeSuccessFailure: describeSnapSuccessFailure });
   const tokenHttp = createHttpClient({ ...transportOptions, describeSuccessFailure: describeSnapTokenFailure });
-  const fetchHttp = createHttpClient(transportOptions);
 
   const requester = createTokenRequester({
     http: tokenHttp,
@@ -151,7 +150,14 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     externalId,
     relativeUrl: config.relativeUrl ?? relativeUrlAsSent,
   });
-  const transport = createSignedTransport({ http, fetchHttp, signer, tokens, baseUrl, externalId });
+  const transport = createSignedTransport({
+    http,
+    fetchOptions: { provider: PROVIDER, baseUrl, ...httpClientOptionsOf(config), retry: userRetry },
+    signer,
+    tokens,
+    baseUrl,
+    externalId,
+  });
 
   return Object.freeze({
     clientId,

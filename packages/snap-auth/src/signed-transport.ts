@@ -4,10 +4,17 @@
  * sent are the bytes hashed, and a `401xx01` / `401xx03` answer (token rejected) drops the
  * token, fetches a new one and retries the call once.
  */
-import { decodeUtf8, encodeUtf8, type HttpClient, type TokenManager } from '@org/signing-core';
+import {
+  createSigningFetch,
+  decodeUtf8,
+  encodeUtf8,
+  type HttpClient,
+  type SigningFetchOptions,
+  type TokenManager,
+} from '@org/signing-core';
 import type { KyInstance, Options } from 'ky';
 import { minifyBody } from './body-hash.js';
-import { withSnapMessage } from './describe-error.js';
+import { describeSnapError, withSnapMessage } from './describe-error.js';
 import { nextExternalId, type ServiceSigner } from './service-signer.js';
 
 /** A `fetch`-compatible function that signs SNAP service calls. Relative paths are appended to `baseUrl`. */
@@ -16,8 +23,8 @@ export type SnapFetch = (input: string | URL | Request, init?: RequestInit) => P
 export interface SignedTransportConfig {
   /** For `ky`. */
   readonly http: HttpClient;
-  /** For `fetch` (no failure detection inside 2xx bodies: the response is handed back as is). */
-  readonly fetchHttp: HttpClient;
+  /** For `fetch`: the core's signing fetch, without ky (the response is handed back as is). */
+  readonly fetchOptions: Omit<SigningFetchOptions, 'sign' | 'transformBody' | 'isTokenRejected' | 'onTokenRejected'>;
   readonly signer: ServiceSigner;
   readonly tokens: TokenManager;
   readonly baseUrl: string;
@@ -42,64 +49,60 @@ export function createSignedTransport(config: SignedTransportConfig): { ky: KyIn
     request.headers.set('X-EXTERNAL-ID', typeof supplied === 'string' ? supplied : nextExternalId(config.externalId));
   };
 
-  const signedKy = (http: HttpClient): KyInstance =>
-    http
-      .signed({
-        sign: (context) =>
-          config.signer.attemptHeaders({
-            method: context.method,
-            url: context.url,
-            body: context.body,
-            has: (name) => context.headers.has(name),
-          }),
-        transformBody: (body) => {
-          const text = decodeUtf8(body);
-          const minified = minifyBody(text);
-          return minified === text ? body : encodeUtf8(minified);
-        },
-        onTokenRejected: async (request) => {
-          const authorization = request.headers.get('authorization') ?? '';
-          const rejected = authorization.replace(/^Bearer\s+/i, '');
-          await config.tokens.invalidate(rejected.length > 0 ? rejected : undefined);
-        },
-      })
-      .extend({
-        prefix: config.baseUrl,
-        hooks: {
-          init: [
-            (options: Options) => {
-              const supplied = headerFrom(options.headers, 'x-external-id');
-              options.context = { ...options.context, [CALLER_EXTERNAL_ID]: supplied };
-            },
-          ],
-          beforeRequest: [setExternalId],
-          beforeRetry: [setExternalId],
-          beforeError: [({ error }) => withSnapMessage(error, 'service call') as Error],
-        },
-      });
-  const ky = signedKy(config.http);
-  const fetchKy = signedKy(config.fetchHttp);
+  // The protocol, once, for both transports: what is signed, the minified body, which token to drop.
+  const sign: SigningFetchOptions['sign'] = (context) =>
+    config.signer.attemptHeaders({
+      method: context.method,
+      url: context.url,
+      body: context.body,
+      has: (name) => context.headers.has(name),
+    });
+  const transformBody = (body: Uint8Array): Uint8Array => {
+    const text = decodeUtf8(body);
+    const minified = minifyBody(text);
+    return minified === text ? body : encodeUtf8(minified);
+  };
+  const dropRejected = async (headers: Headers) => {
+    const rejected = (headers.get('authorization') ?? '').replace(/^Bearer\s+/i, '');
+    await config.tokens.invalidate(rejected.length > 0 ? rejected : undefined);
+  };
 
+  const ky = config.http
+    .signed({
+      sign,
+      transformBody,
+      onTokenRejected: (request) => dropRejected(request.headers),
+    })
+    .extend({
+      prefix: config.baseUrl,
+      hooks: {
+        init: [
+          (options: Options) => {
+            const supplied = headerFrom(options.headers, 'x-external-id');
+            options.context = { ...options.context, [CALLER_EXTERNAL_ID]: supplied };
+          },
+        ],
+        beforeRequest: [setExternalId],
+        beforeRetry: [setExternalId],
+        beforeError: [({ error }) => withSnapMessage(error, 'service call') as Error],
+      },
+    });
+  const signingFetch = createSigningFetch({
+    ...config.fetchOptions,
+    sign: async (context) => ({
+      ...(await sign(context)),
+      'X-EXTERNAL-ID': context.headers.get('x-external-id') ?? nextExternalId(config.externalId),
+    }),
+    transformBody,
+    isTokenRejected: (answer) => describeSnapError(answer).tokenRejected === true,
+    onTokenRejected: dropRejected,
+  });
   const fetch: SnapFetch = async (input, init) => {
-    let target: string | URL;
-    let options: RequestInit = init ?? {};
-    if (typeof Request === 'function' && input instanceof Request) {
-      const request = init ? new Request(input, init) : input;
-      target = new URL(request.url);
-      options = {
-        method: request.method,
-        headers: request.headers,
-        signal: request.signal,
-        ...(request.body === null ? {} : { body: await request.arrayBuffer() }),
-      };
-    } else if (input instanceof URL) {
-      target = input;
-    } else if (typeof input === 'string') {
-      target = /^https?:\/\//i.test(input) ? new URL(input) : input;
-    } else {
-      throw new TypeError('fetch: input must be a path, a URL or a Request');
+    try {
+      return await signingFetch(input, init);
+    } catch (error) {
+      throw withSnapMessage(error, 'service call');
     }
-    return fetchKy(target, { ...(options as Options), throwHttpErrors: false });
   };
 
   return { ky, fetch };

@@ -1,0 +1,257 @@
+/**
+ * A `fetch` that signs every attempt, on the bounded fetch and without ky: for providers'
+ * `auth.fetch`, where the caller wants the answer back as it came (any status), and where ky's
+ * per-request machinery would cost more than the request itself.
+ *
+ * - The body is read once (a string, bytes, or any `BodyInit`), transformed once
+ *   (`transformBody`, e.g. SNAP's minify), and the same bytes are signed and sent on every attempt.
+ * - `sign` runs for every attempt, like the ky instance's signer.
+ * - Retries: network errors, deadlines and the retry statuses, for the retry methods only
+ *   (idempotent ones by default), with the same backoff and `Retry-After` bound as the client.
+ *   After the last attempt the answer is returned as it is, like `fetch`.
+ * - A token the provider rejects (`isTokenRejected`) is dropped (`onTokenRejected`) and the call
+ *   is sent once more, re-signed, even with `retry: 0`.
+ * - Failures without an answer are typed: `TransportError` `ERR_NETWORK`, `ERR_TIMEOUT`
+ *   (per attempt, headers and body, and `totalTimeoutMs` for the call), `ERR_REDIRECT`,
+ *   `ERR_ABORTED`; `ResponseFormatError` `ERR_RESPONSE_TOO_LARGE`.
+ */
+import { isAuthError, SignatureError, TransportError } from '../errors/errors.js';
+import { createBoundedFetch, DEFAULT_MAX_RESPONSE_BYTES, type RedirectPolicy } from './bounded-fetch.js';
+import {
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_RETRY_STATUS_CODES,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TOTAL_TIMEOUT_MS,
+  type RequestSigner,
+  type RetryOptions,
+} from './http-client.js';
+
+export interface SigningFetchOptions {
+  provider: string;
+  /** Relative paths are appended to it (`/v1.0/x` → `<baseUrl>/v1.0/x`). */
+  baseUrl: string;
+  fetch?: typeof globalThis.fetch | undefined;
+  timeoutMs?: number | undefined;
+  totalTimeoutMs?: number | undefined;
+  maxResponseBytes?: number | undefined;
+  redirect?: RedirectPolicy | undefined;
+  retry?: RetryOptions | number | undefined;
+  /** Headers for each attempt, computed over its exact bytes. */
+  sign: RequestSigner;
+  /** Rewrites the body once, before the first attempt. */
+  transformBody?: ((body: Uint8Array) => Uint8Array | Promise<Uint8Array>) | undefined;
+  /**
+   * Whether an answer says the token was rejected. Called for non-2xx answers, and for 2xx ones
+   * too when `checkSuccessBodies` is set (providers that report failures inside a 200). `body` is
+   * the parsed JSON, or the text when it is not JSON.
+   */
+  isTokenRejected?:
+    | ((answer: { status: number; body: unknown }, request: { context: Readonly<Record<string, unknown>> }) => boolean)
+    | undefined;
+  checkSuccessBodies?: boolean | undefined;
+  /** Drops the rejected token; gets the headers of the rejected attempt. */
+  onTokenRejected?: ((rejected: Headers) => Promise<void>) | undefined;
+}
+
+/** `init.context` is handed to the signer and the token-rejected test, like ky's `context`. */
+export type SigningFetch = (
+  input: string | URL | Request,
+  init?: RequestInit & { context?: Record<string, unknown> },
+) => Promise<Response>;
+
+const IDEMPOTENT = new Set(['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE']);
+const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
+const ABSOLUTE = /^[a-z][a-z\d+.-]*:/i;
+const MAX_REJECTION_BODY = 64 * 1024;
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+async function bytesOf(body: BodyInit | null | undefined): Promise<Uint8Array> {
+  if (body === undefined || body === null) return EMPTY;
+  if (typeof body === 'string') return encoder.encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  return new Uint8Array(await new Response(body).arrayBuffer());
+}
+
+export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
+  const { provider, sign } = options;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const totalTimeoutMs = options.totalTimeoutMs ?? Math.max(DEFAULT_TOTAL_TIMEOUT_MS, timeoutMs);
+  const policy: RetryOptions = typeof options.retry === 'number' ? { limit: options.retry } : (options.retry ?? {});
+  const limit = policy.limit ?? 2;
+  const methods = new Set((policy.methods ?? [...IDEMPOTENT]).map((m) => m.toUpperCase()));
+  const statuses = new Set(policy.statusCodes ?? DEFAULT_RETRY_STATUS_CODES);
+  const backoffLimit = policy.backoffLimitMs ?? 10_000;
+  const maxRetryAfter = policy.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  const bounded = createBoundedFetch({
+    provider,
+    fetch: options.fetch,
+    timeoutMs,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    redirect: options.redirect,
+  });
+
+  return async function signingFetch(input, init) {
+    let url: URL;
+    let method: string;
+    let headers: Headers;
+    let body: Uint8Array;
+    let callerSignal: AbortSignal | undefined;
+    if (input instanceof Request) {
+      const request = init ? new Request(input, init) : input;
+      url = new URL(request.url);
+      method = request.method.toUpperCase();
+      headers = new Headers(request.headers);
+      body = request.body === null ? EMPTY : new Uint8Array(await request.arrayBuffer());
+      callerSignal = request.signal;
+    } else {
+      if (typeof input !== 'string' && !(input instanceof URL)) {
+        throw new TypeError(`[@org/signing-core] fetch: input must be a path, a URL or a Request`);
+      }
+      const text = String(input);
+      url = ABSOLUTE.test(text) ? new URL(text) : new URL(`${base}/${text.replace(/^\/+/, '')}`);
+      method = (init?.method ?? 'GET').toUpperCase();
+      headers = new Headers(init?.headers);
+      body = await bytesOf(init?.body);
+      callerSignal = init?.signal ?? undefined;
+    }
+    if (options.transformBody && body.byteLength > 0) body = await options.transformBody(body);
+    const context: Readonly<Record<string, unknown>> = init?.context ?? {};
+    const target = url.pathname + url.search;
+    const hasBody = body.byteLength > 0 || !(method === 'GET' || method === 'HEAD');
+
+    // One deadline for the whole call; the caller's signal ends it too.
+    const call = new AbortController();
+    let totalExpired = false;
+    const totalTimer = setTimeout(() => {
+      totalExpired = true;
+      call.abort();
+    }, totalTimeoutMs);
+    (totalTimer as { unref?: () => void }).unref?.();
+    const onCallerAbort = () => call.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) onCallerAbort();
+    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+
+    const fail = (reason: 'ERR_TIMEOUT' | 'ERR_ABORTED', attempts: number) => {
+      // A caller's `AbortSignal.timeout()` is a timeout too.
+      const code =
+        reason === 'ERR_ABORTED' && (callerSignal?.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
+          ? 'ERR_TIMEOUT'
+          : reason;
+      return new TransportError(
+        code,
+        code === 'ERR_TIMEOUT' && reason === 'ERR_TIMEOUT'
+          ? `${provider} did not answer within ${totalTimeoutMs} ms in all (${attempts} attempt${attempts === 1 ? '' : 's'})`
+          : code === 'ERR_TIMEOUT'
+            ? `the request to ${provider} timed out (the caller's signal)`
+            : `the request to ${provider} was aborted`,
+        { provider, attempts },
+      );
+    };
+    const wait = (ms: number) =>
+      new Promise<void>((resolve) => {
+        if (ms <= 0) return resolve();
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          call.signal.removeEventListener('abort', done);
+          resolve();
+        }
+        call.signal.addEventListener('abort', done, { once: true });
+      });
+
+    try {
+      let tokenRetried = false;
+      for (let attempt = 0, retries = 0; ; attempt++) {
+        if (call.signal.aborted) throw fail(totalExpired ? 'ERR_TIMEOUT' : 'ERR_ABORTED', attempt);
+        const attemptHeaders = new Headers(headers);
+        let signed: Record<string, string>;
+        try {
+          signed = await sign({ method, url, target, body, headers: attemptHeaders, attempt, context });
+        } catch (error) {
+          if (isAuthError(error)) throw error;
+          throw new SignatureError('ERR_SIGNING_FAILED', `signing the request to ${provider} failed`, 'signer', {
+            provider,
+            cause: error,
+          });
+        }
+        for (const name in signed) attemptHeaders.set(name, signed[name] as string);
+
+        let response: Response;
+        try {
+          response = await bounded(url, {
+            method,
+            headers: attemptHeaders,
+            signal: call.signal,
+            ...(hasBody ? { body: body as Uint8Array<ArrayBuffer> } : {}),
+          });
+        } catch (error) {
+          if (call.signal.aborted) throw fail(totalExpired ? 'ERR_TIMEOUT' : 'ERR_ABORTED', attempt + 1);
+          const typed = isAuthError(error)
+            ? error
+            : new TransportError('ERR_NETWORK', `could not reach ${provider}`, { provider, attempts: attempt + 1 });
+          const transient = typed.code === 'ERR_NETWORK' || typed.code === 'ERR_TIMEOUT';
+          if (transient && retries < limit && methods.has(method)) {
+            retries += 1;
+            await wait(Math.min(backoffLimit, 300 * 2 ** (retries - 1) * (0.5 + Math.random() / 2)));
+            continue;
+          }
+          if (typed instanceof TransportError && typed.attempts === undefined) {
+            throw new TransportError(typed.code, `${typed.message} (${attempt + 1} attempts)`, {
+              provider,
+              attempts: attempt + 1,
+              ...(typed.redirect ? { redirect: typed.redirect } : {}),
+            });
+          }
+          throw typed;
+        }
+
+        if (
+          options.isTokenRejected &&
+          options.onTokenRejected &&
+          !tokenRetried &&
+          (!response.ok || options.checkSuccessBodies)
+        ) {
+          // Rejections are small bodies: a large answer is a real one and is not parsed twice.
+          const text = await response.clone().text();
+          const answer = { status: response.status, body: text.length <= MAX_REJECTION_BODY ? parse(text) : text };
+          if (text.length <= MAX_REJECTION_BODY && options.isTokenRejected(answer, { context })) {
+            tokenRetried = true;
+            await options.onTokenRejected(attemptHeaders);
+            continue;
+          }
+        }
+        if (statuses.has(response.status) && retries < limit && methods.has(method)) {
+          const after = retryAfterMs(response.headers.get('retry-after'));
+          if (after === undefined || after <= maxRetryAfter) {
+            retries += 1;
+            await wait(after ?? Math.min(backoffLimit, 300 * 2 ** (retries - 1) * (0.5 + Math.random() / 2)));
+            if (!call.signal.aborted) continue;
+          }
+        }
+        return response;
+      }
+    } finally {
+      clearTimeout(totalTimer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  };
+}
