@@ -187,26 +187,30 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
 
     try {
       // ky's requests already say `redirect: 'manual'` and carry their signal: sent as they are.
-      let request =
-        input instanceof Request && init === undefined && input.redirect === 'manual' && signal === input.signal
-          ? input
-          : new Request(input, { ...init, ...(signal ? { signal } : {}), redirect: 'manual' });
-      // A body is buffered only when a redirect may have to send it again.
-      const replayBody = policy === 'same-origin' && request.body !== null ? await request.clone().arrayBuffer() : null;
+      // Anything else goes to the runtime's fetch with the same init, so it builds the one Request.
+      const passThrough =
+        input instanceof Request && init === undefined && input.redirect === 'manual' && signal === input.signal;
+      const firstInit: RequestInit | undefined = passThrough
+        ? undefined
+        : { ...init, ...(signal ? { signal } : {}), redirect: 'manual' };
+      // Only a same-origin redirect needs the request's parts again: then build it (and keep its body).
+      let request: Request | undefined = policy === 'same-origin' ? new Request(input, firstInit) : undefined;
+      const replayBody = request && request.body !== null ? await request.clone().arrayBuffer() : null;
       for (let hop = 0; ; hop++) {
         let response: Response;
         try {
-          response = await fetchImpl(request);
+          response = await (request ? fetchImpl(request) : fetchImpl(input, firstInit));
         } catch (error) {
           throw typed(error, 'connect');
         }
         if (isRedirect(response)) {
+          const requestUrl = request?.url ?? (input instanceof Request ? input.url : String(input));
           await response.body?.cancel().catch(() => {});
-          const from = new URL(request.url);
-          const target = describeTarget(response.headers.get('location'), request.url);
+          const from = new URL(requestUrl);
+          const target = describeTarget(response.headers.get('location'), requestUrl);
           const sameOrigin = target.url !== undefined && target.url.origin === from.origin;
           const downgrade = target.url !== undefined && from.protocol === 'https:' && target.url.protocol === 'http:';
-          if (policy !== 'same-origin' || !sameOrigin || downgrade || hop >= MAX_REDIRECTS || !target.url) {
+          if (!request || !sameOrigin || downgrade || hop >= MAX_REDIRECTS || !target.url) {
             const why =
               policy !== 'same-origin'
                 ? 'redirects are not followed'
@@ -247,7 +251,9 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
           NULL_BODY_STATUSES.has(response.status) ? null : (bytes as Uint8Array<ArrayBuffer>),
           { status: response.status, statusText: response.statusText, headers: response.headers },
         );
-        Object.defineProperty(buffered, 'url', { value: response.url || request.url });
+        Object.defineProperty(buffered, 'url', {
+          value: response.url || request?.url || (input instanceof Request ? input.url : String(input)),
+        });
         return buffered;
       }
     } finally {

@@ -138,17 +138,10 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
     const target = url.pathname + url.search;
     const hasBody = body.byteLength > 0 || !(method === 'GET' || method === 'HEAD');
 
-    // One deadline for the whole call; the caller's signal ends it too.
-    const call = new AbortController();
-    let totalExpired = false;
-    const totalTimer = setTimeout(() => {
-      totalExpired = true;
-      call.abort();
-    }, totalTimeoutMs);
-    (totalTimer as { unref?: () => void }).unref?.();
-    const onCallerAbort = () => call.abort(callerSignal?.reason);
-    if (callerSignal?.aborted) onCallerAbort();
-    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    // The call's deadline is a clock reading, not a controller: one controller and one timer per
+    // attempt cover that attempt's own deadline and what is left of the call's.
+    const startedAt = performance.now();
+    const remaining = () => totalTimeoutMs - (performance.now() - startedAt);
 
     const fail = (reason: 'ERR_TIMEOUT' | 'ERR_ABORTED', attempts: number) => {
       // A caller's `AbortSignal.timeout()` is a timeout too.
@@ -166,92 +159,109 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         { provider, attempts },
       );
     };
+    /** Waits `ms`, or less if the caller aborts; false when the call's deadline comes first. */
     const wait = (ms: number) =>
-      new Promise<void>((resolve) => {
-        if (ms <= 0) return resolve();
+      new Promise<boolean>((resolve) => {
+        if (ms >= remaining()) return resolve(false);
+        if (ms <= 0) return resolve(true);
         const timer = setTimeout(done, ms);
         function done() {
           clearTimeout(timer);
-          call.signal.removeEventListener('abort', done);
-          resolve();
+          callerSignal?.removeEventListener('abort', done);
+          resolve(true);
         }
-        call.signal.addEventListener('abort', done, { once: true });
+        callerSignal?.addEventListener('abort', done, { once: true });
       });
+    const backoff = (retries: number) => Math.min(backoffLimit, 300 * 2 ** (retries - 1) * (0.5 + Math.random() / 2));
 
-    try {
-      let tokenRetried = false;
-      for (let attempt = 0, retries = 0; ; attempt++) {
-        if (call.signal.aborted) throw fail(totalExpired ? 'ERR_TIMEOUT' : 'ERR_ABORTED', attempt);
-        const attemptHeaders = new Headers(headers);
-        let signed: Record<string, string>;
-        try {
-          signed = await sign({ method, url, target, body, headers: attemptHeaders, attempt, context });
-        } catch (error) {
-          if (isAuthError(error)) throw error;
-          throw new SignatureError('ERR_SIGNING_FAILED', `signing the request to ${provider} failed`, 'signer', {
-            provider,
-            cause: error,
-          });
-        }
-        for (const name in signed) attemptHeaders.set(name, signed[name] as string);
-
-        let response: Response;
-        try {
-          response = await bounded(url, {
-            method,
-            headers: attemptHeaders,
-            signal: call.signal,
-            ...(hasBody ? { body: body as Uint8Array<ArrayBuffer> } : {}),
-          });
-        } catch (error) {
-          if (call.signal.aborted) throw fail(totalExpired ? 'ERR_TIMEOUT' : 'ERR_ABORTED', attempt + 1);
-          const typed = isAuthError(error)
-            ? error
-            : new TransportError('ERR_NETWORK', `could not reach ${provider}`, { provider, attempts: attempt + 1 });
-          const transient = typed.code === 'ERR_NETWORK' || typed.code === 'ERR_TIMEOUT';
-          if (transient && retries < limit && methods.has(method)) {
-            retries += 1;
-            await wait(Math.min(backoffLimit, 300 * 2 ** (retries - 1) * (0.5 + Math.random() / 2)));
-            continue;
-          }
-          if (typed instanceof TransportError && typed.attempts === undefined) {
-            throw new TransportError(typed.code, `${typed.message} (${attempt + 1} attempts)`, {
-              provider,
-              attempts: attempt + 1,
-              ...(typed.redirect ? { redirect: typed.redirect } : {}),
-            });
-          }
-          throw typed;
-        }
-
-        if (
-          options.isTokenRejected &&
-          options.onTokenRejected &&
-          !tokenRetried &&
-          (!response.ok || options.checkSuccessBodies)
-        ) {
-          // Rejections are small bodies: a large answer is a real one and is not parsed twice.
-          const text = await response.clone().text();
-          const answer = { status: response.status, body: text.length <= MAX_REJECTION_BODY ? parse(text) : text };
-          if (text.length <= MAX_REJECTION_BODY && options.isTokenRejected(answer, { context })) {
-            tokenRetried = true;
-            await options.onTokenRejected(attemptHeaders);
-            continue;
-          }
-        }
-        if (statuses.has(response.status) && retries < limit && methods.has(method)) {
-          const after = retryAfterMs(response.headers.get('retry-after'));
-          if (after === undefined || after <= maxRetryAfter) {
-            retries += 1;
-            await wait(after ?? Math.min(backoffLimit, 300 * 2 ** (retries - 1) * (0.5 + Math.random() / 2)));
-            if (!call.signal.aborted) continue;
-          }
-        }
-        return response;
+    let tokenRetried = false;
+    for (let attempt = 0, retries = 0; ; attempt++) {
+      if (callerSignal?.aborted) throw fail('ERR_ABORTED', attempt);
+      const left = remaining();
+      if (left <= 0) throw fail('ERR_TIMEOUT', attempt);
+      const attemptHeaders = new Headers(headers);
+      let signed: Record<string, string>;
+      try {
+        signed = await sign({ method, url, target, body, headers: attemptHeaders, attempt, context });
+      } catch (error) {
+        if (isAuthError(error)) throw error;
+        throw new SignatureError('ERR_SIGNING_FAILED', `signing the request to ${provider} failed`, 'signer', {
+          provider,
+          cause: error,
+        });
       }
-    } finally {
-      clearTimeout(totalTimer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      for (const name in signed) attemptHeaders.set(name, signed[name] as string);
+
+      const controller = new AbortController();
+      const span = Math.min(timeoutMs, left);
+      let expired: 'attempt' | 'call' | undefined;
+      const timer = setTimeout(() => {
+        expired = span < timeoutMs ? 'call' : 'attempt';
+        controller.abort();
+      }, span);
+      (timer as { unref?: () => void }).unref?.();
+      const onCallerAbort = () => controller.abort(callerSignal?.reason);
+      callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+      let response: Response;
+      try {
+        response = await bounded(url, {
+          method,
+          headers: attemptHeaders,
+          signal: controller.signal,
+          ...(hasBody ? { body: body as Uint8Array<ArrayBuffer> } : {}),
+        });
+      } catch (error) {
+        if (callerSignal?.aborted) throw fail('ERR_ABORTED', attempt + 1);
+        if (expired === 'call') throw fail('ERR_TIMEOUT', attempt + 1);
+        const typed =
+          expired === 'attempt'
+            ? new TransportError('ERR_TIMEOUT', `${provider} did not finish answering within ${timeoutMs} ms`, {
+                provider,
+              })
+            : isAuthError(error)
+              ? error
+              : new TransportError('ERR_NETWORK', `could not reach ${provider}`, { provider });
+        const transient = typed.code === 'ERR_NETWORK' || typed.code === 'ERR_TIMEOUT';
+        if (transient && retries < limit && methods.has(method)) {
+          retries += 1;
+          if (await wait(backoff(retries))) continue;
+        }
+        if (typed instanceof TransportError && typed.attempts === undefined) {
+          throw new TransportError(typed.code, `${typed.message} (${attempt + 1} attempt${attempt === 0 ? '' : 's'})`, {
+            provider,
+            attempts: attempt + 1,
+            ...(typed.redirect ? { redirect: typed.redirect } : {}),
+          });
+        }
+        throw typed;
+      } finally {
+        clearTimeout(timer);
+        callerSignal?.removeEventListener('abort', onCallerAbort);
+      }
+
+      if (
+        options.isTokenRejected &&
+        options.onTokenRejected &&
+        !tokenRetried &&
+        (!response.ok || options.checkSuccessBodies)
+      ) {
+        // Rejections are small bodies: a large answer is a real one and is not parsed twice.
+        const text = await response.clone().text();
+        const answer = { status: response.status, body: text.length <= MAX_REJECTION_BODY ? parse(text) : text };
+        if (text.length <= MAX_REJECTION_BODY && options.isTokenRejected(answer, { context })) {
+          tokenRetried = true;
+          await options.onTokenRejected(attemptHeaders);
+          continue;
+        }
+      }
+      if (statuses.has(response.status) && retries < limit && methods.has(method)) {
+        const after = retryAfterMs(response.headers.get('retry-after'));
+        if (after === undefined || after <= maxRetryAfter) {
+          retries += 1;
+          if ((await wait(after ?? backoff(retries))) && !callerSignal?.aborted) continue;
+        }
+      }
+      return response;
     }
   };
 }
