@@ -105,7 +105,9 @@ export function parseDokuTokenResponse(data: unknown, context: ParseTokenContext
   for (const box of boxes) {
     for (const field of TOKEN_FIELDS) {
       const value = box[field];
-      if (token === undefined && typeof value === 'string' && value.trim().length > 0) token = value.trim();
+      // Taken as sent: a token with spaces or control characters is refused by the core (it could
+      // not travel in a header), never trimmed into a token DOKU did not issue.
+      if (token === undefined && typeof value === 'string' && value.trim().length > 0) token = value;
     }
   }
   if (token === undefined) {
