@@ -8,7 +8,16 @@
 import type { IncomingMessage } from 'node:http';
 import { inspect } from 'node:util';
 import { isAuthError } from '@org/signing-core';
-import { type HostileHandler, type HostileServer, hostile, startHostileServer } from '@org/signing-core/testing';
+import {
+  type HostileHandler,
+  type HostileServer,
+  hostile,
+  hostileFaults,
+  routeTokenAndService,
+  settlesWithin,
+  startHostileServer,
+  trackUnhandledRejections,
+} from '@org/signing-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_ID, CLIENT_ID, CLIENT_SECRET, privateKeyPem } from './__fixtures__/setup.js';
 import { createSnapAuth, type SnapAuth } from './index.js';
@@ -19,20 +28,19 @@ const BOUND_MS = 3_000;
 
 let server: HostileServer;
 let other: HostileServer;
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
+const unhandled = trackUnhandledRejections();
 beforeAll(async () => {
   [server, other] = await Promise.all([startHostileServer(), startHostileServer()]);
-  process.on('unhandledRejection', onUnhandled);
+  unhandled.start();
 });
 afterAll(async () => {
-  process.off('unhandledRejection', onUnhandled);
+  unhandled.stop();
   await Promise.all([server.close(), other.close()]);
 });
 afterEach(async () => {
   // Let late timers and stream callbacks run, then check nothing was left unhandled.
   await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(unhandled).toEqual([]);
+  expect(unhandled.take()).toEqual([]);
   server.reset();
   other.reset();
 });
@@ -63,44 +71,9 @@ const tokenAnswer = (accessToken: string, expiresIn: unknown = '900'): HostileHa
     expiresIn,
   });
 
-/** Token requests to `token`, everything else to `service`; counts token requests. */
-function routes(token: HostileHandler, service: HostileHandler) {
-  const counts = { token: 0, service: 0 };
-  const handle: HostileHandler = (req, res, body) => {
-    if (req.url?.startsWith(TOKEN_PATH)) {
-      counts.token += 1;
-      token(req, res, body);
-    } else {
-      counts.service += 1;
-      service(req, res, body);
-    }
-  };
-  return { handle, counts };
-}
+const routes = (token: HostileHandler, service: HostileHandler) => routeTokenAndService(TOKEN_PATH, token, service);
 
-async function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<{ value?: T; error?: unknown; ms: number }> {
-  const started = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    const value = await Promise.race([promise, bound]);
-    return { value, ms: performance.now() - started };
-  } catch (error) {
-    if (error instanceof Error && error.message.startsWith('did not settle')) throw error;
-    return { error, ms: performance.now() - started };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const FAULTS: [string, string, HostileHandler][] = [
-  ['stalls after the headers', 'ERR_TIMEOUT', hostile.stallAfterHeaders],
-  ['drips one byte at a time', 'ERR_TIMEOUT', hostile.drip(50)],
-  ['sends an endless body', 'ERR_RESPONSE_TOO_LARGE', hostile.endlessBody],
-  ['resets the connection mid-body', 'ERR_NETWORK', hostile.resetMidBody],
-];
+const FAULTS = hostileFaults;
 
 type Call = (auth: SnapAuth) => Promise<unknown>;
 const CALLS: [string, Call][] = [

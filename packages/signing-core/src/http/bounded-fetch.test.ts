@@ -82,7 +82,7 @@ describe('createBoundedFetch', () => {
 
   describe("redirect: 'same-origin'", () => {
     it('turns a 303 after a POST into a GET without body or content type', async () => {
-      const seen: { method?: string; body: string; type?: string }[] = [];
+      const seen: { method: string | undefined; body: string; type: string | undefined }[] = [];
       server.handle = (req, res, body) => {
         seen.push({ method: req.method, body, type: req.headers['content-type'] });
         if (req.url === '/start') return hostile.redirect(303, '/next')(req, res, body);

@@ -41,9 +41,6 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-/** Marks an attempt that hit its own deadline, so the client can tell it from a caller's abort. */
-const DEADLINE = Symbol('deadline');
-
 function isRedirect(response: Response): boolean {
   return (
     response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400 && response.status !== 304)
@@ -135,11 +132,6 @@ function tooLarge(response: Response, maxBytes: number, provider: string): Respo
   );
 }
 
-/** True for the error a bounded attempt throws when its own deadline passed. */
-export function isAttemptDeadline(error: unknown): boolean {
-  return error instanceof TransportError && (error as unknown as Record<symbol, unknown>)[DEADLINE] === true;
-}
-
 /** A `fetch` whose every call is bounded in time and size and refuses redirects (see above). */
 export function createBoundedFetch(options: BoundedFetchOptions): typeof globalThis.fetch {
   const { provider, timeoutMs, maxResponseBytes } = options;
@@ -167,11 +159,9 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
     }
 
     function deadlineError(): TransportError {
-      const error = new TransportError('ERR_TIMEOUT', `${provider} did not finish answering within ${timeoutMs} ms`, {
+      return new TransportError('ERR_TIMEOUT', `${provider} did not finish answering within ${timeoutMs} ms`, {
         provider,
       });
-      Object.defineProperty(error, DEADLINE, { value: true });
-      return error;
     }
     /** Whatever went wrong, typed: our deadline, the caller's abort, or a broken connection. */
     function typed(error: unknown, stage: 'connect' | 'body'): unknown {

@@ -12,7 +12,12 @@ beforeAll(async () => {
 afterAll(() => server.close());
 afterEach(() => server.reset());
 
-const seen: { method?: string; url?: string; headers: IncomingMessage['headers']; body: string }[] = [];
+const seen: {
+  method: string | undefined;
+  url: string | undefined;
+  headers: IncomingMessage['headers'];
+  body: string;
+}[] = [];
 function script(...answers: ((req: IncomingMessage, res: import('node:http').ServerResponse, body: string) => void)[]) {
   seen.length = 0;
   server.handle = (req, res, body) => {

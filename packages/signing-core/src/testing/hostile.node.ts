@@ -107,3 +107,61 @@ export const hostile = {
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     },
 };
+
+/** Each fault of a body-bounded request, with the code it must end in: `[name, code, handler]`. */
+export const hostileFaults: readonly (readonly [name: string, code: string, handler: HostileHandler])[] = [
+  ['stalls after the headers', 'ERR_TIMEOUT', hostile.stallAfterHeaders],
+  ['drips one byte at a time', 'ERR_TIMEOUT', hostile.drip(50)],
+  ['sends an endless body', 'ERR_RESPONSE_TOO_LARGE', hostile.endlessBody],
+  ['resets the connection mid-body', 'ERR_NETWORK', hostile.resetMidBody],
+];
+
+/** Requests whose path starts with `tokenPath` go to `token`, the rest to `service`; both counted. */
+export function routeTokenAndService(tokenPath: string, token: HostileHandler, service: HostileHandler) {
+  const counts = { token: 0, service: 0 };
+  const handle: HostileHandler = (req, res, body) => {
+    if (req.url?.startsWith(tokenPath)) {
+      counts.token += 1;
+      token(req, res, body);
+    } else {
+      counts.service += 1;
+      service(req, res, body);
+    }
+  };
+  return { handle, counts };
+}
+
+/**
+ * Races `promise` against `ms`: resolves with its value or error and the time it took, and
+ * rejects (failing the test) only when it did not settle at all within the bound.
+ */
+export async function settlesWithin<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ value?: T; error?: unknown; ms: number }> {
+  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
+  });
+  try {
+    const value = await Promise.race([promise, bound]);
+    return { value, ms: performance.now() - started };
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('did not settle')) throw error;
+    return { error, ms: performance.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Collects unhandled rejections between `start()` and `stop()`; `take()` returns and clears them. */
+export function trackUnhandledRejections() {
+  const seen: unknown[] = [];
+  const onUnhandled = (reason: unknown) => seen.push(reason);
+  return {
+    start: () => process.on('unhandledRejection', onUnhandled),
+    stop: () => process.off('unhandledRejection', onUnhandled),
+    take: () => seen.splice(0),
+  };
+}

@@ -1,6 +1,15 @@
 // @org/signing-core/testing — building blocks for provider sandboxes (Node helper included).
 
-export { type HostileHandler, type HostileServer, hostile, startHostileServer } from './hostile.node.js';
+export {
+  type HostileHandler,
+  type HostileServer,
+  hostile,
+  hostileFaults,
+  routeTokenAndService,
+  settlesWithin,
+  startHostileServer,
+  trackUnhandledRejections,
+} from './hostile.node.js';
 export {
   createSandboxCore,
   type Fault,
