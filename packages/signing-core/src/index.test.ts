@@ -102,11 +102,15 @@ describe('public API surface', () => {
         "RequestRecorder",
         "createSandboxCore",
         "hostile",
+        "hostileFaults",
         "isDropResponse",
         "jsonResponse",
         "pathMatches",
+        "routeTokenAndService",
         "serveOnLoopback",
+        "settlesWithin",
         "startHostileServer",
+        "trackUnhandledRejections",
       ]
     `);
   });
