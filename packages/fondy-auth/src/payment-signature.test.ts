@@ -107,6 +107,24 @@ describe('fondySignature (classic protocol 1.0)', () => {
     expect(error).toMatchObject({ code: 'ERR_INVALID_INPUT', field: 'params.a' });
   });
 
+  it('signs a form field named __proto__ (and constructor, toString) like any other field', async () => {
+    const form = new URLSearchParams('order_id=o-1&__proto__=evil&constructor=c&toString=t&amount=5');
+    // Sorted by name: __proto__, amount, constructor, order_id, toString.
+    expect(fondySigningString(form)).toBe('evil|5|c|o-1|t');
+    const signature = await fondySignature(form, 'k');
+    expect(signature).toBe(sha1('k|evil|5|c|o-1|t'));
+    form.set('signature', signature);
+    await expect(verifyFondySignature(form, 'k')).resolves.toBe(true);
+    // Changing the __proto__ value breaks the signature: it is signed, not dropped.
+    form.set('__proto__', 'other');
+    await expect(verifyFondySignature(form, 'k')).resolves.toBe(false);
+    // A repeated __proto__ is refused like any repeated name.
+    await expect(fondySignature(new URLSearchParams('__proto__=1&__proto__=2'), 'k')).rejects.toMatchObject({
+      code: 'ERR_INVALID_INPUT',
+      field: 'params.__proto__',
+    });
+  });
+
   it('throws TypeError for a non-object params or a non-string key, InputError for an empty key', async () => {
     await expect(fondySignature(null as never, 'k')).rejects.toThrow(TypeError);
     await expect(fondySignature(['a'] as never, 'k')).rejects.toThrow(TypeError);

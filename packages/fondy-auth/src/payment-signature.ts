@@ -32,7 +32,9 @@ const EXCLUDED = new Set(['signature', 'response_signature_string']);
 
 function toRecord(params: unknown, fn: string): Readonly<Record<string, unknown>> {
   if (params instanceof URLSearchParams) {
-    const record: Record<string, string> = {};
+    // A null-prototype record: a field named `__proto__` (or `constructor`, ...) is an own field
+    // like any other, signed and checked for repeats, never swallowed by Object.prototype.
+    const record: Record<string, string> = Object.create(null);
     for (const [name, value] of params) {
       if (Object.hasOwn(record, name)) {
         throw invalid(
