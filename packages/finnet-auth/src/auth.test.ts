@@ -499,6 +499,46 @@ describe('request() and sign()', () => {
     expect(sandbox.requests.all).toHaveLength(0); // not even a token was fetched
   });
 
+  it('sends and signs body fields named constructor, toString, __proto__ and hasOwnProperty', async () => {
+    const { sandbox, auth } = await setup();
+    const client = auth();
+    const extra = { constructor: 'c', toString: 't', ['__proto__']: 'p', hasOwnProperty: 'h' };
+    const params = { ...topUp, ...extra };
+    expect(Object.keys(params)).toContain('__proto__'); // an own field, as a caller's JSON.parse would give
+    // The sandbox knows only the documented Top Up fields: it answers E02 for the first extra one,
+    // which shows the field reached it.
+    const error = await client.request(FINNET_WIDGET_TOP_UP_PATH, params).catch((e: unknown) => e);
+    expect(isProviderError(error) && error.providerCode).toBe('E02');
+    expect((error as Error).message).toContain('Bad field');
+    const request = sandbox.requests.to(FINNET_WIDGET_TOP_UP_PATH)[0];
+    const body = bodyOf(request);
+    expect(Object.keys(body)).toEqual([
+      'requestType',
+      'reqDtime',
+      'tokenID',
+      'transNumber',
+      'phoneNumber',
+      'constructor',
+      'toString',
+      '__proto__',
+      'hasOwnProperty',
+      'signature',
+    ]);
+    expect(request?.body).toContain('"__proto__":"p"');
+    expect(body).toMatchObject({ constructor: 'c', toString: 't', hasOwnProperty: 'h' });
+    expect(Object.getOwnPropertyDescriptor(body, '__proto__')?.value).toBe('p');
+    // Signed over every field: the message has c, t, p and h in byte order of the names.
+    await expectValidSignature(body);
+    const without = Object.fromEntries(Object.entries(body).filter(([name]) => !(name in extra)));
+    expect(await finnetSignature(without, SECRET)).not.toBe(body.signature);
+
+    // sign() builds the same body.
+    const signed = await client.sign(params);
+    expect(Object.keys(signed.fields)).toEqual(Object.keys(body));
+    expect(Object.keys(JSON.parse(signed.body))).toEqual(Object.keys(body));
+    await expectValidSignature({ ...signed.fields });
+  });
+
   it('applies the Top Up requestType limit (12) to the Top Up path', async () => {
     const { sandbox, auth } = await setup();
     const error = await auth()

@@ -32,6 +32,7 @@ import {
   tokenManagerOptionsOf,
   validateOptions,
 } from '@org/signing-core';
+import { bodyWith, definedFields } from './body-fields.js';
 import { FINNET_EXPIRY_FORMAT, parseFinnetExpiry } from './expiry.js';
 import { assertTransNumber, validateFields } from './fields.js';
 import { type FinnetAuthOptions, finnetAuthOptionsSchema } from './options.js';
@@ -234,8 +235,10 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       body = { reqDtime, requestType, transNumber };
     } else {
       // The order of the Widget Top Up sample; the signature does not depend on it.
-      body = { requestType, reqDtime, ...(token === undefined ? {} : { tokenID: token }), transNumber };
-      for (const [name, value] of Object.entries(fields)) if (!(name in body)) body[name] = value;
+      body = bodyWith(
+        { requestType, reqDtime, ...(token === undefined ? {} : { tokenID: token }), transNumber },
+        fields,
+      );
     }
     const signature = await signWithKey(await key, body, context);
     return new SignedFinnetRequest({ ...body, signature });
@@ -379,7 +382,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       throw new TypeError(`FinnetAuth.${method}: params must be an object of string fields`);
     }
     // A field explicitly set to undefined counts as absent (e.g. `transNumber: maybeId`).
-    const given = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
+    const given = definedFields(params);
     const { requestType } = given;
     if (typeof requestType !== 'string' || requestType.length === 0) {
       throw new InputError(
@@ -399,7 +402,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       );
     }
     for (const field of COMPUTED_FIELDS) {
-      if (field in given) {
+      if (Object.hasOwn(given, field)) {
         throw new InputError(
           'ERR_INVALID_INPUT',
           `${context}: field "${field}" is computed by the client; do not pass it`,

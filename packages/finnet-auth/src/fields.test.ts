@@ -42,6 +42,13 @@ describe('field rules', () => {
     expect(fieldOf(() => validateFields({ amount: 5 }, 'x', 'test'))).toBe('amount');
   });
 
+  it('treats fields named like Object.prototype members as undocumented fields (no limit, empty allowed)', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      expect(fieldOf(() => validateFields({ [name]: '' }, 'x', 'test'))).toBeUndefined();
+      expect(fieldOf(() => validateFields({ [name]: 'x'.repeat(500) }, 'x', 'test'))).toBeUndefined();
+    }
+  });
+
   it('transNumber: 1 to 100 letters or digits, nothing else', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 120 }), (value) => {

@@ -74,7 +74,12 @@ export function validateFields(
         `must be a string (Finnet signs values exactly as sent), received ${value === null ? 'null' : typeof value}`,
       );
     }
-    const max = field === 'requestType' ? requestTypeMaxLength(requestType, path) : FIELD_MAX_LENGTH[field];
+    const max =
+      field === 'requestType'
+        ? requestTypeMaxLength(requestType, path)
+        : Object.hasOwn(FIELD_MAX_LENGTH, field)
+          ? FIELD_MAX_LENGTH[field]
+          : undefined;
     if (field === 'transNumber') {
       assertTransNumber(value, context);
       continue;

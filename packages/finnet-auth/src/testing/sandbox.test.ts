@@ -118,6 +118,11 @@ describe('createFinnetSandbox: getToken', () => {
       'phoneNumber: unexpected',
     ],
     ['a long signature', (f: Record<string, string>) => ({ ...f, signature: 'A'.repeat(65) }), 'longer than 64'],
+    // Names of Object.prototype members are fields like any other, not documented ones.
+    ['constructor', (f: Record<string, string>) => ({ ...f, constructor: 'x' }), 'constructor: unexpected'],
+    ['toString', (f: Record<string, string>) => ({ ...f, toString: 'x' }), 'toString: unexpected'],
+    ['hasOwnProperty', (f: Record<string, string>) => ({ ...f, hasOwnProperty: 'x' }), 'hasOwnProperty: unexpected'],
+    ['__proto__', (f: Record<string, string>) => ({ ...f, ['__proto__']: 'x' }), '__proto__: unexpected'],
   ])('answers E02 for %s', async (_name, change, desc) => {
     const s = sandbox();
     const answer = await s.post(FINNET_TOKEN_PATH, change(await s.signed(s.tokenFields())));

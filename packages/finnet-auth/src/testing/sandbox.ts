@@ -199,7 +199,7 @@ export function createFinnetSandbox(options: FinnetSandboxOptions): FinnetSandbo
       if (encodeUtf8(value).length > max) return badField(field, `longer than ${max}`);
     }
     for (const field of Object.keys(body)) {
-      if (!(field in spec)) return badField(field, 'unexpected');
+      if (!Object.hasOwn(spec, field)) return badField(field, 'unexpected');
     }
     const fields = body as Record<string, string>;
     const reqDtimeMs = parseReqDtime(fields.reqDtime as string);
