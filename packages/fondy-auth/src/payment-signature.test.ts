@@ -125,6 +125,17 @@ describe('fondySignature (classic protocol 1.0)', () => {
     });
   });
 
+  it('refuses a value with a lone UTF-16 surrogate instead of signing U+FFFD (two values would sign alike)', async () => {
+    for (const value of ['\u{d800}', 'x\u{dbff}', '\u{dc00}y']) {
+      await expect(fondySignature({ order_id: value }, 'k')).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+      await expect(verifyFondySignature({ order_id: value, signature: sha1('k|\u{fffd}') }, 'k')).rejects.toMatchObject(
+        { code: 'ERR_INVALID_INPUT' },
+      );
+    }
+    // Form data holds none: URLSearchParams turns a lone surrogate into U+FFFD itself.
+    await expect(fondySignature(new URLSearchParams({ a: '\u{d800}' }), 'k')).resolves.toBe(sha1('k|\u{fffd}'));
+  });
+
   it('throws TypeError for a non-object params or a non-string key, InputError for an empty key', async () => {
     await expect(fondySignature(null as never, 'k')).rejects.toThrow(TypeError);
     await expect(fondySignature(['a'] as never, 'k')).rejects.toThrow(TypeError);

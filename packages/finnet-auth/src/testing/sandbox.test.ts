@@ -118,6 +118,11 @@ describe('createFinnetSandbox: getToken', () => {
       'phoneNumber: unexpected',
     ],
     ['a long signature', (f: Record<string, string>) => ({ ...f, signature: 'A'.repeat(65) }), 'longer than 64'],
+    [
+      'a lone UTF-16 surrogate (a JSON escape), which cannot be signed as UTF-8',
+      (f: Record<string, string>) => ({ ...f, transNumber: 'T\u{d800}' }),
+      'Bad field transNumber: not well-formed text',
+    ],
     // Names of Object.prototype members are fields like any other, not documented ones.
     ['constructor', (f: Record<string, string>) => ({ ...f, constructor: 'x' }), 'constructor: unexpected'],
     ['toString', (f: Record<string, string>) => ({ ...f, toString: 'x' }), 'toString: unexpected'],

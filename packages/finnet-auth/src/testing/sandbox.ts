@@ -132,6 +132,16 @@ function randomHex(characters: number, upperCase: boolean): string {
   return toHex(crypto.getRandomValues(new Uint8Array(Math.ceil(characters / 2))), { upperCase }).slice(0, characters);
 }
 
+/** False for text with a lone UTF-16 surrogate (no UTF-8 form, so it cannot be signed): encodeURIComponent refuses it. */
+function isWellFormedText(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A Finnet sandbox: `handler` (Web-standard), `listen()` (127.0.0.1, Node), fault injection
  * (`faults`), request recording (`requests`) and controls (`expireTokens()`).
@@ -195,6 +205,7 @@ export function createFinnetSandbox(options: FinnetSandboxOptions): FinnetSandbo
       const value = body[field];
       if (value === undefined) return badField(field, 'missing');
       if (typeof value !== 'string') return badField(field, 'not a string');
+      if (!isWellFormedText(value)) return badField(field, 'not well-formed text (a lone UTF-16 surrogate)');
       if (value.length === 0) return badField(field, 'empty');
       if (encodeUtf8(value).length > max) return badField(field, `longer than ${max}`);
     }

@@ -90,6 +90,9 @@ describe('createFondySandbox — token endpoint', () => {
       { ...goodBody(), date: '' },
       { ...goodBody(), date: 'x'.repeat(1025) },
       { ...goodBody(), signature: 'a'.repeat(129) },
+      // A lone UTF-16 surrogate (sent as a JSON escape) cannot be hashed as UTF-8.
+      { ...goodBody(), date: '2020-04-06 \u{d800}' },
+      { ...goodBody(), application_id: '12\u{dc00}' },
       null,
     ];
     for (const body of malformed) {

@@ -11,7 +11,7 @@
  *   `you have no access to this report`.
  * - The core kit's fault injection and request recording, and controls to expire or revoke tokens.
  */
-import { digest, randomAlphanumeric, timingSafeEqual, toHex } from '@org/signing-core';
+import { digest, isInputError, randomAlphanumeric, timingSafeEqual, toHex } from '@org/signing-core';
 import { createSandboxCore, jsonResponse, type SandboxCore } from '@org/signing-core/testing';
 import {
   AUTHORIZATION_TOKEN_REQUIRED,
@@ -135,7 +135,14 @@ export function createFondySandbox(options: FondySandboxOptions): FondySandbox {
     }
     const secretKey = secrets.get(id);
     // An unknown application gets the same answer as a wrong key.
-    const expected = toHex(await digest('SHA-512', `${secretKey ?? ''}|${id}|${date}`));
+    let expected: string;
+    try {
+      expected = toHex(await digest('SHA-512', `${secretKey ?? ''}|${id}|${date}`));
+    } catch (error) {
+      // Text that cannot be hashed as UTF-8 (a lone UTF-16 surrogate, sent as a JSON escape).
+      if (isInputError(error)) return tokenError(403, 'Invalid request parameters');
+      throw error;
+    }
     if (secretKey === undefined || !timingSafeEqual(signature, expected)) return tokenError(403, 'Incorrect signature');
     if (options.singleActiveToken) {
       for (const entry of issued.values()) if (entry.applicationId === id) entry.revoked = true;

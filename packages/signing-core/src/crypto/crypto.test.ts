@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toBase64, toHex } from '../encoding/encoding.js';
-import { isKeyFormatError, isSignatureError } from '../errors/errors.js';
+import { isInputError, isKeyFormatError, isSignatureError } from '../errors/errors.js';
 import {
   cryptoBackendName,
   digest,
@@ -102,6 +102,36 @@ describe(`crypto on the ${cryptoBackendName} backend`, () => {
     for (const algorithm of ['SHA-1', 'SHA-256', 'SHA-512'] as const) {
       expect(toHex(await digest(algorithm, vector.input))).toBe(vector[algorithm]);
     }
+  });
+
+  it('refuses text with a lone UTF-16 surrogate instead of signing U+FFFD (two strings would sign alike)', async () => {
+    const rsaKey = fixture('snap-b2b-1.pem');
+    const publicKey = fixture('rsa-cert.pem');
+    const calls: [string, () => Promise<unknown>][] = [
+      ['hmac: data', () => hmac('SHA-256', 'k', 'a\u{d800}')],
+      ['hmac: data', async () => hmac('SHA-512', await importHmacKey('SHA-512', 'k'), 'a\u{dfff}')],
+      ['importHmacKey: secret', () => importHmacKey('SHA-256', 'MARKER\u{d800}')],
+      ['importHmacKey: secret', () => hmac('SHA-256', 'MARKER\u{dbff}', 'x')],
+      ['digest: data', () => digest('SHA-256', '\u{dc00}')],
+      ['rsaSign: data', () => rsaSign(rsaKey, 'x\u{d83d}')],
+      ['rsaVerify: data', () => rsaVerify(publicKey, new Uint8Array(256), '\u{de00}')],
+    ];
+    for (const [what, call] of calls) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isInputError(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'ERR_INVALID_INPUT' });
+      expect((error as Error).message).toContain(`${what} has a lone UTF-16 surrogate`);
+      expect((error as Error).message).not.toContain('MARKER');
+    }
+    // hmac and digest reject (they do not throw synchronously).
+    const rejected = [hmac('SHA-256', 'k', '\u{d800}'), digest('SHA-1', '\u{d800}')];
+    for (const promise of rejected) await expect(promise).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    // Well-formed text, pairs included, and raw bytes are signed as before.
+    expect(toHex(await digest('SHA-256', '😀'))).toBe(toHex(await digest('SHA-256', new TextEncoder().encode('😀'))));
+    expect(toHex(await hmac('SHA-256', 'k', new Uint8Array([0xed, 0xa0, 0x80])))).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('rejects unknown algorithms with a TypeError', async () => {
@@ -237,6 +267,26 @@ describe(`crypto on the ${cryptoBackendName} backend`, () => {
       expect(timingSafeEqual('abc', 'ab')).toBe(false);
       expect(timingSafeEqual('', '')).toBe(true);
       expect(timingSafeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBe(true);
+    });
+
+    it('never equates different strings through U+FFFD (lone surrogates), and does not throw for them', () => {
+      expect(timingSafeEqual('\u{d800}', '\u{dbff}')).toBe(false);
+      expect(timingSafeEqual('a\u{d800}', 'a\u{fffd}')).toBe(false);
+      expect(timingSafeEqual('a\u{fffd}', 'a\u{d800}')).toBe(false);
+      expect(timingSafeEqual('\u{d800}', new Uint8Array([0xef, 0xbf, 0xbd]))).toBe(false);
+      expect(timingSafeEqual(new Uint8Array([0xef, 0xbf, 0xbd]), '\u{dc00}')).toBe(false);
+      expect(timingSafeEqual('x\u{d800}', 'x\u{d800}')).toBe(true);
+      expect(timingSafeEqual('\u{fffd}', new Uint8Array([0xef, 0xbf, 0xbd]))).toBe(true);
+      fc.assert(
+        fc.property(
+          fc.string({ unit: 'binary', maxLength: 8 }),
+          fc.string({ unit: 'binary', maxLength: 8 }),
+          (a, b) => {
+            return timingSafeEqual(a, b) === (a === b) && timingSafeEqual(a, `${a}`);
+          },
+        ),
+        { numRuns: 500 },
+      );
     });
 
     it('agrees with plain equality (property)', () => {

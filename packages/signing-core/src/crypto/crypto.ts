@@ -7,7 +7,7 @@
  * with the same PEM or secret every time, parse and import a key once, not per signature.
  */
 import { backend } from '#crypto-backend';
-import { toBytes } from '../encoding/encoding.js';
+import { hasLoneSurrogate, toBytes, toSigningBytes } from '../encoding/encoding.js';
 import { isAuthError, KeyFormatError, SignatureError } from '../errors/errors.js';
 import { parseRsaPrivateKey, parseRsaPublicKey } from '../keys/parse-key.js';
 import { describeType } from '../values/values.js';
@@ -59,7 +59,11 @@ export class HmacKey {
 
 const hmacKeys = new BoundedCache<Promise<HmacKey>>(64);
 
-/** Imports an HMAC secret (UTF-8 text or raw bytes) once, for reuse. */
+/**
+ * Imports an HMAC secret (UTF-8 text or raw bytes) once, for reuse.
+ *
+ * @throws {InputError} `ERR_INVALID_INPUT` when `secret` is text with a lone UTF-16 surrogate.
+ */
 export async function importHmacKey(algorithm: HmacAlgorithm, secret: string | Uint8Array): Promise<HmacKey> {
   assertHmacAlgorithm(algorithm);
   if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
@@ -69,7 +73,9 @@ export async function importHmacKey(algorithm: HmacAlgorithm, secret: string | U
     const cacheKey = `${algorithm}\u0000${secret}`;
     const cached = hmacKeys.get(cacheKey);
     if (cached) return cached;
-    const imported = backend.importHmacKey(algorithm, toBytes(secret)).then((h) => new HmacKey(algorithm, h));
+    const imported = backend
+      .importHmacKey(algorithm, toSigningBytes(secret, 'importHmacKey', 'secret'))
+      .then((h) => new HmacKey(algorithm, h));
     hmacKeys.set(cacheKey, imported);
     return imported;
   }
@@ -86,6 +92,8 @@ function assertHmacAlgorithm(algorithm: string): asserts algorithm is HmacAlgori
  * HMAC of `data` (UTF-8 text or bytes) under `key` (a secret as text/bytes, or an imported
  * {@link HmacKey}). Not an `async` function on purpose: with an imported key it returns the
  * backend's promise directly, saving the extra ticks an async wrapper would add per call.
+ * Rejects with `InputError` `ERR_INVALID_INPUT` for text with a lone UTF-16 surrogate (which
+ * UTF-8 cannot encode; replacing it with U+FFFD would make different strings sign alike).
  */
 export function hmac(
   algorithm: HmacAlgorithm,
@@ -96,21 +104,33 @@ export function hmac(
     if (key.algorithm !== algorithm) {
       return Promise.reject(new TypeError(`hmac: key was imported for ${key.algorithm}, not ${algorithm}`));
     }
-    return backend.hmac(algorithm, HmacKey.handleOf(key), toBytes(data));
+    let bytes: Uint8Array;
+    try {
+      bytes = toSigningBytes(data, 'hmac', 'data');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return backend.hmac(algorithm, HmacKey.handleOf(key), bytes);
   }
   return importHmacKey(algorithm, key).then((imported) =>
-    backend.hmac(algorithm, HmacKey.handleOf(imported), toBytes(data)),
+    backend.hmac(algorithm, HmacKey.handleOf(imported), toSigningBytes(data, 'hmac', 'data')),
   );
 }
 
-/** Message digest of `data` (UTF-8 text or bytes). */
+/** Message digest of `data` (UTF-8 text or bytes). Rejects with `InputError` for text with a lone UTF-16 surrogate. */
 export function digest(algorithm: DigestAlgorithm, data: string | Uint8Array): Promise<Uint8Array> {
   if (algorithm !== 'SHA-256' && algorithm !== 'SHA-512' && algorithm !== 'SHA-1') {
     return Promise.reject(
       new TypeError(`unsupported digest ${JSON.stringify(algorithm)}: use 'SHA-1', 'SHA-256' or 'SHA-512'`),
     );
   }
-  return backend.digest(algorithm, toBytes(data));
+  let bytes: Uint8Array;
+  try {
+    bytes = toSigningBytes(data, 'digest', 'data');
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return backend.digest(algorithm, bytes);
 }
 
 /**
@@ -351,21 +371,26 @@ async function importPublicBytes(input: string | Uint8Array): Promise<RsaPublicK
   return new RsaPublicKey(handle, parsed.modulusBits);
 }
 
-/** SHA256withRSA (RSASSA-PKCS1-v1_5, SHA-256) signature of `data`. */
+/** SHA256withRSA (RSASSA-PKCS1-v1_5, SHA-256) signature of `data`. Rejects with `InputError` for text with a lone UTF-16 surrogate. */
 export async function rsaSign(key: RsaPrivateKeyInput, data: string | Uint8Array): Promise<Uint8Array> {
   const imported = await importRsaPrivateKey(key);
-  return RsaPrivateKey.sign(imported, toBytes(data));
+  return RsaPrivateKey.sign(imported, toSigningBytes(data, 'rsaSign', 'data'));
 }
 
-/** Verifies a SHA256withRSA signature. Returns false (never throws) for a wrong or malformed signature. */
+/**
+ * Verifies a SHA256withRSA signature. Returns false (never throws) for a wrong or malformed signature.
+ *
+ * @throws {InputError} `ERR_INVALID_INPUT` when `data` is text with a lone UTF-16 surrogate.
+ */
 export async function rsaVerify(
   key: RsaPublicKeyInput,
   signature: Uint8Array,
   data: string | Uint8Array,
 ): Promise<boolean> {
   const imported = await importRsaPublicKey(key);
+  const bytes = toSigningBytes(data, 'rsaVerify', 'data');
   try {
-    return await backend.rsaVerify(RsaPublicKey.handleOf(imported), signature, toBytes(data));
+    return await backend.rsaVerify(RsaPublicKey.handleOf(imported), signature, bytes);
   } catch {
     return false;
   }
@@ -373,7 +398,8 @@ export async function rsaVerify(
 
 /**
  * Compares two byte strings (or UTF-8 texts) in time that depends only on their lengths,
- * never on where they first differ. Different lengths compare unequal.
+ * never on where they first differ. Different lengths compare unequal. Never throws for text: a
+ * string with a lone UTF-16 surrogate (which has no UTF-8 form) equals only the same string.
  */
 export function timingSafeEqual(a: string | Uint8Array, b: string | Uint8Array): boolean {
   const x = toBytes(a);
@@ -383,5 +409,14 @@ export function timingSafeEqual(a: string | Uint8Array, b: string | Uint8Array):
   for (let i = 0; i < length; i++) {
     diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
   }
-  return diff === 0;
+  if (diff !== 0) return false;
+  // Equal bytes. TextEncoder wrote U+FFFD for any lone surrogate, so different strings can get
+  // here: compare their UTF-16 code units instead (the lengths are equal or the answer is no).
+  const loneA = typeof a === 'string' && hasLoneSurrogate(a);
+  const loneB = typeof b === 'string' && hasLoneSurrogate(b);
+  if (!loneA && !loneB) return true;
+  if (typeof a !== 'string' || typeof b !== 'string' || a.length !== b.length) return false;
+  let units = 0;
+  for (let i = 0; i < a.length; i++) units |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return units === 0;
 }

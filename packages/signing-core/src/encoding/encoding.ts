@@ -26,6 +26,47 @@ export function toBytes(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? encoder.encode(data) : data;
 }
 
+// A lone (unpaired) UTF-16 surrogate has no UTF-8 form: TextEncoder writes U+FFFD for it, so
+// `'\uD800'`, `'\uDBFF'` and `'\uFFFD'` all encode to EF BF BD. Text that is signed or hashed is
+// checked first. `isWellFormed` (ES2024; Node 20+, Bun, Deno, Workers) answers in constant time
+// for one-byte strings and scans two-byte ones natively; the regex is the fallback elsewhere.
+// In `u` mode `[\uD800-\uDFFF]` matches only unpaired surrogates (a pair is one code point).
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+const isWellFormedText: (text: string) => boolean =
+  typeof nativeIsWellFormed === 'function'
+    ? (text) => nativeIsWellFormed.call(text)
+    : (text) => !LONE_SURROGATE.test(text);
+
+/**
+ * UTF-8 bytes of text that is signed or hashed. Refuses a lone UTF-16 surrogate, which
+ * `encodeUtf8` (TextEncoder) would silently replace by U+FFFD, so that two different strings
+ * would sign alike. The message names `caller` and `field`, never the text nor where in it the
+ * surrogate is (signed text often starts with a secret, whose length an index would hint at).
+ *
+ * @throws {InputError} `ERR_INVALID_INPUT` with `field`.
+ */
+export function encodeSigningText(text: string, caller: string, field: string): Uint8Array {
+  if (!isWellFormedText(text)) {
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      `${caller}: ${field} has a lone UTF-16 surrogate (a U+D800–U+DFFF code unit without its pair): UTF-8 cannot encode it, and replacing it with U+FFFD would make different strings sign and hash alike`,
+      { field },
+    );
+  }
+  return encoder.encode(text);
+}
+
+/** {@link toBytes} for data that is signed or hashed: strings go through {@link encodeSigningText}. */
+export function toSigningBytes(data: string | Uint8Array, caller: string, field: string): Uint8Array {
+  return typeof data === 'string' ? encodeSigningText(data, caller, field) : data;
+}
+
+/** True when a string has a lone UTF-16 surrogate (so it has no exact UTF-8 form). */
+export function hasLoneSurrogate(text: string): boolean {
+  return !isWellFormedText(text);
+}
+
 const HEX_LOWER = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const HEX_UPPER = HEX_LOWER.map((h) => h.toUpperCase());
 
