@@ -1,7 +1,11 @@
 /**
  * Terminal output: colours only when the stream is a TTY (and NO_COLOR is unset), a spinner
- * on stderr only on a TTY, and plain text otherwise so scripts and logs stay clean.
+ * on stderr only on a TTY, and plain text otherwise so scripts and logs stay clean. Every line
+ * goes through `terminalSafe`: control characters that did not come from the CLI itself are
+ * shown escaped, never sent to the terminal.
  */
+import { inline, terminalSafe } from './terminal-text.js';
+
 export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -48,14 +52,15 @@ export function createOutput(io: Io, options: { color?: boolean } = {}): Output 
   const color = useColor ? colored : plain;
   return {
     color,
-    line: (text = '') => io.stdout.write(`${text}\n`),
-    error: (text) => io.stderr.write(`${text}\n`),
+    line: (text = '') => io.stdout.write(`${terminalSafe(text, useColor)}\n`),
+    error: (text) => io.stderr.write(`${terminalSafe(text, useColor)}\n`),
     spinner(label) {
       if (io.stderr.isTTY !== true) return { stop() {} };
+      const shown = inline(label);
       const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
       let i = 0;
       const timer = setInterval(() => {
-        io.stderr.write(`\r${frames[i++ % frames.length]} ${label}`);
+        io.stderr.write(`\r${frames[i++ % frames.length]} ${shown}`);
       }, 80);
       timer.unref();
       return {

@@ -12,6 +12,7 @@ import { token, tokenHelp, tokenOptions } from './commands/token.js';
 import { verify, verifyHelp, verifyOptions } from './commands/verify.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { createOutput, type Io, type Output } from './io.js';
+import { inline } from './terminal-text.js';
 import { VERSION } from './version.js';
 
 const mainHelp = `payauth ${VERSION}: tokens and signatures for SNAP, Finnet, DOKU and Fondy
@@ -142,13 +143,17 @@ export async function main(
   }
 }
 
-/** Prints a failure (one line, a hint, and the provider's details when there are any) and picks the exit code. */
+/**
+ * Prints a failure (one line, a hint, and the provider's details when there are any) and picks
+ * the exit code. Messages may carry a provider's text: each is printed on its one line with its
+ * control characters (newlines too) escaped. `--json` keeps the exact text (JSON escapes it).
+ */
 function report(error: unknown, out: Output, json: boolean): number {
   if (error instanceof CliError) {
     if (json) out.line(JSON.stringify({ ok: false, error: { message: error.message, hint: error.hint } }));
     else {
-      out.error(`${out.color.red('error')} ${error.message}`);
-      if (error.hint) out.error(`${out.color.dim('hint')}  ${error.hint}`);
+      out.error(`${out.color.red('error')} ${inline(error.message)}`);
+      if (error.hint) out.error(`${out.color.dim('hint')}  ${inline(error.hint)}`);
     }
     return error.exitCode;
   }
@@ -164,11 +169,13 @@ function report(error: unknown, out: Output, json: boolean): number {
     const described = error.toJSON();
     if (json) out.line(JSON.stringify({ ok: false, error: described }));
     else {
-      out.error(`${out.color.red('error')} ${error.code}: ${error.message}`);
+      out.error(`${out.color.red('error')} ${error.code}: ${inline(error.message)}`);
       for (const key of ['status', 'providerCode', 'providerMessage', 'retryAfterMs', 'attempts', 'field']) {
         const value = described[key];
         if (value !== undefined && value !== null && value !== '') {
-          out.error(`  ${out.color.dim(key.padEnd(16))}${typeof value === 'string' ? value : JSON.stringify(value)}`);
+          out.error(
+            `  ${out.color.dim(key.padEnd(16))}${inline(typeof value === 'string' ? value : JSON.stringify(value))}`,
+          );
         }
       }
     }
@@ -176,6 +183,6 @@ function report(error: unknown, out: Output, json: boolean): number {
   }
   const message = error instanceof Error ? error.message : String(error);
   if (json) out.line(JSON.stringify({ ok: false, error: { message: `unexpected failure: ${message}` } }));
-  else out.error(`${out.color.red('error')} unexpected failure: ${message}`);
+  else out.error(`${out.color.red('error')} unexpected failure: ${inline(message)}`);
   return error instanceof TypeError ? EXIT.input : EXIT.provider;
 }

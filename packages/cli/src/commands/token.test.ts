@@ -251,3 +251,56 @@ describe('payauth token: errors', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe('payauth token: text from the provider is printed inert', () => {
+  // Terminal controls a hostile or broken provider could put in its answer: clear screen, colour,
+  // bell, a carriage return and a newline that would fake an "ok" line, an OSC title sequence,
+  // DEL and 8-bit C1 controls (CSI, NEL).
+  const HOSTILE = 'Bad\u001b[2J\u001b[31m sig\u0007\r\nok: fake line\u001b]0;pwned\u0007\u009b31m\u007f\u0085end';
+  // Every C0 control but \n, DEL and C1: none may reach the terminal.
+  const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+  const inject = (body: string, contentType: string, status = 403) =>
+    sandboxes.fondy.sandbox.faults.inject(
+      { type: 'status', status, body, contentType },
+      { path: sandboxes.fondy.tokenPath },
+    );
+  const fondyError = () => JSON.stringify({ error_code: 403, error_message: HOSTILE, request_id: 'r-1' });
+
+  it('escapes control characters in error and provider messages, on one line each', async () => {
+    inject(fondyError(), 'application/json');
+    const result = await runCli(['token', 'fondy', '--retries', '0'], { env });
+    expect(result.code).toBe(4);
+    expect(result.stderr).not.toMatch(RAW_CONTROL);
+    expect(result.stdout).toBe('');
+    // Shown, not acted on; the provider's newline does not start a line of its own.
+    expect(result.stderr).toContain(
+      'Bad\\u001b[2J\\u001b[31m sig\\u0007\\r\\nok: fake line\\u001b]0;pwned\\u0007\\u009b31m\\u007f\\u0085end',
+    );
+    expect(result.stderr).not.toMatch(/^ok: fake line/m);
+    expect(result.stderr).toMatch(/^ {2}providerMessage Bad\\u001b\[2J/m);
+    expect(result.stderr.split('\n').filter((line) => line !== '')).toHaveLength(4);
+  });
+
+  it('escapes a body excerpt that is not JSON', async () => {
+    inject('oops \u001b]0;title\u0007 <html>\u001b[5m\nline2\r\u009b', 'text/plain', 500);
+    const result = await runCli(['token', 'fondy', '--retries', '0', '--json'], { env });
+    expect(result.code).toBe(4);
+    expect(result.stdout).not.toMatch(RAW_CONTROL);
+    // Still valid JSON carrying the exact text: C1 and DEL are written as \u escapes.
+    expect(JSON.parse(result.stdout).error.bodyExcerpt).toBe(
+      'oops \u001b]0;title\u0007 <html>\u001b[5m\nline2\r\u009b',
+    );
+  });
+
+  it('--json keeps the exact provider text, written with JSON escapes only', async () => {
+    inject(fondyError(), 'application/json');
+    const result = await runCli(['token', 'fondy', '--retries', '0', '--json'], { env });
+    expect(result.code).toBe(4);
+    expect(result.stdout).not.toMatch(RAW_CONTROL);
+    expect(result.stdout).toContain('\\u009b31m\\u007f\\u0085end');
+    const error = JSON.parse(result.stdout).error;
+    expect(error.providerMessage).toBe(HOSTILE);
+    expect(error.message).toContain(HOSTILE);
+  });
+});

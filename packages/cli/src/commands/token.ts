@@ -8,6 +8,7 @@ import { PROVIDERS, providerArg } from '../providers/provider-name.js';
 import { TOKEN_PROVIDERS } from '../providers/token-clients.js';
 import { humanDuration, redactToken } from '../redact.js';
 import { assertKnownFlags, kebab, resolveSettings, settingsHelp } from '../settings.js';
+import { inline } from '../terminal-text.js';
 import type { CommandContext } from './context.js';
 
 const COMMAND_FLAGS = ['show-token', 'timeout-ms', 'retries'];
@@ -138,7 +139,7 @@ export async function token(ctx: CommandContext): Promise<number> {
   ctx.out.line(
     `  ${'token'.padEnd(9)}${shown}${ctx.flags['show-token'] ? '' : color.dim('  (redacted; --show-token to reveal)')}`,
   );
-  ctx.out.line(`  ${'type'.padEnd(9)}${result.tokenType}`);
+  ctx.out.line(`  ${'type'.padEnd(9)}${inline(result.tokenType)}`);
   ctx.out.line(`  ${'expires'.padEnd(9)}${result.expiresAt.toISOString()} (in ${humanDuration(expiresInMs)})`);
   ctx.out.line(`  ${'took'.padEnd(9)}${tookMs} ms`);
   return EXIT.ok;
