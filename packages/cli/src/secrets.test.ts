@@ -198,4 +198,53 @@ describe('secrets', () => {
       expectNoSecret(result, s);
     }
   });
+
+  it('a config file with a JSON syntax error: the path and line/column are printed, never its content', async () => {
+    const marker = secret();
+    expect(marker).toHaveLength(31); // the columns below count it
+    const cases: [string, string][] = [
+      // A missing comma right after the secret (Node quotes the text around it).
+      [`{"fondy": {"secretKey": "${marker}" "applicationId": "1234"}}`, 'line 1, column 59'],
+      // Single quotes around the secret.
+      [`{"fondy": {"secretKey": '${marker}'}}`, 'line 1, column 25'],
+      // Cut off inside the secret.
+      [`{"fondy": {"secretKey": "${marker}`, 'line 1, column 57'],
+      // On a later line, after a secret on an earlier one.
+      [`{\n  "fondy": {\n    "secretKey": "${marker}",\n    "applicationId": 1234,\n  }\n}\n`, 'line 5, column 3'],
+      // A trailing character after the object.
+      [`{"fondy": {"secretKey": "${marker}"}}${marker}`, 'line 1, column 60'],
+    ];
+    for (const [text, where] of cases) {
+      const cwd = tempDir();
+      const path = join(cwd, 'payauth.config.json');
+      writeFileSync(path, text);
+      for (const args of [
+        ['token', 'fondy'],
+        ['token', 'fondy', '--json'],
+        ['token', 'fondy', '--config', path],
+      ]) {
+        const result = await runCli(args, { cwd });
+        expect(result.code).toBe(3);
+        expectNoSecret(result, marker, marker.slice(0, 8), marker.slice(-8));
+        const printed = result.stdout + result.stderr;
+        expect(printed).toContain(`config file ${path} is not valid JSON (${where})`);
+        // Nothing of the text near the error either (Node's messages quote it).
+        expect(printed).not.toContain('secretKey');
+        expect(printed).not.toContain('applicationId');
+      }
+    }
+  });
+
+  it('a --body-file with a JSON syntax error: the file and line/column only', async () => {
+    const marker = secret();
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'body.json'), `{"order_id": "1",\n "note": "${marker}" "x": 1}`);
+    const result = await runCli(['sign', 'fondy', 'payment', '--payment-key', 'k', '--body-file', 'body.json'], {
+      cwd,
+    });
+    expect(result.code).toBe(3);
+    expectNoSecret(result, marker, marker.slice(0, 8), marker.slice(-8));
+    expect(result.stderr).toContain('--body-file body.json is not valid JSON (line 2, column 44)');
+    expect(result.stderr).not.toContain('note');
+  });
 });

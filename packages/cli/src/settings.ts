@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Flags } from './commands/context.js';
 import { inputError, usageError } from './exit-codes.js';
+import { notValidJson } from './json-location.js';
 
 export interface SettingSpec {
   /** camelCase name, also the config-file key. */
@@ -49,11 +50,14 @@ function loadConfigFile(sources: SettingSources): Record<string, Record<string, 
     if (explicit) throw inputError(`config file not found: ${path}`);
     return {};
   }
+  const text = readFileSync(path, 'utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw inputError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+    parsed = JSON.parse(text);
+  } catch {
+    // The path and line/column only: JSON.parse's message quotes the text near the error,
+    // which may be part of a secret.
+    throw inputError(`config file ${path} ${notValidJson(text)}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw inputError(`config file ${path} must hold a JSON object with one section per provider`);

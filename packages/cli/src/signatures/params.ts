@@ -4,6 +4,7 @@
  */
 import type { Flags } from '../commands/context.js';
 import { inputError, usageError } from '../exit-codes.js';
+import { notValidJson } from '../json-location.js';
 import { readSettingFile } from '../settings.js';
 
 export function readParams(flags: Flags, cwd: string): Record<string, unknown> {
@@ -21,11 +22,9 @@ export function readParams(flags: Flags, cwd: string): Record<string, unknown> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
-    } catch (error) {
-      throw inputError(
-        `${from} is not valid JSON: ${(error as Error).message}`,
-        'give a JSON object of the request fields',
-      );
+    } catch {
+      // The line/column only: JSON.parse's message quotes the text near the error.
+      throw inputError(`${from} ${notValidJson(text)}`, 'give a JSON object of the request fields');
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw inputError(`${from} must hold a JSON object of the request fields`);
