@@ -7,29 +7,36 @@ import type { IncomingMessage } from 'node:http';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isAuthError } from '../errors/errors.js';
-import { type HostileServer, hostile, startHostileServer } from '../testing/hostile.node.js';
+import {
+  type HostileServer,
+  hostile,
+  hostileFaults,
+  routeTokenAndService,
+  settlesWithin,
+  startHostileServer,
+  trackUnhandledRejections,
+} from '../testing/hostile.node.js';
 import { createTokenManager } from '../token/token-manager.js';
 import { createBoundedFetch } from './bounded-fetch.js';
 import { createHttpClient } from './http-client.js';
 
 let server: HostileServer & { url: string };
 let other: HostileServer;
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
+const unhandled = trackUnhandledRejections();
 beforeAll(async () => {
   const started = await startHostileServer();
   server = Object.assign(started, { url: `${started.origin}/api` });
   other = await startHostileServer();
-  process.on('unhandledRejection', onUnhandled);
+  unhandled.start();
 });
 afterAll(async () => {
-  process.off('unhandledRejection', onUnhandled);
+  unhandled.stop();
   await Promise.all([server.close(), other.close()]);
 });
 afterEach(async () => {
   // Let late timers and stream callbacks run, then check nothing was left unhandled.
   await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(unhandled).toEqual([]);
+  expect(unhandled.take()).toEqual([]);
   server.reset();
   other.reset();
 });
@@ -60,23 +67,6 @@ function provider(options: { timeoutMs?: number; totalTimeoutMs?: number; maxRes
     },
   });
   return { http, tokens };
-}
-
-async function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<{ value?: T; error?: unknown; ms: number }> {
-  const started = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    const value = await Promise.race([promise, bound]);
-    return { value, ms: performance.now() - started };
-  } catch (error) {
-    if (error instanceof Error && error.message.startsWith('did not settle')) throw error;
-    return { error, ms: performance.now() - started };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('a token endpoint that misbehaves', () => {
@@ -313,5 +303,26 @@ describe('creation', () => {
     }
     expect(error).toMatchObject({ code: 'ERR_CONFIG' });
     expect(inspect(error)).not.toContain('hunter2-secret');
+  });
+});
+
+describe('the testing kit', () => {
+  it('routes token and service requests apart, and lists every fault with its code', async () => {
+    const router = routeTokenAndService(
+      '/api/token',
+      hostile.json(200, { accessToken: 't' }),
+      hostile.json(201, { ok: 1 }),
+    );
+    server.handle = router.handle;
+    expect(await (await fetch(`${server.url}/token`, { method: 'POST' })).json()).toEqual({ accessToken: 't' });
+    expect((await fetch(`${server.url}/pay`, { method: 'POST' })).status).toBe(201);
+    expect(router.counts).toEqual({ token: 1, service: 1 });
+    expect(hostileFaults.map(([, code]) => code)).toEqual([
+      'ERR_TIMEOUT',
+      'ERR_TIMEOUT',
+      'ERR_RESPONSE_TOO_LARGE',
+      'ERR_NETWORK',
+    ]);
+    await expect(settlesWithin(new Promise(() => {}), 20)).rejects.toThrow('did not settle within 20 ms');
   });
 });
