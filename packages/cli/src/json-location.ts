@@ -8,7 +8,7 @@
 import { isInputError, minifyJson } from '@org/signing-core';
 
 /** `line L, column C` of the first error in `text`, or undefined when none can be placed. */
-export function jsonErrorLocation(text: string): string | undefined {
+function jsonErrorLocation(text: string): string | undefined {
   let position: number | undefined;
   try {
     minifyJson(text);
