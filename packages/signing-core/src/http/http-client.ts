@@ -226,7 +226,8 @@ function kyRetry(retry: RetryOptions | number | undefined): NonNullable<Options[
   };
 }
 
-function parseRetryAfter(value: string | null): number | undefined {
+/** A `Retry-After` value (seconds or an HTTP date) in ms; internal, shared with the signing fetch. */
+export function parseRetryAfter(value: string | null): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

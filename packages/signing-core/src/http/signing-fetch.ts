@@ -22,6 +22,7 @@ import {
   DEFAULT_RETRY_STATUS_CODES,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOTAL_TIMEOUT_MS,
+  parseRetryAfter,
   type RequestSigner,
   type RetryOptions,
 } from './http-client.js';
@@ -71,14 +72,6 @@ function parse(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 async function bytesOf(body: BodyInit | null | undefined): Promise<Uint8Array> {
@@ -255,7 +248,7 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         }
       }
       if (statuses.has(response.status) && retries < limit && methods.has(method)) {
-        const after = retryAfterMs(response.headers.get('retry-after'));
+        const after = parseRetryAfter(response.headers.get('retry-after'));
         if (after === undefined || after <= maxRetryAfter) {
           retries += 1;
           if ((await wait(after ?? backoff(retries))) && !callerSignal?.aborted) continue;
