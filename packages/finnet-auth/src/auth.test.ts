@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   isConfigError,
   isInputError,
@@ -202,7 +203,7 @@ describe('getToken', () => {
     expect(error.status).toBe(200);
     expect(error.providerCode).toBe('E04');
     expect(error.providerMessage).toBe('Invalid signature');
-    expect(error.message).toBe('finnet getToken failed: statusCode E04 (Invalid signature)');
+    expect(error.message).toBe('finnet getToken answered HTTP 200 (E04 Invalid signature)');
     const sent = bodyOf(sandbox.requests.all[0]);
     expect(error.details).toEqual({ requestType: 'getToken', reqDtime: sent.reqDtime, transNumber: sent.transNumber });
   });
@@ -404,7 +405,7 @@ describe('request() and sign()', () => {
     if (!isProviderError(error)) return;
     expect(error.code).toBe('ERR_TOKEN_REJECTED');
     expect(error.providerCode).toBe('E07');
-    expect(error.message).toContain('the tokenID was rejected');
+    expect(error.message).toContain('the token was rejected');
     expect(sandbox.requests.count(FINNET_WIDGET_TOP_UP_PATH)).toBe(2);
     expect(sandbox.requests.count(FINNET_TOKEN_PATH)).toBe(2);
   });
@@ -580,7 +581,10 @@ describe('request() and sign()', () => {
     const printed = JSON.stringify(signed);
     expect(printed).not.toContain(token.token);
     expect(printed).not.toContain(signed.signature);
-    expect(String(signed)).toBe('[REDACTED]');
+    expect(String(signed)).toMatch(/^FinnetSignedRequest \{/);
+    expect(`${String(signed)} ${inspect(signed, { depth: 10 })} ${JSON.stringify({ ...signed })}`).not.toMatch(
+      new RegExp(`${token.token}|${signed.signature}`),
+    );
 
     const response = await fetch(`${url}${FINNET_WIDGET_TOP_UP_PATH}`, {
       method: 'POST',

@@ -10,24 +10,24 @@
 import {
   type AccessToken,
   createHttpClient,
+  createSignedRequest,
   createTokenManager,
   encodeUtf8,
+  type FailureDescriber,
   formatCompactTimestamp,
   type GetTokenOptions,
   type HmacKey,
-  type HttpClient,
   httpClientOptionsOf,
   InputError,
-  isProviderError,
   isRecord,
   JAKARTA_OFFSET,
   type JsonResponse,
   log,
-  ProviderError,
-  type ProviderErrorDescription,
   ResponseFormatError,
   type RetryOptions,
   redactText,
+  SecretSet,
+  type SignedRequestOf,
   toBase64,
   tokenManagerOptionsOf,
   validateOptions,
@@ -37,10 +37,31 @@ import { FINNET_EXPIRY_FORMAT, parseFinnetExpiry } from './expiry.js';
 import { assertTransNumber, validateFields } from './fields.js';
 import { type FinnetAuthOptions, finnetAuthOptionsSchema } from './options.js';
 import { FINNET_DEVELOPMENT_URL, FINNET_TOKEN_PATH, PACKAGE_NAME, PROVIDER } from './provider.js';
-import { hexKeyText, importFinnetKey, signWithKey } from './signature.js';
-import { type FinnetSignedRequest, SignedFinnetRequest } from './signed-request.js';
+import { type FinnetParams, hexKeyText, importFinnetKey, signWithKey } from './signature.js';
 import { type FinnetAnswer, isFinnetTokenRejected } from './token-rejection.js';
 import { defaultTransNumber } from './trans-number.js';
+
+/**
+ * A request body ready to POST, as built by `auth.sign(params)`: the core's `SignedRequest`,
+ * which prints and serialises with the tokenID and signature redacted.
+ */
+export type FinnetSignedRequest = SignedRequestOf<
+  {
+    readonly requestType: string;
+    /** `yyyyMMddHHmmss` in GMT+7: the same string in the body and in the signature. */
+    readonly reqDtime: string;
+    readonly transNumber: string;
+  },
+  {
+    /** Every field of the body, `signature` included. */
+    readonly fields: FinnetParams;
+    /** The 64 uppercase hex characters sent as `signature`. */
+    readonly signature: string;
+  }
+> & {
+  /** The exact JSON text to send (holds tokenID and signature: never log it). */
+  readonly body: string;
+};
 
 /** The caller's fields of a widget call: `requestType` plus the call's own fields (e.g. `phoneNumber`). */
 export interface FinnetRequestParams {
@@ -137,34 +158,16 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       ? `Basic ${toBase64(encodeUtf8(`${username}:${password}`))}`
       : undefined;
 
-  // Everything that must never show up in an error: handed to the core (`secrets`), which scrubs
-  // the codes, messages and excerpts of the errors it builds, and used for the errors built here.
-  // The Basic credentials are listed although the core also scrubs a request's Authorization
-  // value: it does that only for the errors it builds from a response, not for the 2xx failures
-  // and format errors built here from `secrets` alone (the secrets test echoes them in one).
-  // Tokens and signatures travel in the body, where the core cannot see them: each attempt's
-  // body builder hands its signature and tokenID to the core with the body (per call, at any
-  // concurrency), and the errors built here scrub those of their own call. Tokens handed out
-  // are also remembered, for errors of calls that did not carry them.
-  const fixedSecrets = [
+  // The client's own secrets, which the core scrubs from every error it builds. A call's
+  // tokenID and signatures travel in its body: each attempt's builder hands them to the core
+  // with the body, which scrubs them from that call's errors (per call, at any concurrency).
+  const clientSecrets = new SecretSet([
     secretKey,
     hexKeyText(secretKey, 'lower'),
     hexKeyText(secretKey, 'upper'),
     password,
     basic?.slice('Basic '.length),
-  ].filter((value): value is string => value !== undefined);
-  const recent: string[] = [];
-  const remember = (value: string) => {
-    recent.push(value);
-    if (recent.length > 32) recent.shift();
-  };
-  const secrets = () => [...fixedSecrets, ...recent];
-  /** The in-body secrets of one attempt: its signature and the tokenID it carried. */
-  const secretsOf = (sent: SignedFinnetRequest): string[] =>
-    [sent.signature, sent.fields.tokenID].filter((value): value is string => typeof value === 'string');
-  /** A provider text with every secret of the client and of the attempt `sent` scrubbed. */
-  const scrubbed = (text: string, sent: SignedFinnetRequest, limit?: number) =>
-    redactText(text, { secrets: [...secrets(), ...secretsOf(sent)], ...(limit === undefined ? {} : { limit }) });
+  ]);
 
   function tokenRejected(answer: FinnetAnswer): boolean {
     try {
@@ -177,42 +180,19 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     }
   }
 
-  /**
-   * A failed answer as `statusCode`, `statusDesc` and "is the tokenID rejected", or `undefined`
-   * when the body has neither field. The one place that reads a failure: the core calls it for
-   * non-2xx answers (`describeError`; it scrubs code and message itself), `check()` for 2xx ones.
-   */
-  const describe =
-    (carriesToken: boolean) =>
-    ({ status, body }: { status: number; body: unknown }): ProviderErrorDescription | undefined => {
-      const { statusCode, statusDesc } = statusFields(body);
-      if (statusCode === undefined && statusDesc === undefined) return undefined;
-      return {
-        providerCode: statusCode,
-        providerMessage: statusDesc,
-        tokenRejected: carriesToken && tokenRejected({ status, statusCode, statusDesc, body }),
-      };
-    };
-  const describeToken = describe(false);
-  const describeCall = describe(true);
-
-  const common = {
+  const http = createHttpClient({
     provider: PROVIDER,
     baseUrl,
     ...httpClientOptionsOf(parsed),
+    retry: parsed.requestRetry,
     headers: {
       'content-type': 'application/json',
       accept: 'application/json',
       ...(basic === undefined ? {} : { authorization: basic }),
     },
-    secrets,
-  };
-  const tokenHttp = createHttpClient({
-    ...common,
-    retry: tokenRetryPolicy(parsed.tokenRetry),
-    describeError: describeToken,
+    // Also the tokens handed out lately: a provider may quote a replaced token in a later error.
+    secrets: () => [...clientSecrets, ...tokens.recentTokens()],
   });
-  const requestHttp = createHttpClient({ ...common, retry: parsed.requestRetry, describeError: describeCall });
 
   /** One attempt's body: one clock reading, one reqDtime, one transNumber, signed over exactly these fields. */
   async function build(
@@ -220,7 +200,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     token: string | undefined,
     fixedTransNumber: string | undefined,
     context: string,
-  ): Promise<SignedFinnetRequest> {
+  ): Promise<FinnetSignedRequest> {
     const now = clock();
     const reqDtime = formatCompactTimestamp(now, { offset: JAKARTA_OFFSET });
     const requestType = fields.requestType as string;
@@ -241,32 +221,19 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       );
     }
     const signature = await signWithKey(await key, body, context);
-    return new SignedFinnetRequest({ ...body, signature });
-  }
-
-  /** POSTs a body the core builds afresh for every attempt; returns the JSON answer and the attempt that got it. */
-  async function post(
-    http: HttpClient,
-    path: string,
-    make: () => Promise<SignedFinnetRequest>,
-    signal: AbortSignal | undefined,
-  ): Promise<{ json: JsonResponse; request: SignedFinnetRequest }> {
-    let sent: SignedFinnetRequest | undefined;
-    const json = await http.requestJson({
+    const signed: FinnetParams = Object.freeze({ ...body, signature });
+    return createSignedRequest({
+      kind: 'FinnetSignedRequest',
       method: 'POST',
-      path,
-      body: async () => {
-        sent = await make();
-        return { body: sent.body, secrets: secretsOf(sent) };
-      },
-      signal,
-    });
-    // requestJson has built at least the first attempt's body before it resolves.
-    return { json, request: sent as SignedFinnetRequest };
+      body: JSON.stringify(signed),
+      info: { requestType, reqDtime, transNumber },
+      sensitive: { fields: signed, signature },
+      secrets: [signature, token],
+    }) as FinnetSignedRequest;
   }
 
   /** Why the expected signature a (dev) server put in its answer differs from ours, without showing it. */
-  async function signatureHint(body: Record<string, unknown>, sent: SignedFinnetRequest): Promise<string | undefined> {
+  async function signatureHint(body: Record<string, unknown>, sent: FinnetSignedRequest): Promise<string | undefined> {
     const offered = Object.values(body).filter(
       (value): value is string =>
         typeof value === 'string' && HEX_64.test(value) && value.toUpperCase() !== sent.signature,
@@ -281,48 +248,39 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       : 'the answer carries an expected signature that matches neither hex key case: check secretKey and the fields sent';
   }
 
-  /** Success is statusCode "000"; anything else is a ProviderError carrying statusCode and statusDesc. */
-  async function check(
-    json: JsonResponse,
-    sent: SignedFinnetRequest,
-    carriesToken: boolean,
-  ): Promise<Record<string, unknown>> {
-    const data = json.data;
-    if (!isRecord(data) || typeof data.statusCode !== 'string') {
-      throw new ResponseFormatError(
-        `finnet ${sent.requestType} answered HTTP ${json.status} with JSON that has no statusCode string`,
-        { status: json.status, contentType: json.headers.get('content-type'), bodyExcerpt: scrubbed(json.text, sent) },
-        { provider: PROVIDER },
-      );
-    }
-    const body = data;
-    const statusCode = data.statusCode;
-    if (statusCode === '000') return body;
-    const { providerMessage: statusDesc, tokenRejected: rejected } =
-      (carriesToken ? describeCall : describeToken)({ status: json.status, body }) ?? {};
-    const hint = await signatureHint(body, sent);
-    // This error is built here, not by the core, so its code and message are scrubbed here.
-    const code = scrubbed(statusCode, sent, 100);
-    const desc = statusDesc === undefined ? undefined : scrubbed(statusDesc, sent, 100);
-    throw new ProviderError(
-      `finnet ${sent.requestType} failed: statusCode ${code}${desc === undefined ? '' : ` (${desc})`}${
-        rejected ? '; the tokenID was rejected' : ''
-      }${hint === undefined ? '' : `; ${hint}`}`,
-      {
-        status: json.status,
-        providerCode: code,
-        providerMessage: desc,
-        bodyExcerpt: scrubbed(json.text, sent),
-        details: {
-          requestType: sent.requestType,
-          reqDtime: sent.reqDtime,
-          transNumber: sent.transNumber,
+  /**
+   * Finnet's answers, of any status: success is `statusCode` `"000"` on a 2xx; any other
+   * `statusCode` is a failure with its `statusDesc` (and, for calls that carry a tokenID, maybe
+   * "token rejected"); a 2xx without a `statusCode` string is malformed. `sent()` is the attempt
+   * that got the answer.
+   */
+  const describeAnswers =
+    (carriesToken: boolean, sent: () => FinnetSignedRequest | undefined): FailureDescriber =>
+    async ({ status, body }) => {
+      const request = sent();
+      const subject = request?.requestType;
+      const ok = status >= 200 && status < 300;
+      const { statusCode, statusDesc } = statusFields(body);
+      if (statusCode === undefined) {
+        if (ok) return { subject, malformed: 'JSON that has no statusCode string' };
+        if (statusDesc === undefined) return undefined;
+      }
+      if (ok && statusCode === '000') return undefined;
+      const hint = ok && request && isRecord(body) ? await signatureHint(body, request) : undefined;
+      return {
+        subject,
+        providerCode: statusCode,
+        providerMessage: statusDesc,
+        tokenRejected: carriesToken && tokenRejected({ status, statusCode, statusDesc, body }),
+        hint,
+        details: request && {
+          requestType: request.requestType,
+          reqDtime: request.reqDtime,
+          transNumber: request.transNumber,
           ...(hint === undefined ? {} : { signatureHint: hint }),
         },
-      },
-      { provider: PROVIDER, code: rejected ? 'ERR_TOKEN_REJECTED' : 'ERR_PROVIDER' },
-    );
-  }
+      };
+    };
 
   const tokens = createTokenManager({
     key: parsed.cacheKey ?? `${PROVIDER}:${baseUrl}:${username ?? '-'}`,
@@ -330,47 +288,57 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     clock,
     logger,
     provider: PROVIDER,
-    async fetchToken() {
-      const context = 'finnet getToken';
-      const { json, request } = await post(
-        tokenHttp,
-        tokenPath,
-        () => build({ requestType: 'getToken' }, undefined, undefined, context),
-        undefined,
-      );
-      const body = await check(json, request, false);
-      const formatError = (what: string, cause?: unknown) =>
-        new ResponseFormatError(
-          `finnet getToken answered statusCode 000 ${what}`,
-          {
-            status: json.status,
-            contentType: json.headers.get('content-type'),
-            bodyExcerpt: scrubbed(json.text, request),
-          },
-          { provider: PROVIDER, ...(cause === undefined ? {} : { cause }) },
-        );
-      const { tokenID, tokenExpiry } = body;
-      if (typeof tokenID !== 'string' || tokenID.length === 0) throw formatError('without a tokenID string');
-      remember(tokenID);
-      if (typeof tokenExpiry !== 'string') throw formatError('without a tokenExpiry string');
-      let expiresAt: number;
-      try {
-        expiresAt = parseFinnetExpiry(tokenExpiry).getTime();
-      } catch (cause) {
-        throw formatError(
-          `with a tokenExpiry (${JSON.stringify(redactText(tokenExpiry, { secrets: secrets(), limit: 40 }))}) that is not ${FINNET_EXPIRY_FORMAT}`,
-          cause,
-        );
-      }
-      // The core refuses a tokenExpiry already past, or too far ahead, naming the field.
-      return {
-        token: tokenID,
-        expiresAt,
-        data: { tokenExpiry },
-        fields: { token: 'tokenID', lifetime: 'tokenExpiry' },
-      };
+    async fetchToken({ signal }) {
+      let sent: FinnetSignedRequest | undefined;
+      const json = await http.requestJson({
+        method: 'POST',
+        path: tokenPath,
+        retry: tokenRetryPolicy(parsed.tokenRetry),
+        signal,
+        build: async () => {
+          sent = await build({ requestType: 'getToken' }, undefined, undefined, 'finnet getToken');
+          return { body: sent.body, secrets: [sent.signature] };
+        },
+        describeFailure: describeAnswers(false, () => sent),
+      });
+      return tokenOf(json, sent as FinnetSignedRequest);
     },
   });
+
+  /** The tokenID and expiry of a successful getToken answer. */
+  function tokenOf(json: JsonResponse, sent: FinnetSignedRequest) {
+    const body = json.data as Record<string, unknown>;
+    const { tokenID, tokenExpiry } = body;
+    const secrets = new SecretSet(clientSecrets, [sent.signature, typeof tokenID === 'string' ? tokenID : undefined]);
+    const formatError = (what: string, cause?: unknown) =>
+      new ResponseFormatError(
+        `finnet getToken answered statusCode 000 ${what}`,
+        {
+          status: json.status,
+          contentType: json.headers.get('content-type'),
+          bodyExcerpt: redactText(json.text, { secrets }),
+        },
+        { provider: PROVIDER, ...(cause === undefined ? {} : { cause }) },
+      );
+    if (typeof tokenID !== 'string' || tokenID.length === 0) throw formatError('without a tokenID string');
+    if (typeof tokenExpiry !== 'string') throw formatError('without a tokenExpiry string');
+    let expiresAt: number;
+    try {
+      expiresAt = parseFinnetExpiry(tokenExpiry).getTime();
+    } catch (cause) {
+      throw formatError(
+        `with a tokenExpiry (${JSON.stringify(redactText(tokenExpiry, { secrets, limit: 40 }))}) that is not ${FINNET_EXPIRY_FORMAT}`,
+        cause,
+      );
+    }
+    // The core refuses a tokenExpiry already past, or too far ahead, naming the field.
+    return {
+      token: tokenID,
+      expiresAt,
+      data: { tokenExpiry },
+      fields: { token: 'tokenID', lifetime: 'tokenExpiry' },
+    };
+  }
 
   /** Checks the caller's fields; returns them without transNumber, and the transNumber if given. */
   function prepare(
@@ -422,7 +390,6 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     async sign(params) {
       const { fields, transNumber, context } = prepare('sign', params);
       const token = await tokens.getToken();
-      remember(token.token);
       return build(fields, token.token, transNumber, context);
     },
 
@@ -445,42 +412,35 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       const tokenOptions = signal === undefined ? undefined : { signal };
 
       // The token goes in the body, so every attempt (an ordinary retry, and the one re-send
-      // after a rejection) reads the token manager and signs over the token it gets.
+      // after a rejection, both done by the core) reads the token manager and signs over the
+      // token it gets.
       let token: AccessToken | undefined;
-      const send = async (): Promise<FinnetResponse<T>> => {
-        const { json, request } = await post(
-          requestHttp,
-          path,
-          async () => {
-            token = await tokens.getToken(tokenOptions);
-            remember(token.token);
-            return build(fields, token.token, transNumber, context);
-          },
-          signal,
-        );
-        const data = (await check(json, request, true)) as T;
-        return {
-          status: json.status,
-          data,
-          requestType: request.requestType,
-          reqDtime: request.reqDtime,
-          transNumber: request.transNumber,
-        };
+      let sent: FinnetSignedRequest | undefined;
+      const json = await http.requestJson({
+        method: 'POST',
+        path,
+        signal,
+        build: async () => {
+          token = await tokens.getToken(tokenOptions);
+          sent = await build(fields, token.token, transNumber, context);
+          return { body: sent.body, secrets: [sent.signature, token.token] };
+        },
+        describeFailure: describeAnswers(true, () => sent),
+        onTokenRejected: async () => {
+          log(logger, 'info', 'finnet rejected the tokenID: fetching a new token and sending once more', {
+            requestType: fields.requestType,
+          });
+          await tokens.invalidate(token);
+        },
+      });
+      const request = sent as FinnetSignedRequest;
+      return {
+        status: json.status,
+        data: json.data as T,
+        requestType: request.requestType,
+        reqDtime: request.reqDtime,
+        transNumber: request.transNumber,
       };
-
-      try {
-        return await send();
-      } catch (error) {
-        // The core's refresh-and-retry-once lives in `signed()`, which re-signs headers but resends
-        // the same body; Finnet's tokenID is in the body, so the re-send is done here.
-        if (!isProviderError(error) || error.code !== 'ERR_TOKEN_REJECTED' || token === undefined) throw error;
-        log(logger, 'info', 'finnet rejected the tokenID: fetching a new token and sending once more', {
-          requestType: fields.requestType,
-          statusCode: error.providerCode,
-        });
-        await tokens.invalidate(token);
-        return send();
-      }
     },
 
     invalidateToken: (token) => tokens.invalidate(token),

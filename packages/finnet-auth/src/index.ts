@@ -7,6 +7,7 @@ export {
   type FinnetRequestParams,
   type FinnetResponse,
   type FinnetResponseBody,
+  type FinnetSignedRequest,
 } from './auth.js';
 export { parseFinnetExpiry } from './expiry.js';
 export type { FinnetAuthOptions } from './options.js';
@@ -18,6 +19,5 @@ export {
   finnetStringToSign,
   type HexKeyCase,
 } from './signature.js';
-export type { FinnetSignedRequest } from './signed-request.js';
 export { type FinnetAnswer, isFinnetTokenRejected } from './token-rejection.js';
 export type { TransNumberContext, TransNumberGenerator } from './trans-number.js';

@@ -71,12 +71,14 @@ export {
   readBodyBounded,
 } from './http/bounded-fetch.js';
 export {
-  type BuiltBody,
+  type BuiltRequest,
   createHttpClient,
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_RETRY_STATUS_CODES,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOTAL_TIMEOUT_MS,
+  type DescribedResponse,
+  type FailureDescriber,
   type HttpClient,
   type HttpClientOptions,
   type JsonRequest,
@@ -114,6 +116,13 @@ export {
   revealSecret,
   Secret,
 } from './secret/secret.js';
+export { MIN_SCRUBBED_LENGTH, SecretSet, type SecretValue } from './secret/secret-set.js';
+export {
+  createSignedRequest,
+  SignedRequest,
+  type SignedRequestInit,
+  type SignedRequestOf,
+} from './secret/signed-request.js';
 // Time
 export { type Clock, systemClock } from './time/clock.js';
 export {

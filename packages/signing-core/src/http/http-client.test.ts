@@ -481,17 +481,21 @@ describe('signing context and echoed credentials', () => {
   });
 });
 
-describe('bodies built per attempt', () => {
-  it('rebuilds (and so re-signs) the body for every retry', async () => {
+describe('requests built per attempt', () => {
+  it('rebuilds (and so re-signs) the body and headers for every retry', async () => {
     const client = createHttpClient({ provider: 'test', baseUrl, retry: fast });
     script = [json(503, {}), json(200, { ok: true })];
     const built: number[] = [];
     await client.requestJson({
       method: 'POST',
       path: '/token',
-      body: ({ attempt }) => {
+      headers: { 'x-static': 'kept' },
+      build: ({ attempt }) => {
         built.push(attempt);
-        return JSON.stringify({ reqDtime: `t${attempt}`, signature: `sig-${attempt}` });
+        return {
+          body: JSON.stringify({ reqDtime: `t${attempt}`, signature: `sig-${attempt}` }),
+          headers: { 'x-attempt': String(attempt) },
+        };
       },
       sign: (ctx) => ({ 'x-body-length': String(ctx.body.length) }),
     });
@@ -501,6 +505,181 @@ describe('bodies built per attempt', () => {
       '{"reqDtime":"t1","signature":"sig-1"}',
     ]);
     expect(seen.map((s) => s.headers['x-body-length'])).toEqual(['37', '37']);
+    expect(seen.map((s) => s.headers['x-attempt'])).toEqual(['0', '1']);
+    expect(seen.map((s) => s.headers['x-static'])).toEqual(['kept', 'kept']);
+  });
+
+  it('may build headers only (a call whose body is fixed)', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: fast });
+    script = [json(500, {}), json(200, { ok: true })];
+    await client.requestJson({
+      method: 'GET',
+      path: '/status',
+      build: ({ attempt }) => ({ headers: { 'request-id': `id-${attempt}` } }),
+    });
+    expect(seen.map((s) => [s.body, s.headers['request-id']])).toEqual([
+      ['', 'id-0'],
+      ['', 'id-1'],
+    ]);
+  });
+});
+
+describe('describeFailure per request', () => {
+  const failures = ({ status, body }: { status: number; body: unknown }) => {
+    const record = body as { code?: string; message?: string } | undefined;
+    if (status === 200 && record?.code === '000') return undefined;
+    if (record?.code === undefined) return { subject: 'topUp', malformed: 'JSON without a code string' };
+    return {
+      subject: 'topUp',
+      providerCode: record.code,
+      providerMessage: record.message,
+      tokenRejected: record.code === 'E07',
+      hint: 'check the token',
+      details: { kind: 'finnet-like' },
+    };
+  };
+
+  it('reads a failure inside a 2xx body, asynchronously, with subject and hint in the message', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    script = [json(200, { code: 'E01', message: 'Invalid amount' })];
+    const error = await client
+      .requestJson({ method: 'POST', path: '/x', body: '{}', describeFailure: async (r) => failures(r) })
+      .catch((e: unknown) => e);
+    expect(isProviderError(error)).toBe(true);
+    expect((error as ProviderError).code).toBe('ERR_PROVIDER');
+    expect((error as ProviderError).message).toBe('test topUp answered HTTP 200 (E01 Invalid amount); check the token');
+    expect((error as ProviderError).details).toEqual({ kind: 'finnet-like' });
+  });
+
+  it('reads non-2xx answers too, instead of the client describeError', async () => {
+    const client = createHttpClient({
+      provider: 'test',
+      baseUrl,
+      retry: 0,
+      describeError: () => ({ providerCode: 'FROM-CLIENT' }),
+    });
+    script = [json(400, { code: 'E02', message: 'Bad' })];
+    const error = await client
+      .requestJson({ method: 'POST', path: '/x', body: '{}', describeFailure: failures })
+      .catch((e: unknown) => e);
+    expect(isProviderError(error) && error.providerCode).toBe('E02');
+  });
+
+  it('turns a 2xx body it calls malformed into a ResponseFormatError', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    script = [json(200, { status: 'ok' })];
+    const error = await client
+      .requestJson({ method: 'POST', path: '/x', body: '{}', describeFailure: failures })
+      .catch((e: unknown) => e);
+    expect(isResponseFormatError(error)).toBe(true);
+    expect((error as Error).message).toBe('test topUp answered HTTP 200 with JSON without a code string');
+  });
+
+  it('refreshes and sends once more, rebuilt, when the failure is a rejected token (onTokenRejected)', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    script = [json(200, { code: 'E07', message: 'token tok-old-1234 invalid' }), json(200, { code: '000' })];
+    let token = 'tok-old-1234';
+    let dropped = 0;
+    const response = await client.requestJson({
+      method: 'POST',
+      path: '/x',
+      build: () => ({ body: JSON.stringify({ tokenID: token }), secrets: [token] }),
+      describeFailure: failures,
+      onTokenRejected: () => {
+        dropped += 1;
+        token = 'tok-new-5678';
+      },
+    });
+    expect(response.data).toEqual({ code: '000' });
+    expect(dropped).toBe(1);
+    expect(seen.map((s) => s.body)).toEqual(['{"tokenID":"tok-old-1234"}', '{"tokenID":"tok-new-5678"}']);
+  });
+
+  it('sends once more only: a second rejection is the error, scrubbed of both tokens', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    script = [
+      json(200, { code: 'E07', message: 'token tok-first-1111 invalid' }),
+      json(200, { code: 'E07', message: 'tokens tok-first-1111 tok-second-2222 invalid' }),
+    ];
+    let token = 'tok-first-1111';
+    let dropped = 0;
+    const error = await client
+      .requestJson({
+        method: 'POST',
+        path: '/x',
+        build: () => ({ body: JSON.stringify({ tokenID: token }), secrets: [token] }),
+        describeFailure: failures,
+        onTokenRejected: () => {
+          dropped += 1;
+          token = 'tok-second-2222';
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(dropped).toBe(1);
+    expect(seen).toHaveLength(2);
+    expect(isProviderError(error) && error.code).toBe('ERR_TOKEN_REJECTED');
+    expect((error as Error).message).toContain('the token was rejected');
+    const printed = `${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`;
+    expect(printed).not.toContain('tok-first-1111');
+    expect(printed).not.toContain('tok-second-2222');
+  });
+});
+
+describe('signed() per-instance failure reading', () => {
+  it('isTokenRejected sees the request context: a call sent without a token is never refreshed', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    let dropped = 0;
+    const ky = client.signed({
+      sign: ({ context }) => (context.withToken === false ? {} : { authorization: 'Bearer tok-ctx-4242' }),
+      isTokenRejected: ({ status }, { context }) => status === 401 && context.withToken !== false,
+      onTokenRejected: async () => {
+        dropped += 1;
+      },
+    });
+    script = [json(401, {}), json(200, { ok: true })];
+    await ky.get('with-token').json();
+    expect(dropped).toBe(1);
+    script = [json(401, { echo: 'nothing' })];
+    const error = await ky
+      .get('without-token', { context: { withToken: false } })
+      .json()
+      .catch((e: unknown) => e);
+    expect(dropped).toBe(1);
+    expect(isProviderError(error) && error.code).toBe('ERR_PROVIDER');
+    script = [json(401, { echo: 'tok-ctx-4242' }), json(401, { echo: 'tok-ctx-4242' })];
+    const rejected = await ky
+      .get('with-token')
+      .json()
+      .catch((e: unknown) => e);
+    expect(isProviderError(rejected) && rejected.code).toBe('ERR_TOKEN_REJECTED');
+    expect(`${JSON.stringify(rejected)} ${inspect(rejected, { depth: 10 })}`).not.toContain('tok-ctx-4242');
+  });
+
+  it('describeFailure of the instance reads 2xx failures, malformed bodies included', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
+    const ky = client.signed({
+      sign: () => ({}),
+      describeFailure: ({ body }) =>
+        (body as { error_code?: number }).error_code === undefined
+          ? (body as { ok?: boolean }).ok
+            ? undefined
+            : { malformed: 'JSON without ok' }
+          : { providerCode: String((body as { error_code: number }).error_code) },
+    });
+    script = [json(200, { error_code: 1014 })];
+    const failed = await ky
+      .post('x', { body: '{}' })
+      .json()
+      .catch((e: unknown) => e);
+    expect(isProviderError(failed) && failed.providerCode).toBe('1014');
+    script = [json(200, { nothing: true })];
+    const malformed = await ky
+      .post('x', { body: '{}' })
+      .json()
+      .catch((e: unknown) => e);
+    expect(isResponseFormatError(malformed)).toBe(true);
+    script = [json(200, { ok: true })];
+    expect(await ky.post('x', { body: '{}' }).json()).toEqual({ ok: true });
   });
 });
 

@@ -36,7 +36,8 @@ import {
   SignatureError,
   TransportError,
 } from '../errors/errors.js';
-import { isSecretName, REDACTED, redactText, revealSecret, type Secret } from '../secret/secret.js';
+import { isSecretName, redactText, type Secret } from '../secret/secret.js';
+import { SecretSet, type SecretValue } from '../secret/secret-set.js';
 import { createBoundedFetch, DEFAULT_MAX_RESPONSE_BYTES, type RedirectPolicy } from './bounded-fetch.js';
 
 export interface RetryOptions {
@@ -62,7 +63,32 @@ export interface ProviderErrorDescription {
   details?: Record<string, unknown> | undefined;
   /** True when the body says the access token is invalid/expired (triggers refresh-and-retry). */
   tokenRejected?: boolean | undefined;
+  /** What the call was, named in the message: `finnet getToken answered HTTP 200 (E04 …)`. */
+  subject?: string | undefined;
+  /** A hint for the caller, appended to the message (scrubbed like the rest). */
+  hint?: string | undefined;
+  /**
+   * The body is not a shape this request understands (e.g. `'JSON without a statusCode
+   * string'`): a 2xx answer becomes a `ResponseFormatError` with this reason instead.
+   */
+  malformed?: string | undefined;
 }
+
+/** What a failure describer sees: the status, the parsed body (JSON, or the text), the text and the headers. */
+export interface DescribedResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly text: string;
+  readonly headers: Headers;
+}
+
+/**
+ * Reads a provider's failure out of an answer of any status, sync or async. For a 2xx answer,
+ * `undefined` means success; for any other, it means "no code or message found".
+ */
+export type FailureDescriber = (
+  response: DescribedResponse,
+) => ProviderErrorDescription | undefined | Promise<ProviderErrorDescription | undefined>;
 
 export interface HttpClientOptions {
   /** Provider name for errors (`snap`, `finnet`, `doku`, `fondy`). */
@@ -131,38 +157,67 @@ export interface SignedOptions {
    */
   transformBody?: ((body: Uint8Array, request: Request) => Uint8Array | Promise<Uint8Array>) | undefined;
   /**
-   * Decides whether a non-2xx answer means "access token rejected". Default: the
-   * `tokenRejected` flag of the client's `describeError`.
+   * Decides whether a non-2xx answer means "access token rejected"; it sees the request and
+   * ky's per-request `context` (e.g. a call sent without a token is never "token rejected").
+   * Default: the `tokenRejected` flag of the failure description.
    */
-  isTokenRejected?: ((response: { status: number; body: unknown }) => boolean) | undefined;
+  isTokenRejected?:
+    | ((
+        response: { status: number; body: unknown },
+        sent: { request: Request; context: Readonly<Record<string, unknown>> },
+      ) => boolean)
+    | undefined;
   /** Drops the rejected token (called once, before the single re-signed retry). */
   onTokenRejected?: ((request: Request) => Promise<void>) | undefined;
+  /**
+   * Reads failures of this instance's answers, of any status (2xx included), instead of the
+   * client's `describeError` / `describeSuccessFailure`.
+   */
+  describeFailure?: FailureDescriber | undefined;
+  /** Retry policy of this instance, instead of the client's. */
+  retry?: RetryOptions | number | undefined;
 }
 
+/**
+ * One request of the core's request primitive. Everything that varies between providers is
+ * given per request: the body and headers of each attempt, how failures read, what "token
+ * rejected" means and what to do then, and the secrets to scrub.
+ */
 export interface JsonRequest {
   method: string;
   /** Path (with query) appended to the base URL. */
   path: string;
+  /** Exact body bytes or text to send (the same for every attempt). */
+  body?: string | Uint8Array | undefined;
   /**
-   * Exact body bytes or text to send; or a function that builds the body for each attempt,
-   * for protocols that sign inside the body (Finnet's `reqDtime` + `signature`): a retry then
-   * carries a freshly built and signed body. The builder may return `{ body, secrets }`: the
-   * secrets of that attempt (an in-body signature or token) are scrubbed from the call's errors.
+   * Builds each attempt's body and/or headers, for protocols that sign inside the body
+   * (Finnet's `reqDtime` + `signature` + `tokenID`) or add per-attempt headers: a retry then
+   * carries a freshly built and signed request. The secrets it returns (an in-body signature
+   * or token) are scrubbed from the call's errors, at any concurrency.
    */
-  body?: string | Uint8Array | ((attempt: { attempt: number }) => BuiltBody | Promise<BuiltBody>) | undefined;
+  build?: ((attempt: { attempt: number }) => BuiltRequest | Promise<BuiltRequest>) | undefined;
   headers?: Record<string, string> | undefined;
+  /** Signs each attempt's headers over its exact bytes (after `build`). */
   sign?: RequestSigner | undefined;
   signal?: AbortSignal | undefined;
   retry?: RetryOptions | number | undefined;
+  /** Reads this request's failures, of any status (2xx included), instead of the client's describers. */
+  describeFailure?: FailureDescriber | undefined;
+  /**
+   * Refresh-and-send-once: when a failure is `tokenRejected`, this is called (drop the token)
+   * and the request is built and sent once more; a second rejection is the call's error.
+   */
+  onTokenRejected?: (() => Promise<void> | void) | undefined;
   /** Extra secrets to scrub from this request's errors (e.g. an auth code or refresh token in its body). */
-  secrets?: readonly string[] | undefined;
+  secrets?: Iterable<SecretValue> | undefined;
 }
 
-/** What a per-attempt body builder returns: the body, or the body and the secrets it carries. */
-export type BuiltBody =
-  | string
-  | Uint8Array
-  | { readonly body: string | Uint8Array; readonly secrets: readonly string[] };
+/** What a per-attempt builder returns: the body and/or headers, and the secrets they carry. */
+export interface BuiltRequest {
+  readonly body?: string | Uint8Array | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly secrets?: Iterable<SecretValue> | undefined;
+}
 
 export interface JsonResponse<T = unknown> {
   readonly status: number;
@@ -189,14 +244,24 @@ export const DEFAULT_TOTAL_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
 const IDEMPOTENT_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace'];
 const EMPTY = new Uint8Array(0);
-const TOKEN_RETRY = Symbol('tokenRetry');
-/** Per-call state of the refresh-and-retry-once, kept in ky's per-request context. */
-interface TokenRetryMarker {
-  done: boolean;
-  /** Credentials of the rejected attempt, scrubbed from the call's final error too. */
-  credentials: string[];
+const CALL = Symbol('call');
+/** Per-call state, kept in ky's per-request context (ky copies the context shallowly per call). */
+interface CallState {
+  /**
+   * Every secret the call used that its final request may not show: in-body secrets of each
+   * attempt, and the credentials of an attempt whose token was rejected and replaced.
+   */
+  secrets?: SecretSet;
+  /** The request's or instance's failure describer. */
+  describe?: FailureDescriber | undefined;
+  /** "Token rejected" as the signed instance defines it, for the final error's code. */
+  isRejected?: ((response: DescribedResponse, request: Request) => boolean) | undefined;
+  /** The refresh-and-retry-once has been used. */
+  retried?: boolean;
 }
-const EXTRA_SECRETS = Symbol('extraSecrets');
+function callOf(context: Readonly<Record<string | symbol, unknown>> | undefined): CallState {
+  return (context?.[CALL] as CallState | undefined) ?? {};
+}
 
 function kyRetry(retry: RetryOptions | number | undefined): NonNullable<Options['retry']> {
   const options: RetryOptions = typeof retry === 'number' ? { limit: retry } : (retry ?? {});
@@ -251,39 +316,44 @@ function parseBody(text: string): unknown {
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { provider } = options;
-  const describe = (status: number, body: unknown): ProviderErrorDescription =>
-    options.describeError?.({ status, body }) ?? {};
-  const excerpt = (text: string, extra: readonly string[] = []) =>
-    redactText(text, { secrets: [...(options.secrets?.() ?? []), ...extra] });
-  /** A provider's code or message with every known secret replaced (providers echo tokens). */
-  const scrub = (value: string | undefined, extra: readonly string[] = []): string | undefined => {
-    if (value === undefined) return undefined;
-    let out = value;
-    for (const secret of [...(options.secrets?.() ?? []), ...extra]) {
-      const text = secret === undefined ? '' : revealSecret(secret);
-      if (text.length >= 4) out = out.split(text).join(REDACTED);
-    }
-    return out;
-  };
+  /** The client's secrets and those of one call, as one set (built only when an error is). */
+  const secretsFor = (extra: Iterable<SecretValue> = []) => new SecretSet(options.secrets?.() ?? [], extra);
+  const excerpt = (text: string, extra: Iterable<SecretValue> = []) => redactText(text, { secrets: secretsFor(extra) });
+
+  /**
+   * The failure an answer reports: the request's own describer, else the client's
+   * `describeSuccessFailure` (2xx) or `describeError` (any other status).
+   */
+  async function failureOf(
+    describer: FailureDescriber | undefined,
+    response: DescribedResponse,
+  ): Promise<ProviderErrorDescription | undefined> {
+    if (describer) return describer(response);
+    const ok = response.status >= 200 && response.status < 300;
+    return ok ? options.describeSuccessFailure?.(response) : options.describeError?.(response);
+  }
 
   function providerError(
     status: number,
     description: ProviderErrorDescription,
     text: string,
-    extra: { retryAfterMs?: number | undefined; suffix?: string; credentials?: readonly string[] } = {},
+    extra: { retryAfterMs?: number | undefined; suffix?: string; credentials?: Iterable<SecretValue> } = {},
   ): ProviderError {
-    const credentials = extra.credentials ?? [];
-    const providerCode = scrub(description.providerCode, credentials);
-    const providerMessage = scrub(description.providerMessage, credentials);
+    const secrets = secretsFor(extra.credentials);
+    // A provider's code and message are scrubbed of every known secret (providers echo tokens).
+    const scrub = (value: string | undefined) => (value === undefined ? undefined : secrets.scrub(value));
+    const providerCode = scrub(description.providerCode);
+    const providerMessage = scrub(description.providerMessage);
+    const hint = scrub(description.hint);
     const bits = providerMessage && providerMessage !== providerCode ? [providerCode, providerMessage] : [providerCode];
     const providerBits = bits.filter(Boolean).join(' ');
     return new ProviderError(
-      `${provider} answered HTTP ${status}${providerBits ? ` (${providerBits})` : ''}${extra.suffix ?? ''}`,
+      `${provider}${description.subject ? ` ${description.subject}` : ''} answered HTTP ${status}${providerBits ? ` (${providerBits})` : ''}${description.tokenRejected ? '; the token was rejected' : ''}${extra.suffix ?? ''}${hint ? `; ${hint}` : ''}`,
       {
         status,
         providerCode,
         providerMessage,
-        bodyExcerpt: text ? excerpt(text, credentials) : undefined,
+        bodyExcerpt: text ? redactText(text, { secrets }) : undefined,
         retryAfterMs: extra.retryAfterMs,
         details: description.details,
       },
@@ -291,12 +361,37 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     );
   }
 
-  /** A failure reported inside a 2xx body, if the provider does that and this body is one. */
-  function successFailure(status: number, body: unknown): ProviderErrorDescription | undefined {
-    return options.describeSuccessFailure?.({ status, body });
+  /** A 2xx answer whose failure describer found it malformed: a typed format error. */
+  function malformedError(
+    response: DescribedResponse,
+    description: ProviderErrorDescription,
+    credentials: Iterable<SecretValue>,
+  ): ResponseFormatError {
+    return new ResponseFormatError(
+      `${provider}${description.subject ? ` ${description.subject}` : ''} answered HTTP ${response.status} with ${description.malformed}`,
+      {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        bodyExcerpt: excerpt(response.text, credentials),
+      },
+      { provider },
+    );
   }
 
-  function mapError(error: unknown, attempts: number, extraSecrets: readonly string[] = []): Error {
+  /** The typed error of a 2xx answer that reports a failure, or `undefined` for a success. */
+  async function successError(
+    describer: FailureDescriber | undefined,
+    response: DescribedResponse,
+    credentials: Iterable<SecretValue>,
+  ): Promise<ProviderError | ResponseFormatError | undefined> {
+    if (!describer && !options.describeSuccessFailure) return undefined;
+    const failure = await failureOf(describer, response);
+    if (failure === undefined) return undefined;
+    if (failure.malformed !== undefined) return malformedError(response, failure, credentials);
+    return providerError(response.status, failure, response.text, { credentials });
+  }
+
+  async function mapError(error: unknown, attempts: number, call: CallState = {}): Promise<Error> {
     if (isTransportError(error) && error.attempts === undefined && error.code !== 'ERR_ABORTED') {
       // Raised inside the bounded fetch, which does not know how many attempts were made.
       return new TransportError(error.code, `${error.message} (${attempts} attempt${attempts === 1 ? '' : 's'})`, {
@@ -307,14 +402,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     if (isAuthError(error)) return error;
     if (isHTTPError(error)) {
-      const { response } = error;
+      const { response, request } = error;
       const data = error.data;
       const text = typeof data === 'string' ? data : data === undefined ? '' : JSON.stringify(data);
-      const description = describe(response.status, data);
+      const described = { status: response.status, body: data, text, headers: response.headers };
+      const description = { ...((await failureOf(call.describe, described)) ?? {}) };
+      if (call.isRejected?.(described, request)) description.tokenRejected = true;
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       return providerError(response.status, description, text, {
         retryAfterMs,
-        credentials: [...credentialsOf(error.request), ...extraSecrets],
+        credentials: [...credentialsOf(request), ...(call.secrets ?? [])],
         suffix: response.status === 429 ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '',
       });
     }
@@ -382,11 +479,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     hooks: {
       beforeError: [
         ({ error, retryCount, options: kyOptions }: BeforeErrorState) =>
-          mapError(error, retryCount + 1, [
-            ...((kyOptions.context as Record<symbol, readonly string[] | undefined>)[EXTRA_SECRETS] ?? []),
-            // Credentials of earlier attempts of the call (a token rejected, then replaced).
-            ...((kyOptions.context as Record<symbol, TokenRetryMarker | undefined>)[TOKEN_RETRY]?.credentials ?? []),
-          ]),
+          mapError(error, retryCount + 1, callOf(kyOptions.context)),
       ],
     },
   });
@@ -395,20 +488,29 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // With a body transform, what ky was handed is not what is sent: only the first attempt
     // knows its transformed bytes; retries read them back from the request.
     const hooks = signingHooks(signedOptions.sign, provider, undefined, !signedOptions.transformBody);
-    const isRejected =
-      signedOptions.isTokenRejected ??
-      ((response: { status: number; body: unknown }) =>
-        describe(response.status, response.body).tokenRejected === true);
+    const describer = signedOptions.describeFailure;
+    const checksSuccess = describer !== undefined || options.describeSuccessFailure !== undefined;
+    const isRejected = (response: DescribedResponse, request: Request, context: Readonly<Record<string, unknown>>) =>
+      signedOptions.isTokenRejected?.(response, { request, context }) === true;
     // The refresh-and-retry-once must work even when retries are disabled: keep ky's limit at
     // least 1 and, when the caller asked for none, refuse every ordinary retry.
-    const retry = kyRetry(options.retry) as Exclude<ReturnType<typeof kyRetry>, number>;
+    const retry = kyRetry(signedOptions.retry ?? options.retry) as Exclude<ReturnType<typeof kyRetry>, number>;
     const noRetries = retry.limit === 0;
     return base.extend({
       retry: { ...retry, limit: Math.max(1, retry.limit ?? 0), ...(noRetries ? { shouldRetry: () => false } : {}) },
       hooks: {
         init: [
           (kyOptions) => {
-            kyOptions.context = { ...kyOptions.context, [TOKEN_RETRY]: { done: false, credentials: [] } };
+            const context = { ...kyOptions.context };
+            const call: CallState = {
+              secrets: new SecretSet(),
+              describe: describer,
+              isRejected: signedOptions.isTokenRejected
+                ? (response, request) => isRejected(response, request, context)
+                : undefined,
+              retried: false,
+            };
+            kyOptions.context = Object.assign(context, { [CALL]: call });
           },
         ],
         beforeRequest: [
@@ -429,24 +531,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         beforeRetry: [hooks.beforeRetry],
         afterResponse: [
           async ({ request, response, options: kyOptions }: AfterResponseState) => {
-            const checkSuccess = response.ok && options.describeSuccessFailure !== undefined;
-            if (!checkSuccess && (response.ok || !signedOptions.onTokenRejected)) return;
+            if (response.ok ? !checksSuccess : !signedOptions.onTokenRejected) return;
+            const call = callOf(kyOptions.context);
             const text = await response.clone().text();
-            const body = parseBody(text);
-            const failure = checkSuccess ? successFailure(response.status, body) : undefined;
-            if (checkSuccess && failure === undefined) return;
-            const rejected = failure ? failure.tokenRejected === true : isRejected({ status: response.status, body });
-            const marker = (kyOptions.context as Record<symbol, TokenRetryMarker | undefined>)[TOKEN_RETRY];
-            if (rejected && signedOptions.onTokenRejected && marker && !marker.done) {
-              marker.done = true;
-              marker.credentials.push(...credentialsOf(request));
+            const described = { status: response.status, body: parseBody(text), text, headers: response.headers };
+            const failure = response.ok ? await failureOf(describer, described) : undefined;
+            if (response.ok && failure === undefined) return;
+            const rejected = failure
+              ? failure.tokenRejected === true
+              : call.isRejected
+                ? call.isRejected(described, request)
+                : (await failureOf(describer, described))?.tokenRejected === true;
+            if (rejected && signedOptions.onTokenRejected && !call.retried) {
+              call.retried = true;
+              call.secrets?.addAll(credentialsOf(request));
               await signedOptions.onTokenRejected(request);
               return ky.retry({ delay: 0 });
             }
             if (failure) {
-              throw providerError(response.status, failure, text, {
-                credentials: [...credentialsOf(request), ...(marker?.credentials ?? [])],
-              });
+              const credentials = [...credentialsOf(request), ...(call.secrets ?? [])];
+              if (failure.malformed !== undefined) throw malformedError(described, failure, credentials);
+              throw providerError(response.status, failure, text, { credentials });
             }
             return;
           },
@@ -456,34 +561,53 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function requestJson<T>(request: JsonRequest): Promise<JsonResponse<T>> {
-    // Every secret this call uses, its attempts' included: one list, read when an error is built.
-    const callSecrets: string[] = [...(request.secrets ?? [])];
-    const builder = typeof request.body === 'function' ? request.body : undefined;
-    const bodyFor = builder
-      ? async (attempt: { attempt: number }): Promise<string | Uint8Array> => {
+    // Every secret this call uses, its attempts' included: one set, read when an error is built.
+    const call: CallState = { secrets: new SecretSet(request.secrets ?? []), describe: request.describeFailure };
+    const builder = request.build;
+    const buildFor = builder
+      ? async (attempt: { attempt: number }): Promise<BuiltRequest> => {
           const built = await builder(attempt);
-          if (typeof built === 'string' || built instanceof Uint8Array) return built;
-          callSecrets.push(...built.secrets);
-          return built.body;
+          call.secrets?.addAll(built.secrets ?? []);
+          return built;
         }
       : undefined;
-    const hooks = request.sign || bodyFor ? signingHooks(request.sign, provider, bodyFor) : undefined;
+    const hooks = request.sign || buildFor ? signingHooks(request.sign, provider, buildFor) : undefined;
     const instance = hooks
       ? base.extend({ hooks: { beforeRequest: [hooks.beforeRequest], beforeRetry: [hooks.beforeRetry] } })
       : base;
-    const body = bodyFor ? await bodyFor({ attempt: 0 }) : (request.body as string | Uint8Array | undefined);
-    const response = await instance(request.path.replace(/^\/+/, ''), {
-      method: request.method,
-      ...(body === undefined ? {} : { body: body as string | Uint8Array<ArrayBuffer> }),
-      ...(request.headers ? { headers: request.headers } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.retry === undefined ? {} : { retry: kyRetry(request.retry) }),
-      context: { [EXTRA_SECRETS]: callSecrets },
-    });
-    const result = await readJson<T>(response, provider, (text) => excerpt(text, callSecrets));
-    const failure = successFailure(result.status, result.data);
-    if (failure) throw providerError(result.status, failure, result.text, { credentials: callSecrets });
-    return result;
+
+    const send = async (): Promise<JsonResponse<T>> => {
+      const first = buildFor ? await buildFor({ attempt: 0 }) : undefined;
+      const body = first ? first.body : request.body;
+      const headers = first?.headers ? { ...request.headers, ...first.headers } : request.headers;
+      const response = await instance(request.path.replace(/^\/+/, ''), {
+        method: request.method,
+        ...(body === undefined ? {} : { body: body as string | Uint8Array<ArrayBuffer> }),
+        ...(headers ? { headers } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.retry === undefined ? {} : { retry: kyRetry(request.retry) }),
+        context: { [CALL]: call },
+      });
+      const secrets = call.secrets ?? [];
+      const result = await readJson<T>(response, provider, (text) => excerpt(text, secrets));
+      const failure = await successError(
+        request.describeFailure,
+        { status: result.status, body: result.data, text: result.text, headers: result.headers },
+        secrets,
+      );
+      if (failure) throw failure;
+      return result;
+    };
+
+    try {
+      return await send();
+    } catch (error) {
+      // Refresh-and-send-once: the token travels in what `build` makes (a body, a header), so
+      // the whole request is built again after the caller drops the rejected token.
+      if (!request.onTokenRejected || !isAuthError(error) || error.code !== 'ERR_TOKEN_REJECTED') throw error;
+      await request.onTokenRejected();
+      return send();
+    }
   }
 
   return { ky: base, signed, requestJson };
@@ -491,12 +615,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
 /**
  * ky hooks that sign the first attempt and every retry over that attempt's exact bytes; with
- * `bodyFor`, each retry first gets a freshly built body (and so a fresh in-body signature).
+ * `buildFor`, each retry first gets a freshly built body and headers (and so a fresh in-body signature).
  */
 function signingHooks(
   sign: RequestSigner | undefined,
   provider: string,
-  bodyFor?: (attempt: { attempt: number }) => string | Uint8Array | Promise<string | Uint8Array>,
+  buildFor?: (attempt: { attempt: number }) => Promise<BuiltRequest>,
   optionsBodyIsSent = true,
 ) {
   const apply = async (
@@ -506,9 +630,12 @@ function signingHooks(
     known?: Uint8Array,
   ) => {
     let current = request;
-    if (bodyFor && attempt > 0) {
-      const body = await bodyFor({ attempt });
-      current = new Request(request, { body: toBytes(body) as Uint8Array<ArrayBuffer> });
+    if (buildFor && attempt > 0) {
+      const built = await buildFor({ attempt });
+      if (built.body !== undefined) {
+        current = new Request(request, { body: toBytes(built.body) as Uint8Array<ArrayBuffer> });
+      }
+      for (const [name, value] of Object.entries(built.headers ?? {})) current.headers.set(name, value);
     }
     if (sign) {
       const url = new URL(current.url);
@@ -543,7 +670,7 @@ function signingHooks(
         request,
         retryCount,
         options.context,
-        bodyFor || !optionsBodyIsSent ? undefined : knownBody(request, options.body),
+        buildFor || !optionsBodyIsSent ? undefined : knownBody(request, options.body),
       ),
   };
 }

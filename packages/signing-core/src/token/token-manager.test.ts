@@ -119,6 +119,29 @@ describe('createTokenManager', () => {
     expect(h.calls).toEqual(['initial', 'expired']);
   });
 
+  it('remembers the last 8 tokens it handed out, for scrubbing replaced tokens from later errors', async () => {
+    const h = harness(10 * MINUTE);
+    const manager = createTokenManager({ key: 'k', fetchToken: h.fetchToken, clock: h.clock });
+    expect(manager.recentTokens()).toEqual([]);
+    for (let i = 0; i < 10; i++) {
+      await manager.getToken();
+      h.advance(10 * MINUTE);
+    }
+    expect(manager.recentTokens()).toEqual([
+      'token-3',
+      'token-4',
+      'token-5',
+      'token-6',
+      'token-7',
+      'token-8',
+      'token-9',
+      'token-10',
+    ]);
+    // A copy: the caller cannot change what the manager keeps.
+    (manager.recentTokens() as string[]).length = 0;
+    expect(manager.recentTokens()).toHaveLength(8);
+  });
+
   it('treats a token as expired a margin before the provider expiry', async () => {
     const h = harness(15 * MINUTE);
     const manager = createTokenManager({ key: 'k', fetchToken: h.fetchToken, clock: h.clock, expiryMarginMs: 30_000 });

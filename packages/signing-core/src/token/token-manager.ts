@@ -107,7 +107,15 @@ export interface TokenManager {
   invalidate(token?: AccessToken | string): Promise<void>;
   /** The cached token without any I/O, if one is valid now. */
   peek(): AccessToken | undefined;
+  /**
+   * The texts of the last few tokens this manager handed out (at most 8, newest last), for
+   * scrubbing: a provider may quote an earlier, replaced token in a later call's error.
+   */
+  recentTokens(): readonly string[];
 }
+
+/** How many replaced tokens `recentTokens()` keeps: tokens rotate per lifetime (at least 10 s), not per call. */
+const RECENT_TOKENS = 8;
 
 interface Current {
   readonly token: AccessToken;
@@ -363,11 +371,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
   }
 
+  const recent: string[] = [];
+
   function start(reason: TokenFetchReason): Promise<Current> {
     if (inflight) return inflight;
     const previous = current;
     const promise = obtain(reason, previous).then((next) => {
       current = next;
+      if (!recent.includes(next.text)) {
+        recent.push(next.text);
+        if (recent.length > RECENT_TOKENS) recent.shift();
+      }
       refreshFailures = 0;
       nextRefreshAttemptAt = 0;
       return next;
@@ -448,6 +462,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       rejected.add(text);
       if (rejected.size > 16) rejected.delete(rejected.values().next().value as string);
       await storeCall('delete', () => store.delete(key, text));
+    },
+
+    recentTokens(): readonly string[] {
+      return [...recent];
     },
 
     peek(): AccessToken | undefined {
