@@ -492,6 +492,35 @@ describe('ky instance', () => {
     expect(sandbox.requests.count(TOKEN_PATH)).toBe(1);
   });
 
+  it('doku.ky with a per-request context { withToken: false }: no token, a 401 is ERR_PROVIDER, token kept', async () => {
+    const client = auth();
+    const token = await client.getToken();
+    const plain = await client.ky
+      .get(`adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`, { context: { withToken: false } })
+      .json();
+    expect(plain).toMatchObject({ business: { brand: { photo_proof: { code: 'PHOTO_PROOF' } } } });
+    expect(sandbox.requests.to(FILE_PATH).at(-1)?.headers.authorization).toBeUndefined();
+    sandbox.faults.inject(
+      { type: 'status', status: 401, body: '{"error":{"code":"INVALID_SIGNATURE","message":"no"}}' },
+      { path: FILE_PATH, times: 2 },
+    );
+    const error = await caught(
+      client.ky.get(`adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`, { context: { withToken: false } }),
+    );
+    expect(error).toMatchObject({ code: 'ERR_PROVIDER', status: 401, providerCode: 'INVALID_SIGNATURE' });
+    expect(sandbox.requests.count(FILE_PATH)).toBe(2);
+    expect((await client.getToken()).token).toBe(token.token);
+    expect(sandbox.requests.count(TOKEN_PATH)).toBe(1);
+    // The same instance, with the token: the next 401 is "token rejected" (one refresh, one retry).
+    sandbox.expireTokens();
+    await client.ky.get(`adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`).json();
+    expect(sandbox.requests.count(TOKEN_PATH)).toBe(2);
+    // A context value of the wrong type is a programmer error, named.
+    await expect(
+      client.ky.get('adv-core-api/partner/v1.0/file', { context: { withToken: 'no' } }).json(),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT', field: 'withToken' });
+  });
+
   it('on 401 fetches a new token and retries once, re-signed', async () => {
     const client = auth();
     const first = await client.getToken();
@@ -615,7 +644,9 @@ describe('ky instance', () => {
         expect(await caught(strict.get(`adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`))).toMatchObject({
           name: 'SignatureError',
         });
-        expect(() => client.createKy({ responseSignature: 'sometimes' as never })).toThrow(TypeError);
+        expect(() => client.createKy({ responseSignature: 'sometimes' as never })).toThrow(
+          expect.objectContaining({ code: 'ERR_INVALID_INPUT', field: 'responseSignature' }),
+        );
       });
     });
   });

@@ -6,18 +6,19 @@
 import {
   type AccessToken,
   createHttpClient,
+  createSignedRequest,
   createTokenManager,
   describeType,
   formatUtcTimestamp,
   type GetTokenOptions,
   type HmacKey,
-  type HttpClient,
-  type HttpClientOptions,
   InputError,
   importHmacKey,
   randomUuid,
   readJson,
   redactText,
+  SecretSet,
+  type SignedRequestOf,
   type SigningContext,
   type TokenResult,
 } from '@org/signing-core';
@@ -27,7 +28,6 @@ import { describeDokuError } from './describe-error.js';
 import { type DokuPartnerAuthOptions, type DokuRequestTargetMode, resolveOptions } from './options.js';
 import { type DokuRequestBody, serializeBody } from './request-body.js';
 import { dokuSignature } from './signature.js';
-import { DokuSignedRequest } from './signed-request.js';
 import { parseDokuTokenResponse } from './token-response.js';
 import {
   type DokuNotification,
@@ -47,6 +47,35 @@ export interface DokuSignRequestOptions {
   readonly withToken?: boolean | undefined;
 }
 
+/** The public fields of a {@link DokuSignedRequest}, besides `method`, `headers` and `body`. */
+export interface DokuSignedRequestInfo {
+  /** Absolute URL: the base URL followed by `target`. */
+  readonly url: string;
+  /** The target as given (path, and query if any). */
+  readonly target: string;
+  /** The `Request-Target` that was signed (path only, unless `requestTarget: 'path-and-query'`). */
+  readonly requestTarget: string;
+  readonly clientId: string;
+  /** The `Request-Id` of this request (fresh for every signRequest call). */
+  readonly requestId: string;
+  /** The `Request-Timestamp` of this request (the same string in the header and the signature). */
+  readonly timestamp: string;
+}
+
+/**
+ * One signed request: send `body` with `headers` to `url` using `method`, once. The core's
+ * `SignedRequest`: `Signature` and `Authorization` never print (`JSON.stringify`,
+ * `util.inspect`, `String`), neither from the request nor from its `headers`.
+ */
+export type DokuSignedRequest = SignedRequestOf<DokuSignedRequestInfo> & {
+  /** The exact body bytes that were hashed: send these, unchanged. `null` when there is no body (as `fetch` expects). */
+  readonly body: Uint8Array<ArrayBuffer> | null;
+};
+
+/**
+ * Per-request options of {@link DokuPartnerAuth.ky}, given as ky's `context`:
+ * `doku.ky.get(path, { context: { withToken: false } })`.
+ */
 export interface DokuKyOptions {
   /** Add the Partner API bearer token (and refresh it once on 401). Default `true`. */
   readonly withToken?: boolean | undefined;
@@ -85,8 +114,8 @@ export interface DokuPartnerAuth {
    */
   readonly ky: KyInstance;
   /**
-   * A ky instance like {@link DokuPartnerAuth.ky}, e.g. without the bearer token (`withToken: false`).
-   * One instance per mode rather than a per-request `context`: see "Why `createKy`" in the README.
+   * {@link DokuPartnerAuth.ky} with other defaults for its per-request `context`, e.g.
+   * `createKy({ withToken: false })`: the same as passing that `context` on every call.
    */
   createKy(options?: DokuKyOptions): KyInstance;
 }
@@ -119,23 +148,17 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
   /**
    * Secrets the core client scrubs from provider texts (body excerpts, provider code and message)
    * on top of what it finds itself (the credentials of every attempt of a call, the rejected
-   * token included, also for a 2xx answer that is not JSON): the secret key.
+   * token included): the secret key, and the tokens handed out lately.
    */
-  const secrets = () => [o.secretKey];
-  const client = (retry: typeof o.retry, describeError: HttpClientOptions['describeError']): HttpClient =>
-    createHttpClient({
-      provider: PROVIDER,
-      baseUrl,
-      ...o.transport,
-      retry,
-      describeError,
-      secrets,
-    });
-  // Token requests are POSTs that are safe to repeat: retried like idempotent calls.
-  const tokenHttp = client({ ...o.retry, methods: ['post'] }, describeDokuError);
-  // Calls that carry the token: a 401 means "token rejected" (DOKU documents no finer signal).
-  const bearerHttp = client(o.retry, (r) => ({ ...describeDokuError(r), tokenRejected: r.status === 401 }));
-  const plainHttp = client(o.retry, describeDokuError);
+  const secrets = () => new SecretSet([o.secretKey], tokens.recentTokens());
+  const http = createHttpClient({
+    provider: PROVIDER,
+    baseUrl,
+    ...o.transport,
+    retry: o.retry,
+    describeError: describeDokuError,
+    secrets,
+  });
 
   function requestTargetOf(url: URL, mode: DokuRequestTargetMode = o.requestTarget): string {
     return mode === 'path-and-query' ? url.pathname + url.search : url.pathname;
@@ -200,7 +223,9 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     );
     const requestedAt = clock();
     let identity: DokuRequestIdentity | undefined;
-    const ky = tokenHttp.signed({
+    const ky = http.signed({
+      // Token requests are POSTs that are safe to repeat: retried like idempotent calls.
+      retry: { ...o.retry, methods: ['post'] },
       sign: async (context: SigningContext) => {
         const requestTarget = requestTargetOf(context.url);
         const parts = await signParts({ requestTarget, body: context.body, withToken: false });
@@ -224,37 +249,47 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     });
   }
 
-  function createKy(kyOptions: DokuKyOptions = {}): KyInstance {
-    if (kyOptions === null || typeof kyOptions !== 'object') {
-      throw new TypeError(`createKy: options must be an object, received ${describeType(kyOptions)}`);
-    }
-    const withToken = kyOptions.withToken ?? true;
-    const mode = kyOptions.responseSignature ?? o.responseSignature;
+  /** Checks the per-request options (ky's `context`) of a DOKU call. */
+  function callOptions(context: Readonly<Record<string, unknown>>, where: string) {
+    const withToken = context.withToken ?? true;
+    const mode = context.responseSignature ?? o.responseSignature;
+    const invalid = (field: string, expected: string) =>
+      new InputError('ERR_INVALID_INPUT', `${where}: ${field} must be ${expected}`, { field }, { provider: PROVIDER });
+    if (typeof withToken !== 'boolean') throw invalid('withToken', 'a boolean');
     if (mode !== 'off' && mode !== 'verify-if-present' && mode !== 'require') {
-      throw new TypeError("createKy: responseSignature must be 'off', 'verify-if-present' or 'require'");
+      throw invalid('responseSignature', "'off', 'verify-if-present' or 'require'");
     }
-    const http = withToken ? bearerHttp : plainHttp;
-    const signed = http.signed({
+    return { withToken, mode: mode as DokuResponseSignatureMode };
+  }
+
+  // One instance for every call: whether a call carries the token, and so what its 401 means,
+  // is the per-request `context` (`{ withToken: false }`), which the core hands to the signer
+  // and to the token-rejected test.
+  const defaultKy = http
+    .signed({
       sign: async (context) =>
-        (await signParts({ requestTarget: requestTargetOf(context.url), body: context.body, withToken })).headers,
-      // A 401 is "token rejected" through bearerHttp's describeError; the plain client never says so.
-      ...(withToken
-        ? {
-            onTokenRejected: async (request: Request) => {
-              const header = request.headers.get('Authorization') ?? '';
-              const rejected = header.startsWith('Bearer ') ? header.slice(7) : undefined;
-              await tokens.invalidate(rejected);
-            },
-          }
-        : {}),
-    });
-    if (mode === 'off') return signed;
-    return signed.extend({
+        (
+          await signParts({
+            requestTarget: requestTargetOf(context.url),
+            body: context.body,
+            withToken: callOptions(context.context, 'doku.ky').withToken,
+          })
+        ).headers,
+      // DOKU documents no finer signal than a 401 on a call that carried the token. On a call sent
+      // without one, a 401 refuses the signature or the client: an ERR_PROVIDER, token kept.
+      isTokenRejected: ({ status }, { context }) => status === 401 && context.withToken !== false,
+      onTokenRejected: async (request: Request) => {
+        const header = request.headers.get('Authorization') ?? '';
+        await tokens.invalidate(header.startsWith('Bearer ') ? header.slice(7) : undefined);
+      },
+    })
+    .extend({
       hooks: {
         afterResponse: [
-          async ({ request, response }) => {
+          async ({ request, response, options: kyOptions }) => {
+            const { mode } = callOptions(kyOptions.context, 'doku.ky');
             const requestId = request.headers.get('Request-Id');
-            if (requestId === null) return;
+            if (requestId === null || mode === 'off') return;
             await checkResponse(
               response,
               { clientId, requestId, requestTarget: requestTargetOf(new URL(request.url)) },
@@ -264,6 +299,17 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
         ],
       },
     });
+
+  function createKy(kyOptions: DokuKyOptions = {}): KyInstance {
+    if (kyOptions === null || typeof kyOptions !== 'object') {
+      throw new TypeError(`createKy: options must be an object, received ${describeType(kyOptions)}`);
+    }
+    const context = {
+      ...(kyOptions.withToken === undefined ? {} : { withToken: kyOptions.withToken }),
+      ...(kyOptions.responseSignature === undefined ? {} : { responseSignature: kyOptions.responseSignature }),
+    };
+    callOptions(context, 'createKy');
+    return defaultKy.extend({ context });
   }
 
   async function signRequest(request: DokuSignRequestOptions): Promise<DokuSignedRequest> {
@@ -294,20 +340,22 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     const parts = await signParts({ requestTarget, body: serialized?.bytes, withToken: request.withToken === true });
     const headers = { ...parts.headers };
     if (serialized?.contentType !== undefined) headers['Content-Type'] = serialized.contentType;
-    return new DokuSignedRequest({
+    return createSignedRequest({
+      kind: 'DokuSignedRequest',
       method: upper,
-      url: url.href,
-      target,
-      requestTarget,
-      clientId,
-      requestId: parts.requestId,
-      timestamp: parts.timestamp,
-      body: serialized?.bytes ?? null,
       headers,
-    });
+      body: serialized?.bytes ?? null,
+      info: {
+        url: url.href,
+        target,
+        requestTarget,
+        clientId,
+        requestId: parts.requestId,
+        timestamp: parts.timestamp,
+      },
+      secrets: [parts.headers.Signature, parts.headers.Authorization?.slice('Bearer '.length)],
+    }) as DokuSignedRequest;
   }
-
-  const defaultKy = createKy();
 
   return Object.freeze({
     clientId,

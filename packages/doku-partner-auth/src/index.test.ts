@@ -6,7 +6,6 @@ describe('public API surface', () => {
       'DOKU_PARTNER_BASE_URLS',
       'DOKU_PARTNER_FILE_PATH',
       'DOKU_PARTNER_TOKEN_PATH',
-      'DokuSignedRequest',
       'createDokuPartnerAuth',
       'dokuDigest',
       'dokuSignature',

@@ -11,6 +11,8 @@ export {
   createDokuPartnerAuth,
   type DokuKyOptions,
   type DokuPartnerAuth,
+  type DokuSignedRequest,
+  type DokuSignedRequestInfo,
   type DokuSignRequestOptions,
 } from './doku-partner-auth.js';
 export type { DokuPartnerAuthOptions, DokuPartnerEnvironment, DokuRequestTargetMode } from './options.js';
@@ -25,7 +27,6 @@ export {
   type VerifyDokuSignatureParams,
   verifyDokuSignature,
 } from './signature.js';
-export { DokuSignedRequest } from './signed-request.js';
 export type { DokuTokenExpirySource } from './token-response.js';
 export {
   type DokuNotification,

@@ -43,9 +43,9 @@ describe('README examples', () => {
     expect(uploaded.category).toBe('LOGO');
     expect(sandbox.uploads).toHaveLength(1);
 
-    const requirements = await doku
-      .createKy({ withToken: false })
+    const requirements = await doku.ky
       .get('adv-core-api/partner/v1.0/file', {
+        context: { withToken: false },
         searchParams: {
           businessType: 'PERSONAL',
           businessLegalEntity: 'PERSEORANGAN',

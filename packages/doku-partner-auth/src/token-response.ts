@@ -38,7 +38,7 @@ export interface ParseTokenContext {
   /** The raw body text, for a redacted excerpt in errors. */
   readonly text: string;
   /** Secrets to scrub from excerpts. */
-  readonly secrets: readonly (string | Secret | undefined)[];
+  readonly secrets: Iterable<string | Secret | undefined>;
 }
 
 /** The largest epoch ms a `Date` can hold. */
