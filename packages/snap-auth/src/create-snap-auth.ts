@@ -17,12 +17,13 @@ import {
   importHmacKey,
   importRsaPrivateKey,
   type RetryOptions,
+  SecretSet,
   tokenManagerOptionsOf,
 } from '@org/signing-core';
 import type { KyInstance } from 'ky';
 import { DEFAULT_CUSTOMER_TOKEN_PATH, DEFAULT_TOKEN_PATH, PROVIDER } from './constants.js';
 import type { GetCustomerTokenOptions, SnapCustomerToken, SnapCustomerTokenGrant } from './customer-token.js';
-import { describeSnapError, describeSnapSuccessFailure, describeSnapTokenFailure } from './describe-error.js';
+import { describeSnapError, describeSnapSuccessFailure } from './describe-error.js';
 import { externalIdGenerator } from './external-id.js';
 import { type SnapAuthOptions, validateSnapAuthOptions } from './options.js';
 import { relativeUrlAsSent } from './relative-url.js';
@@ -99,10 +100,10 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   // core keeps the one token-rejected retry even with `retry: 0`).
   const tokenRetry: RetryOptions = { ...userRetry, methods: ['post'] };
 
-  // The core scrubs a failed request's own Authorization* values; the current B2B token is
-  // listed too for the errors of requests that did not carry it (B2B2C token requests, a 2xx
-  // body read by `.json()`), where a provider may still echo it.
-  const secrets = () => [config.clientSecret, tokens.peek()?.token];
+  // The core scrubs a failed request's own Authorization* values; the client secret and the B2B
+  // tokens handed out lately are listed too, for the errors of requests that did not carry them
+  // (B2B2C token requests, a 2xx body read by `.json()`), where a provider may still echo them.
+  const secrets = () => new SecretSet([config.clientSecret], tokens.recentTokens());
   const transportOptions = {
     provider: PROVIDER,
     baseUrl,
@@ -111,13 +112,13 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     describeError: describeSnapError,
     secrets,
   };
-  // `auth.ky` also treats a failure code inside a 2xx body as a failure, token requests any
-  // code that is not 2xx; `auth.fetch` hands every response back as it came.
+  // One client: `auth.ky` treats a failure code inside a 2xx body as a failure, token requests
+  // (their own `describeFailure`) any code that is not 2xx; `auth.fetch` hands every response
+  // back as it came.
   const http = createHttpClient({ ...transportOptions, describeSuccessFailure: describeSnapSuccessFailure });
-  const tokenHttp = createHttpClient({ ...transportOptions, describeSuccessFailure: describeSnapTokenFailure });
 
   const requester = createTokenRequester({
-    http: tokenHttp,
+    http,
     clientId,
     privateKey: () => privateKey,
     tokenPath,

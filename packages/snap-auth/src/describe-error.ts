@@ -69,6 +69,19 @@ export function describeSnapTokenFailure(response: {
   return parseSnapResponseCode(code).success ? undefined : describeSnapError(response);
 }
 
+/**
+ * A token request's answers, of any status: {@link describeSnapTokenFailure} for a 2xx,
+ * {@link describeSnapError} for any other.
+ */
+export function describeSnapTokenAnswer(response: {
+  status: number;
+  body: unknown;
+}): ProviderErrorDescription | undefined {
+  return response.status >= 200 && response.status < 300
+    ? describeSnapTokenFailure(response)
+    : describeSnapError(response);
+}
+
 /** The most likely cause of a SNAP failure, in words. Empty when there is nothing useful to add. */
 function likelyCause(parsed: SnapResponseCode, operation: SnapOperation): string {
   const token = operation !== 'service call';

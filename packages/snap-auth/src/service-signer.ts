@@ -10,9 +10,11 @@
 import {
   type AccessToken,
   ConfigError,
+  createSignedRequest,
   type HmacKey,
   hmac,
   InputError,
+  type SignedRequestOf,
   type TokenManager,
   toBase64,
   withProvider,
@@ -20,7 +22,6 @@ import {
 import { EMPTY_BODY_HASH, minifyBody, sha256Hex } from './body-hash.js';
 import { PROVIDER } from './constants.js';
 import type { SnapCustomerToken } from './customer-token.js';
-import { redactedHeaders } from './redacted-headers.js';
 import { methodText, serviceStringToSign } from './string-to-sign.js';
 
 /** A customer (B2B2C) token: its text, the core `AccessToken`, or the result of `getCustomerToken`. */
@@ -45,14 +46,18 @@ export interface SnapRequest {
 }
 
 /** What to send: the exact body text and every header. Prints and serialises with credentials redacted. */
-export interface SignedSnapRequest {
+/**
+ * A signed SNAP service call: the core's `SignedRequest`. `headers` is a fresh record on every
+ * read that prints (`JSON.stringify`, `util.inspect`) with `Authorization`, `X-SIGNATURE` and
+ * the customer token redacted, as does the request itself.
+ */
+export type SignedSnapRequest = SignedRequestOf<{
   /** Absolute URL of the call. */
   readonly url: string;
-  readonly method: string;
+}> & {
   /** The minified JSON body to send byte for byte (what was hashed), or `null` for none (as `fetch` takes it). */
   readonly body: string | null;
-  readonly headers: Readonly<Record<string, string>>;
-}
+};
 
 export interface ServiceSignerConfig {
   readonly tokens: TokenManager;
@@ -191,12 +196,14 @@ export function createServiceSigner(config: ServiceSignerConfig): ServiceSigner 
       }
       if (!callerNames.has('x-external-id')) headers['X-EXTERNAL-ID'] = nextExternalId(config.externalId);
       for (const [name, value] of Object.entries(caller)) headers[name] = value;
-      return Object.freeze({
-        url: url.href,
+      return createSignedRequest({
+        kind: 'SignedSnapRequest',
         method,
+        headers,
         body: text === '' ? null : text,
-        headers: redactedHeaders(headers),
-      });
+        info: { url: url.href },
+        secrets: [signed['X-SIGNATURE'], token(signed.Authorization), token(headers['Authorization-Customer'])],
+      }) as SignedSnapRequest;
     },
   };
 }
@@ -213,4 +220,9 @@ export function nextExternalId(generate: () => string): string {
     );
   }
   return id;
+}
+
+/** The credential after a `Bearer ` scheme, for scrubbing. */
+function token(header: string | undefined): string | undefined {
+  return header?.slice(header.indexOf(' ') + 1);
 }

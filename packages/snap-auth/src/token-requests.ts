@@ -16,6 +16,7 @@ import {
   redactText,
   rsaSign,
   Secret,
+  type SecretValue,
   type TokenResult,
   toBase64,
   withProvider,
@@ -27,12 +28,12 @@ import {
   type SnapCustomerToken,
   type SnapCustomerTokenGrant,
 } from './customer-token.js';
-import { type SnapOperation, withSnapMessage } from './describe-error.js';
+import { describeSnapTokenAnswer, type SnapOperation, withSnapMessage } from './describe-error.js';
 import { accessTokenStringToSign } from './string-to-sign.js';
 import { readB2b2cTokenResponse, readB2bTokenResponse } from './token-response.js';
 
 export interface TokenRequesterConfig {
-  /** A client whose `describeSuccessFailure` treats any non-2xx `responseCode` as a failure. */
+  /** The client's one core HTTP client; token answers are read per request ({@link describeSnapTokenAnswer}). */
   readonly http: HttpClient;
   readonly clientId: string;
   readonly privateKey: () => Promise<RsaPrivateKey>;
@@ -43,7 +44,7 @@ export interface TokenRequesterConfig {
   readonly grantTypeCase: 'upper' | 'lower';
   readonly tokenRequestBody: Readonly<Record<string, unknown>>;
   readonly retry: RetryOptions;
-  readonly secrets: () => Iterable<string | undefined>;
+  readonly secrets: () => Iterable<SecretValue>;
 }
 
 export interface TokenRequester {
@@ -76,6 +77,7 @@ export function createTokenRequester(config: TokenRequesterConfig): TokenRequest
         headers: { 'Content-Type': 'application/json' },
         sign,
         retry: config.retry,
+        describeFailure: describeSnapTokenAnswer,
         secrets: grantSecrets,
         ...(signal ? { signal } : {}),
       });

@@ -82,7 +82,7 @@ export function redactJson(value: unknown): unknown {
  */
 export function redactText(
   text: string,
-  options: { secrets?: Iterable<string | Secret | undefined>; limit?: number } = {},
+  options: { secrets?: Iterable<string | Secret | undefined | null>; limit?: number } = {},
 ): string {
   const limit = options.limit ?? 512;
   let out: string;
@@ -96,7 +96,7 @@ export function redactText(
     );
   }
   for (const secret of options.secrets ?? []) {
-    const value = secret === undefined ? '' : revealSecret(secret);
+    const value = secret === undefined || secret === null ? '' : revealSecret(secret);
     if (value.length >= 4) out = out.split(value).join(REDACTED);
   }
   return out.length > limit ? `${out.slice(0, limit)}…` : out;
