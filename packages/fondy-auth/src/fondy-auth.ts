@@ -12,6 +12,7 @@ import {
   type GetTokenOptions,
   isProviderError,
   rewordProviderError,
+  SecretSet,
   type TokenResult,
 } from '@org/signing-core';
 import type { KyInstance } from 'ky';
@@ -74,11 +75,11 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
    * Secrets the core client scrubs from provider texts (body excerpts, provider code and message)
    * on top of what it finds itself (the `Authorization` of every attempt of a call, the rejected
    * token included, also for a 2xx answer that is not JSON):
-   * - the secret key;
-   * - the signature of a token request in flight: it travels in the body, not in a header.
+   * - the secret key, and the tokens handed out lately.
+   * A token request's signature travels in its body, not in a header: it is that request's own
+   * `secrets` (scrubbed per call, at any concurrency).
    */
-  const pendingSignatures: string[] = [];
-  const secrets = () => [secretKey, ...pendingSignatures];
+  const secrets = () => new SecretSet([secretKey], tokens.recentTokens());
   const http = {
     provider: PROVIDER,
     ...resolved.transport,
@@ -102,7 +103,6 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
     const obtainedAt = clock();
     const date = formatDate(new Date(obtainedAt));
     const signature = await fondyTokenSignature({ secretKey, applicationId, date });
-    pendingSignatures.push(signature);
     try {
       const answer = await tokenHttp.requestJson({
         method: 'POST',
@@ -110,12 +110,11 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
         body: JSON.stringify({ application_id: applicationId, date, signature }),
         headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
         retry: tokenRetry,
+        secrets: [signature],
       });
-      return parseTokenAnswer(answer, obtainedAt, secrets());
+      return parseTokenAnswer(answer, obtainedAt, secrets().add(signature));
     } catch (error) {
       throw withCredentialsHint(error, baseUrl);
-    } finally {
-      pendingSignatures.splice(pendingSignatures.indexOf(signature), 1);
     }
   }
 

@@ -31,7 +31,7 @@ function lifetimeSeconds(value: unknown): number | undefined {
 export function parseTokenAnswer(
   answer: TokenAnswer,
   obtainedAt: number,
-  secrets: readonly (string | Secret | undefined)[] = [],
+  secrets: Iterable<string | Secret | undefined> = [],
 ): TokenResult {
   const { data, status } = answer;
   const excerpt = () => redactText(answer.text, { secrets });
