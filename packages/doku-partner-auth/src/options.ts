@@ -4,15 +4,13 @@
  */
 import {
   type Clock,
-  httpClientOptionsOf,
-  type Logger,
   optionSchemas,
   type RetryOptions,
   Secret,
   type TokenClientOptions,
-  type TokenStore,
+  type TokenClientParts,
   tokenClientOptionEntries,
-  tokenManagerOptionsOf,
+  tokenClientPartsOf,
   validateOptions,
 } from '@org/signing-core';
 import * as v from 'valibot';
@@ -78,27 +76,17 @@ const schema = v.strictObject({
   ...tokenClientOptionEntries(),
 });
 
-/** The options after validation, with the base URL resolved. */
-export interface ResolvedOptions {
+/** The options after validation, with the base URL resolved; the shared ones as the core's `transport` and `lifecycle`. */
+export interface ResolvedOptions extends TokenClientParts {
   readonly clientId: string;
   readonly secretKey: Secret;
   readonly baseUrl: string;
   readonly validTimeMinutes: number | undefined;
-  readonly fetch: typeof globalThis.fetch | undefined;
   readonly clock: Clock;
   readonly requestId: (() => string) | undefined;
-  readonly tokenStore: TokenStore | undefined;
-  readonly refreshAheadMs: number | undefined;
-  readonly expiryMarginMs: number | undefined;
-  readonly timeoutMs: number | undefined;
   readonly retry: RetryOptions;
   readonly responseSignature: DokuResponseSignatureMode;
   readonly requestTarget: DokuRequestTargetMode;
-  readonly logger: Logger | undefined;
-  /** The core's request-bounding options (timeouts, body limit, redirects), passed through whole. */
-  readonly transport: ReturnType<typeof httpClientOptionsOf>;
-  /** The core's token-lifecycle options, passed through whole. */
-  readonly lifecycle: ReturnType<typeof tokenManagerOptionsOf>;
 }
 
 /**
@@ -113,18 +101,11 @@ export function resolveOptions(input: DokuPartnerAuthOptions): ResolvedOptions {
     secretKey: Secret.from(o.secretKey),
     baseUrl,
     validTimeMinutes: o.validTimeMinutes,
-    fetch: o.fetch,
     clock: o.clock ?? Date.now,
     requestId: o.requestId,
-    tokenStore: o.tokenStore,
-    refreshAheadMs: o.refreshAheadMs,
-    expiryMarginMs: o.expiryMarginMs,
-    timeoutMs: o.timeoutMs,
     retry: typeof o.retry === 'number' ? { limit: o.retry } : (o.retry ?? {}),
     responseSignature: o.responseSignature ?? 'verify-if-present',
     requestTarget: o.requestTarget ?? 'path',
-    logger: o.logger,
-    transport: httpClientOptionsOf(o),
-    lifecycle: tokenManagerOptionsOf(o),
+    ...tokenClientPartsOf(o),
   };
 }

@@ -53,8 +53,8 @@ describe('resolveOptions', () => {
     const tokenStore = memoryTokenStore();
     const resolved = resolveOptions({ applicationId: '1', secretKey, tokenStore, retry: 0, timeoutMs: 500 });
     expect(resolved.secretKey).toBe(secretKey);
-    expect(resolved.tokenStore).toBe(tokenStore);
-    expect(resolved).toMatchObject({ retry: 0, timeoutMs: 500 });
+    expect(resolved.lifecycle.store).toBe(tokenStore);
+    expect(resolved).toMatchObject({ retry: 0, transport: { timeoutMs: 500 } });
   });
 
   it('lists every bad option with what was expected, never the value', () => {

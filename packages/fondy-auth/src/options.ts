@@ -5,15 +5,13 @@
  */
 import {
   type Clock,
-  httpClientOptionsOf,
-  type Logger,
   optionSchemas,
   type RetryOptions,
   Secret,
   type TokenClientOptions,
-  type TokenStore,
+  type TokenClientParts,
   tokenClientOptionEntries,
-  tokenManagerOptionsOf,
+  tokenClientPartsOf,
   validateOptions,
 } from '@org/signing-core';
 import * as v from 'valibot';
@@ -49,24 +47,14 @@ export interface FondyAuthOptions extends TokenClientOptions {
 }
 
 /** Options after validation and defaults. */
-export interface ResolvedFondyAuthOptions {
+export interface ResolvedFondyAuthOptions extends TokenClientParts {
   readonly applicationId: string;
   readonly secretKey: Secret;
   readonly baseUrl: string;
   readonly apiBaseUrl: string;
-  readonly fetch: typeof globalThis.fetch | undefined;
   readonly clock: Clock | undefined;
   readonly formatDate: ((now: Date) => string) | undefined;
-  readonly tokenStore: TokenStore | undefined;
-  readonly refreshAheadMs: number | undefined;
-  readonly expiryMarginMs: number | undefined;
-  readonly timeoutMs: number | undefined;
   readonly retry: RetryOptions | number | undefined;
-  readonly logger: Logger | undefined;
-  /** The core's request-bounding options (timeouts, body limit, redirects), passed through whole. */
-  readonly transport: ReturnType<typeof httpClientOptionsOf>;
-  /** The core's token-lifecycle options, passed through whole. */
-  readonly lifecycle: ReturnType<typeof tokenManagerOptionsOf>;
 }
 
 const HOST_EXPECTED = `an absolute http(s) URL without query or fragment, or one of ${Object.keys(fondyHosts)
@@ -124,16 +112,9 @@ export function resolveOptions(options: FondyAuthOptions): ResolvedFondyAuthOpti
     secretKey: out.secretKey,
     baseUrl: out.baseUrl,
     apiBaseUrl: out.apiBaseUrl ?? defaultApiBaseUrl(out.baseUrl),
-    fetch: out.fetch,
     clock: out.clock,
     formatDate: out.formatDate,
-    tokenStore: out.tokenStore,
-    refreshAheadMs: out.refreshAheadMs,
-    expiryMarginMs: out.expiryMarginMs,
-    timeoutMs: out.timeoutMs,
     retry: out.retry,
-    logger: out.logger,
-    transport: httpClientOptionsOf(out),
-    lifecycle: tokenManagerOptionsOf(out),
+    ...tokenClientPartsOf(out),
   };
 }

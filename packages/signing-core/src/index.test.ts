@@ -92,6 +92,7 @@ describe('public API surface', () => {
         "toBytes",
         "toHex",
         "tokenClientOptionEntries",
+        "tokenClientPartsOf",
         "tokenManagerOptionsOf",
         "validateOptions",
         "withProvider",

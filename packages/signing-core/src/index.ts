@@ -100,7 +100,9 @@ export {
   httpClientOptionsOf,
   optionSchemas,
   type TokenClientOptions,
+  type TokenClientParts,
   tokenClientOptionEntries,
+  tokenClientPartsOf,
   tokenManagerOptionsOf,
   validateOptions,
 } from './options/validate.js';

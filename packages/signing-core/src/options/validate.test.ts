@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { isConfigError } from '../errors/errors.js';
-import { optionSchemas, validateOptions } from './validate.js';
+import { memoryTokenStore } from '../token/token-store.js';
+import { optionSchemas, tokenClientPartsOf, validateOptions } from './validate.js';
 
 const schema = v.object({
   clientId: optionSchemas.nonEmptyString(),
@@ -178,5 +179,40 @@ describe('optionSchemas.retry', () => {
         /retry: expected a retry limit from 0 to 10/,
       );
     }
+  });
+});
+
+describe('tokenClientPartsOf', () => {
+  it('splits the shared options into the HTTP client part and the token manager part', () => {
+    const store = memoryTokenStore();
+    const logger = { warn: () => undefined };
+    const parts = tokenClientPartsOf({
+      timeoutMs: 500,
+      totalTimeoutMs: 2_000,
+      maxResponseBytes: 1024,
+      redirect: 'same-origin',
+      tokenStore: store,
+      refreshAheadMs: 1_000,
+      expiryMarginMs: 2_000,
+      lockWaitMs: 3_000,
+      tokenFetchTimeoutMs: 4_000,
+      logger,
+    });
+    expect(parts.transport).toEqual({
+      fetch: undefined,
+      timeoutMs: 500,
+      totalTimeoutMs: 2_000,
+      maxResponseBytes: 1024,
+      redirect: 'same-origin',
+    });
+    expect(parts.lifecycle).toEqual({
+      store,
+      refreshAheadMs: 1_000,
+      expiryMarginMs: 2_000,
+      clock: undefined,
+      logger,
+      lockWaitMs: 3_000,
+      fetchTimeoutMs: 4_000,
+    });
   });
 });

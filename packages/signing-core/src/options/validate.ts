@@ -285,6 +285,17 @@ export function httpClientOptionsOf(options: TokenClientOptions) {
   };
 }
 
+/** A provider's shared options split for the core: `transport` for the HTTP client, `lifecycle` for the token manager. */
+export interface TokenClientParts {
+  readonly transport: ReturnType<typeof httpClientOptionsOf>;
+  readonly lifecycle: ReturnType<typeof tokenManagerOptionsOf>;
+}
+
+/** {@link httpClientOptionsOf} and {@link tokenManagerOptionsOf} at once. */
+export function tokenClientPartsOf(options: TokenClientOptions): TokenClientParts {
+  return { transport: httpClientOptionsOf(options), lifecycle: tokenManagerOptionsOf(options) };
+}
+
 /** The token-lifecycle options of {@link TokenClientOptions}, ready for `createTokenManager`. */
 export function tokenManagerOptionsOf(options: TokenClientOptions) {
   return {
