@@ -1,8 +1,7 @@
 // @org/fondy-auth — the public API, by name.
 
 export { formatFondyDate } from './date-format.js';
-export type { FondyFetch } from './fondy-auth.js';
-export { createFondyAuth, type FondyAuth } from './fondy-auth.js';
+export { createFondyAuth, type FondyAuth, type FondyFetch } from './fondy-auth.js';
 export { type FondyHostName, fondyHosts } from './hosts.js';
 export type { FondyAuthOptions } from './options.js';
 export {

@@ -16,6 +16,7 @@ import {
   isAuthError,
   isKeyFormatError,
   isProviderError,
+  isRecord,
   minifyJson,
   type ProviderError,
   rsaSign,
@@ -33,8 +34,12 @@ const concatForExample = (timestamp: string, body: Uint8Array, attempt: number) 
   `${timestamp}:${new TextDecoder().decode(body)}:${attempt}`;
 
 let server: RunningSandbox;
-const sandbox = createSandboxCore((request) => {
+const sandbox = createSandboxCore(async (request) => {
   const path = new URL(request.url).pathname;
+  if (path === '/topup') {
+    const { tokenID } = (await request.json()) as { tokenID: string };
+    return jsonResponse(200, { code: tokenID === 'tok-1' ? 'E07' : '000' });
+  }
   if (path === '/token') return jsonResponse(200, { accessToken: 'sandbox-token', expiresIn: 900 });
   if (path === '/pay') return jsonResponse(200, { paid: true });
   return jsonResponse(404, {});
@@ -66,6 +71,30 @@ describe('README examples', () => {
       if (isKeyFormatError(error)) console.log(error.found); // 'an encrypted PKCS#8 private key'
     }
     expect(log).toHaveBeenCalledWith(expect.stringContaining('encrypted'));
+  });
+
+  it('the request primitive', async () => {
+    const client = createHttpClient({ provider: 'example', baseUrl: server.url, retry: 0 });
+    let token = 'tok-1';
+    const topUp = await client.requestJson<{ code: string }>({
+      method: 'POST',
+      path: '/topup',
+      build: () => {
+        const body = JSON.stringify({ tokenID: token, amount: '10000' });
+        return { body, secrets: [token] }; // scrubbed from this call's errors
+      },
+      describeFailure: ({ status, body }) => {
+        const code = isRecord(body) ? body.code : undefined;
+        if (typeof code !== 'string') return { subject: 'topUp', malformed: 'JSON without a code' };
+        if (status === 200 && code === '000') return undefined; // success
+        return { subject: 'topUp', providerCode: code, tokenRejected: code === 'E07' };
+      },
+      onTokenRejected: () => {
+        token = 'tok-2'; // e.g. tokens.invalidate(token); the next build reads the new one
+      },
+    });
+    expect(topUp.data.code).toBe('000');
+    expect(sandbox.requests.to('/topup').map((r) => JSON.parse(r.body).tokenID)).toEqual(['tok-1', 'tok-2']);
   });
 
   it('encodings, time and JSON', () => {
