@@ -112,6 +112,7 @@ describe('public API surface', () => {
         "jsonResponse",
         "pathMatches",
         "routeTokenAndService",
+        "runFaultSuite",
         "serveOnLoopback",
         "settlesWithin",
         "startHostileServer",

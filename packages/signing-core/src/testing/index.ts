@@ -1,6 +1,16 @@
 // @org/signing-core/testing — building blocks for provider sandboxes (Node helper included).
 
 export {
+  type FaultCall,
+  type FaultClientSettings,
+  type FaultEchoAnswer,
+  type FaultLifetimeCase,
+  type FaultSuiteAdapter,
+  type FaultSuiteApi,
+  type FaultSuiteMatchers,
+  runFaultSuite,
+} from './fault-suite.node.js';
+export {
   type HostileHandler,
   type HostileServer,
   hostile,
