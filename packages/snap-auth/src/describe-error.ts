@@ -60,7 +60,7 @@ export function describeSnapSuccessFailure(response: {
  * as `"E01"` is a failure too (as `readB2bTokenResponse` rules). Failing inside the core's
  * request keeps its scrubbing of the request's secrets on the error.
  */
-export function describeSnapTokenFailure(response: {
+function describeSnapTokenFailure(response: {
   status: number;
   body: unknown;
 }): ProviderErrorDescription | undefined {
