@@ -653,6 +653,16 @@ describe('ky instance', () => {
 });
 
 describe('options', () => {
+  it('suggests the option a typo meant, on a ConfigError of provider doku', () => {
+    const typo = { clientId: 'c', secretKey: 's', baseUrl: 'test', responseSignatur: 'off' } as never;
+    expect(() => createDokuPartnerAuth(typo)).toThrow(
+      expect.objectContaining({
+        provider: 'doku',
+        issues: [expect.objectContaining({ suggestion: 'responseSignature' })],
+      }),
+    );
+  });
+
   it('validates every option up front and names each bad one (never its value)', () => {
     let error: unknown;
     try {

@@ -14,7 +14,7 @@ import {
   validateOptions,
 } from '@org/signing-core';
 import * as v from 'valibot';
-import { DOKU_PARTNER_BASE_URLS, PACKAGE_NAME } from './constants.js';
+import { DOKU_PARTNER_BASE_URLS, PACKAGE_NAME, PROVIDER } from './constants.js';
 import type { DokuResponseSignatureMode } from './verify-response.js';
 
 /** A Partner API environment from DOKU's docs: Test Mode (`api-uat`) or Production. */
@@ -94,7 +94,7 @@ export interface ResolvedOptions extends TokenClientParts {
  * @throws {ConfigError} listing every bad option (never its value).
  */
 export function resolveOptions(input: DokuPartnerAuthOptions): ResolvedOptions {
-  const o = validateOptions(PACKAGE_NAME, schema, input);
+  const o = validateOptions(PACKAGE_NAME, schema, input, { provider: PROVIDER });
   const baseUrl = o.baseUrl === 'test' || o.baseUrl === 'production' ? DOKU_PARTNER_BASE_URLS[o.baseUrl] : o.baseUrl;
   return {
     clientId: o.clientId.trim(),

@@ -597,6 +597,12 @@ describe('request() and sign()', () => {
 });
 
 describe('options', () => {
+  it('name the option a typo most likely meant (hexKeyCase for hexkeycase)', () => {
+    expect(() => createFinnetAuth({ secretKey: 'k', hexkeycase: 'upper' } as never)).toThrow(
+      expect.objectContaining({ provider: 'finnet', message: expect.stringContaining('did you mean `hexKeyCase`?') }),
+    );
+  });
+
   it('are validated up front, naming every bad field and never its value', () => {
     let caught: unknown;
     try {
@@ -654,6 +660,7 @@ describe('options: missing and unknown keys', () => {
         path: 'secretkey',
         expected: expect.stringMatching(/^a known option \(secretKey, username, password, baseUrl, /),
         received: 'a string of 13 characters',
+        suggestion: 'secretKey',
       },
     ]);
     expect((caught as Error).message).not.toContain('hunter2-value');

@@ -139,7 +139,7 @@ function statusFields(body: unknown): { statusCode: string | undefined; statusDe
 const HEX_64 = /^[0-9A-Fa-f]{64}$/;
 
 export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
-  const parsed = validateOptions(PACKAGE_NAME, finnetAuthOptionsSchema, options);
+  const parsed = validateOptions(PACKAGE_NAME, finnetAuthOptionsSchema, options, { provider: PROVIDER });
   const baseUrl = parsed.baseUrl ?? FINNET_DEVELOPMENT_URL;
   const tokenPath = parsed.tokenPath ?? FINNET_TOKEN_PATH;
   const hexKeyCase = parsed.hexKeyCase ?? 'lower';

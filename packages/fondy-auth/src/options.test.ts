@@ -14,6 +14,11 @@ const configError = (options: unknown) => {
 };
 
 describe('resolveOptions', () => {
+  it('answers a typo with the nearest option name, for provider fondy', () => {
+    const error = configError({ applicationId: '1', secretKey: 'k', apiBaseURL: 'https://portal.fondy.eu' });
+    expect([error.provider, error.issues[0]?.suggestion]).toEqual(['fondy', 'apiBaseUrl']);
+  });
+
   it('applies the defaults: wallet host for the token, portal host for the API, applicationId as a string', () => {
     const resolved = resolveOptions({ applicationId: 1234, secretKey: 'k' });
     expect(resolved.applicationId).toBe('1234');

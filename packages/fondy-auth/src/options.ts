@@ -15,7 +15,7 @@ import {
   validateOptions,
 } from '@org/signing-core';
 import * as v from 'valibot';
-import { MAX_APPLICATION_ID_LENGTH, PACKAGE_NAME } from './constants.js';
+import { MAX_APPLICATION_ID_LENGTH, PACKAGE_NAME, PROVIDER } from './constants.js';
 import { defaultApiBaseUrl, type FondyHostName, fondyHosts, isFondyHostName } from './hosts.js';
 import { characterCount } from './input-checks.js';
 
@@ -106,7 +106,7 @@ const schema = v.strictObject({
  * @throws {ConfigError} listing every bad option.
  */
 export function resolveOptions(options: FondyAuthOptions): ResolvedFondyAuthOptions {
-  const out = validateOptions(PACKAGE_NAME, schema, options);
+  const out = validateOptions(PACKAGE_NAME, schema, options, { provider: PROVIDER });
   return {
     applicationId: out.applicationId,
     secretKey: out.secretKey,

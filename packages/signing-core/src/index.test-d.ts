@@ -4,12 +4,15 @@ import {
   type AuthErrorCode,
   createTokenManager,
   hmac,
+  type InputError,
   isAuthError,
   isProviderError,
   type ProviderError,
   type RsaPrivateKeyInput,
   rsaSign,
+  type StoreError,
   type TokenStore,
+  type TransportError,
 } from './index.js';
 
 describe('types', () => {
@@ -25,6 +28,14 @@ describe('types', () => {
     const error: unknown = new Error();
     if (isProviderError(error)) expectTypeOf(error).toEqualTypeOf<ProviderError>();
     if (isAuthError(error)) expectTypeOf(error.code).toEqualTypeOf<AuthErrorCode>();
+    if (isAuthError(error, 'ERR_RATE_LIMITED')) {
+      expectTypeOf(error).toExtend<ProviderError>();
+      expectTypeOf(error.code).toEqualTypeOf<'ERR_RATE_LIMITED'>();
+      expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | undefined>();
+    }
+    if (isAuthError(error, 'ERR_REDIRECT')) expectTypeOf(error).toExtend<TransportError>();
+    if (isAuthError(error, 'ERR_INVALID_JSON')) expectTypeOf(error).toExtend<InputError>();
+    if (isAuthError(error) && error.name === 'StoreError') expectTypeOf(error).toExtend<StoreError>();
     // @ts-expect-error not a code
     isAuthError(error, 'ERR_NOT_A_CODE');
   });

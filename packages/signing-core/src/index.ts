@@ -36,8 +36,10 @@ export {
 } from './encoding/encoding.js';
 // Errors
 export {
+  type AnyAuthError,
   AuthError,
   type AuthErrorCode,
+  type AuthErrorFor,
   type AuthErrorName,
   type AuthErrorOptions,
   ConfigError,

@@ -18,7 +18,6 @@ import {
   isProviderError,
   isRecord,
   minifyJson,
-  type ProviderError,
   rsaSign,
   rsaVerify,
   toBase64,
@@ -167,7 +166,8 @@ describe('README examples', () => {
     try {
       await tokens.getToken();
     } catch (error) {
-      if (isAuthError(error, 'ERR_RATE_LIMITED')) console.log('retry after', (error as ProviderError).retryAfterMs);
+      if (isAuthError(error, 'ERR_RATE_LIMITED'))
+        console.log('retry after', error.retryAfterMs); // narrowed to ProviderError
       else if (isProviderError(error)) console.log(error.status, error.providerCode, error.providerMessage);
       else throw error;
     }

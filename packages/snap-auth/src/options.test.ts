@@ -17,6 +17,17 @@ function configError(options: unknown) {
 }
 
 describe('createSnapAuth options', () => {
+  it('refuses a misspelt option with a "did you mean", and keeps a preset\'s name and notes', () => {
+    expect(() => createSnapAuth({ ...valid, timestampFromat: { offset: 'Z' } } as never)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CONFIG',
+        provider: 'snap',
+        message: expect.stringContaining('did you mean `timestampFormat`?'),
+      }),
+    );
+    expect(createSnapAuth({ ...valid, name: 'A preset', notes: 'from its page' } as never).clientId).toBe('client');
+  });
+
   it('accepts the minimal options and every optional one', () => {
     expect(createSnapAuth(valid).clientId).toBe('client');
     const auth = createSnapAuth({

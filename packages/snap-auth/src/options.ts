@@ -88,7 +88,7 @@ const offsetSchema = v.custom<string>((value) => {
   }
 }, "'Z' or an offset ±HH:MM such as '+07:00'");
 
-const timestampFormatSchema = v.object(
+const timestampFormatSchema = v.strictObject(
   {
     offset: v.exactOptional(v.optional(offsetSchema)),
     milliseconds: v.exactOptional(v.optional(v.boolean('true or false'))),
@@ -98,8 +98,12 @@ const timestampFormatSchema = v.object(
 
 const optionalString = (what?: string) => v.exactOptional(v.optional(optionSchemas.nonEmptyString(what)));
 
-const schema = v.object({
+// Strict: a misspelt option (`timestampFromat`) is a ConfigError with a "did you mean", not a
+// signature failure in production. A preset's `name` and `notes` are known keys.
+const schema = v.strictObject({
   ...tokenClientOptionEntries(),
+  name: v.exactOptional(v.optional(v.string('a preset name (a string)'))),
+  notes: v.exactOptional(v.optional(v.string('preset notes (a string)'))),
   baseUrl: optionSchemas.baseUrl(),
   tokenPath: v.exactOptional(v.optional(optionSchemas.path())),
   customerTokenPath: v.exactOptional(v.optional(optionSchemas.path())),
@@ -131,7 +135,7 @@ const schema = v.object({
   ),
 });
 
-/** The validated options (unknown keys, e.g. a preset's `name`, dropped). */
+/** The validated options. */
 export type ValidatedSnapAuthOptions = SnapAuthOptions & { baseUrl: string };
 
 /**

@@ -85,6 +85,8 @@ export interface ConfigIssue {
   readonly expected: string;
   /** The type that was received (`string`, `number`, `undefined`, …), never the value. */
   readonly received: string;
+  /** For an unknown option: the known option it most likely meant (`timestampFormat` for `timestampFromat`). */
+  readonly suggestion?: string;
 }
 
 /** Options are missing or malformed. Lists every bad field. */
@@ -305,7 +307,25 @@ function hasBrand(error: unknown): error is AuthError {
  * True for any error thrown by the toolkit, even from another copy of this package.
  * With `code`, also checks the code: `isAuthError(e, 'ERR_TOKEN_REJECTED')`.
  */
-export function isAuthError(error: unknown, code?: AuthErrorCode): error is AuthError {
+/** Every error class of the toolkit, as a union that narrows by `code` (and by `name`). */
+export type AnyAuthError =
+  | ConfigError
+  | KeyFormatError
+  | InputError
+  | SignatureError
+  | ProviderError
+  | TransportError
+  | ResponseFormatError
+  | StoreError;
+
+/** The error class that carries `code`: `AuthErrorFor<'ERR_RATE_LIMITED'>` is `ProviderError`. */
+export type AuthErrorFor<C extends AuthErrorCode> = ErrorWithCode<AnyAuthError, C> & { readonly code: C };
+/** Distributes over the union: the classes whose `code` type includes `C`. */
+type ErrorWithCode<E, C> = E extends { readonly code: infer K } ? (C extends K ? E : never) : never;
+
+export function isAuthError(error: unknown): error is AnyAuthError;
+export function isAuthError<C extends AuthErrorCode>(error: unknown, code: C): error is AuthErrorFor<C>;
+export function isAuthError(error: unknown, code?: AuthErrorCode): error is AnyAuthError {
   return hasBrand(error) && (code === undefined || error.code === code);
 }
 

@@ -117,8 +117,38 @@ describe('missing and unknown keys', () => {
     if (!isConfigError(caught)) throw new Error('expected a ConfigError');
     expect(caught.issues).toEqual([
       { path: 'clientId', expected: 'a non-empty string (the client id)', received: 'undefined' },
-      { path: 'clientld', expected: 'a known option (clientId, baseUrl)', received: 'a string of 4 characters' },
+      {
+        path: 'clientld',
+        expected: 'a known option (clientId, baseUrl)',
+        received: 'a string of 4 characters',
+        suggestion: 'clientId',
+      },
     ]);
+    expect(caught.message).toContain('received a string of 4 characters (did you mean `clientId`?)');
+  });
+
+  it('suggest the nearest known option for a typo, and nothing for a name that is not close', () => {
+    const schema = v.strictObject({
+      timestampFormat: v.optional(v.string()),
+      tokenTimestampFormat: v.optional(v.string()),
+      baseUrl: v.optional(v.string()),
+      retry: v.optional(v.number()),
+    });
+    const suggestionFor = (key: string) => {
+      try {
+        validateOptions('@org/x', schema, { [key]: 1 });
+      } catch (error) {
+        if (isConfigError(error)) return error.issues[0]?.suggestion;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    expect(suggestionFor('timestampFromat')).toBe('timestampFormat'); // swapped letters
+    expect(suggestionFor('TimeStampFormat')).toBe('timestampFormat'); // case
+    expect(suggestionFor('baseURL')).toBe('baseUrl');
+    expect(suggestionFor('retyr')).toBe('retry');
+    expect(suggestionFor('tokenTimestampFormats')).toBe('tokenTimestampFormat');
+    expect(suggestionFor('color')).toBeUndefined();
+    expect(suggestionFor('somethingElseEntirely')).toBeUndefined();
   });
 });
 

@@ -75,6 +75,45 @@ function knownKeys(schema: unknown, path: readonly PropertyKey[]): string[] {
   return [];
 }
 
+/**
+ * The known name closest to `name`, if it is close enough to be a typo: case-insensitive
+ * optimal-string-alignment distance (a swap of two neighbours counts once) of at most a third of
+ * the name's length, at least 1, at most 3.
+ */
+function nearest(name: string, known: readonly string[]): string | undefined {
+  const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 4;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = rows[i] as number[];
+    const up = rows[i - 1] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      }
+      row[j] = value;
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input;
   for (const key of path) {
@@ -116,14 +155,24 @@ export function validateOptions<const TSchema extends v.GenericSchema>(
     const unknownKey = issue.type.endsWith('object') && issue.expected === 'never';
     const missingKey =
       issue.type.endsWith('object') && !unknownKey && keys.length > 0 && valueAt(input, keys) === undefined;
+    const known = unknownKey ? knownKeys(schema, keys.slice(0, -1)) : [];
+    const suggestion = unknownKey ? nearest(String(keys.at(-1)), known) : undefined;
     const expected = unknownKey
-      ? `a known option (${knownKeys(schema, keys.slice(0, -1)).join(', ')})`
+      ? `a known option (${known.join(', ')})`
       : missingKey
         ? (expectedAt(schema, keys) ?? issue.message)
         : issue.message;
-    issues.push({ path, expected, received: typeOf(valueAt(input, keys)) });
+    issues.push({
+      path,
+      expected,
+      received: typeOf(valueAt(input, keys)),
+      ...(suggestion === undefined ? {} : { suggestion }),
+    });
   }
-  const lines = issues.map((issue) => `  - ${issue.path}: expected ${issue.expected}, received ${issue.received}`);
+  const lines = issues.map(
+    (issue) =>
+      `  - ${issue.path}: expected ${issue.expected}, received ${issue.received}${issue.suggestion === undefined ? '' : ` (did you mean \`${issue.suggestion}\`?)`}`,
+  );
   throw new ConfigError(
     `[${packageName}] invalid option${issues.length > 1 ? 's' : ''}:\n${lines.join('\n')}`,
     issues,
