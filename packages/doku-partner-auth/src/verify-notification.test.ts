@@ -201,6 +201,18 @@ describe('verifyDokuNotification (direct)', () => {
     ]);
   });
 
+  it('reads a clone: the caller can still read the body afterwards; a body already read is refused', async () => {
+    const body = '{"order":{"invoice_number":"INV-1"}}';
+    const request = sandbox().createNotification({ url: 'https://merchant.example/n', body });
+    const result = await verifyDokuNotification(request, { secretKey: CLIENT.secretKey, clock: () => NOW });
+    expect(result.body).toBe(body);
+    expect(request.bodyUsed).toBe(false);
+    expect(await request.text()).toBe(body);
+    await expect(verifyDokuNotification(request, { secretKey: CLIENT.secretKey, clock: () => NOW })).rejects.toThrow(
+      /already read/,
+    );
+  });
+
   it('verifies an empty body without a Digest line', async () => {
     const request = sandbox().createNotification({ url: 'https://merchant.example/n', body: '' });
     const result = await verifyDokuNotification(request, { secretKey: CLIENT.secretKey, clock: () => NOW });

@@ -73,8 +73,8 @@ function nonNegativeMs(name: string, value: unknown, fallback: number): number {
 }
 
 /**
- * Verifies a DOKU notification received as a Web `Request` (reads its body: pass
- * `request.clone()` if you need to read it again) and returns its verified parts.
+ * Verifies a DOKU notification received as a Web `Request` and returns its verified parts. It
+ * reads a clone of the request, so your handler can still read the body afterwards.
  *
  * Checks, in order: the four headers are present (`header`), `Client-Id` matches
  * `options.clientId` (`header`), `Request-Timestamp` parses and lies within the window
@@ -91,6 +91,11 @@ export async function verifyDokuNotification(
 ): Promise<DokuNotification> {
   if (!(request instanceof Request)) {
     throw new TypeError(`verifyDokuNotification: request must be a Request, received ${describeType(request)}`);
+  }
+  if (request.bodyUsed) {
+    throw new TypeError(
+      'verifyDokuNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
+    );
   }
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`verifyDokuNotification: options must be an object, received ${describeType(options)}`);
@@ -126,7 +131,7 @@ export async function verifyDokuNotification(
 
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await request.arrayBuffer());
+    bytes = new Uint8Array(await request.clone().arrayBuffer());
   } catch (cause) {
     throw new TransportError('ERR_NETWORK', 'the body of the DOKU notification could not be read', {
       provider: PROVIDER,
