@@ -1,0 +1,119 @@
+/**
+ * The public shape of the SNAP sandbox: its options, the clients it knows, the notifications it
+ * sends and the object `createSnapSandbox` returns.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { SandboxCore } from '@org/signing-core/testing';
+
+/** A client registered with the sandbox. */
+export interface SnapSandboxClient {
+  readonly clientId: string;
+  /** Verifies the client's token-request signatures: SPKI / PKCS#1 PEM, a private key PEM (its public half is used) or a `KeyObject`. */
+  readonly publicKey: string | KeyObject;
+  /** HMAC-SHA512 key of the client's service-call signatures. */
+  readonly clientSecret: string;
+  /** X-PARTNER-ID the client must send. Default: the client id. */
+  readonly partnerId?: string;
+}
+
+export interface SnapSandboxOptions {
+  readonly clients: readonly SnapSandboxClient[];
+  /** `expiresIn` of B2B tokens. Default 900. */
+  readonly tokenTtlSeconds?: number;
+  /** Lifetime of B2B2C access tokens. Default 900. */
+  readonly customerTokenTtlSeconds?: number;
+  /** Lifetime of refresh tokens. Default 86 400. */
+  readonly refreshTokenTtlSeconds?: number;
+  /** Lifetime of auth codes. Default 300. */
+  readonly authCodeTtlSeconds?: number;
+  /** Default `/v1.0/access-token/b2b`. */
+  readonly tokenPath?: string;
+  /** Default `/v1.0/access-token/b2b2c`. */
+  readonly customerTokenPath?: string;
+  /** Path of the sample service. Default `/v1.0/balance-inquiry`. */
+  readonly servicePath?: string;
+  /** Service code of the sample service. Default `11` (balance inquiry). */
+  readonly serviceCode?: string;
+  /** Allowed X-TIMESTAMP skew either way. Default 300 000 ms. */
+  readonly timestampToleranceMs?: number;
+  /** `expiresIn` as `"900"` (default, as most providers) or `900` (Onebrick). */
+  readonly expiresInFormat?: 'string' | 'number';
+  /** B2B2C expiry fields as ISO-8601 +07:00 timestamps (default) or seconds. */
+  readonly customerExpiryFormat?: 'iso' | 'seconds';
+  /** Accepted case of B2B2C grantType values. Default `'any'`. */
+  readonly grantTypeCase?: 'upper' | 'lower' | 'any';
+  /** Require CHANNEL-ID on service calls. Default true. */
+  readonly requireChannelId?: boolean;
+  /** The relative URL the sandbox signs/verifies for service calls. Default: path and query as received. */
+  readonly relativeUrl?: (url: URL) => string;
+  /** RSA private key the sandbox signs asymmetric notifications with. Default: a fresh RSA-2048 key. */
+  readonly providerPrivateKey?: string | KeyObject;
+  /** Epoch-ms clock (timestamps, windows, expiry). Default `Date.now`. */
+  readonly clock?: () => number;
+  /** `fetch` used by `sendNotification`. Default: the global one. */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/** A notification for {@link SnapSandbox.sendNotification}. */
+export interface SnapSandboxNotification {
+  /** The merchant's notification URL. */
+  readonly url: string;
+  /** JSON text (sent exactly as given; the signature covers its minified form) or a value to serialise. */
+  readonly body: string | Readonly<Record<string, unknown>>;
+  /** Default `'asymmetric'` (sandbox RSA key); `'symmetric'` uses a client secret and an access token. */
+  readonly mode?: 'asymmetric' | 'symmetric';
+  /** Symmetric: the client whose secret signs; also sets X-PARTNER-ID. Default: the first client. */
+  readonly clientId?: string;
+  /** Symmetric: the access token signed and sent as `Authorization: Bearer`. Default: a random one. */
+  readonly accessToken?: string;
+  /** Default `POST`. */
+  readonly method?: string;
+  /** X-TIMESTAMP to send (e.g. a stale one). Default: now, +07:00. */
+  readonly timestamp?: string;
+  /** X-EXTERNAL-ID to send (e.g. a repeated one). Default: a fresh 32-digit id. */
+  readonly externalId?: string;
+  /** Sign with this RSA private key instead of the sandbox's (a "wrong key"). */
+  readonly privateKey?: string | KeyObject;
+  /** Symmetric: sign with this secret instead of the client's. */
+  readonly clientSecret?: string;
+  /** The relative URL to sign. Default: the URL's path and query. */
+  readonly path?: string;
+  /** Changes the body after signing (a tampered body). */
+  readonly tamperBody?: (body: string) => string;
+  /** Extra headers. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** What the sandbox sent and what the merchant answered. */
+export interface SnapSandboxDelivery {
+  readonly status: number;
+  /** The merchant's response body. */
+  readonly responseBody: string;
+  /** The headers sent. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body sent. */
+  readonly body: string;
+  readonly timestamp: string;
+  readonly externalId: string;
+}
+
+export interface SnapSandbox extends SandboxCore {
+  readonly tokenPath: string;
+  readonly customerTokenPath: string;
+  readonly servicePath: string;
+  /** SPKI PEM of the key that signs asymmetric notifications: configure it as `providerPublicKey`. */
+  readonly providerPublicKey: string;
+  /** Issues a single-use auth code, as if the customer completed account binding. */
+  issueAuthCode(options?: { clientId?: string; customerId?: string }): string;
+  /** Every access token issued so far (B2B and B2B2C) expires now. */
+  expireTokens(): void;
+  /**
+   * Tokens issued from now on stop working after `afterMs` while still advertising their full
+   * `expiresIn` ("tokens that expire early"). `undefined` restores normal lifetimes.
+   */
+  expireTokensEarly(afterMs: number | undefined): void;
+  /** Signs and sends a notification to a merchant URL. */
+  sendNotification(notification: SnapSandboxNotification): Promise<SnapSandboxDelivery>;
+  /** How many B2B tokens were issued. */
+  readonly issuedTokenCount: number;
+}

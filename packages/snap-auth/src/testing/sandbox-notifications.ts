@@ -1,0 +1,62 @@
+/**
+ * The notification sender: signs a notification to a merchant URL, asymmetrically (§2.4, the
+ * sandbox's RSA key) or symmetrically (§2.3, a client secret and an access token), and sends it.
+ */
+import type { KeyObject } from 'node:crypto';
+import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson } from '@org/signing-core';
+import type { SnapSandboxDelivery, SnapSandboxNotification } from './sandbox-api.js';
+import type { ClientRecord } from './sandbox-settings.js';
+import { asymmetricSignature, sha256Hex, symmetricSignature, toPrivateKey } from './sandbox-signature.js';
+import { randomNumeric, randomToken } from './sandbox-tokens.js';
+
+export interface NotificationContext {
+  readonly clock: () => number;
+  readonly clients: ReadonlyMap<string, ClientRecord>;
+  readonly firstClient: ClientRecord;
+  /** The sandbox's own RSA key (created on first use). */
+  readonly providerPrivateKey: () => KeyObject;
+  readonly fetch: typeof globalThis.fetch | undefined;
+}
+
+export async function sendNotification(
+  context: NotificationContext,
+  notification: SnapSandboxNotification,
+): Promise<SnapSandboxDelivery> {
+  const mode = notification.mode ?? 'asymmetric';
+  const method = (notification.method ?? 'POST').toUpperCase();
+  const body = typeof notification.body === 'string' ? notification.body : JSON.stringify(notification.body);
+  const url = new URL(notification.url);
+  const path = notification.path ?? url.pathname + url.search;
+  const timestamp = notification.timestamp ?? formatIsoTimestamp(context.clock(), { offset: JAKARTA_OFFSET });
+  const externalId = notification.externalId ?? randomNumeric(32);
+  const bodyHash = sha256Hex(body.length === 0 ? '' : minifyJson(body));
+  const client =
+    notification.clientId === undefined
+      ? context.firstClient
+      : (context.clients.get(notification.clientId) ?? context.firstClient);
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'X-TIMESTAMP': timestamp,
+    'X-PARTNER-ID': client.partnerId,
+    'X-EXTERNAL-ID': externalId,
+    'CHANNEL-ID': '95221',
+  };
+  const parts = { method, path, bodyHash, timestamp };
+  if (mode === 'asymmetric') {
+    const key =
+      notification.privateKey === undefined ? context.providerPrivateKey() : toPrivateKey(notification.privateKey);
+    headers['X-SIGNATURE'] = asymmetricSignature(key, parts);
+  } else {
+    const accessToken = notification.accessToken ?? randomToken();
+    headers.Authorization = `Bearer ${accessToken}`;
+    headers['X-SIGNATURE'] = symmetricSignature(notification.clientSecret ?? client.clientSecret, accessToken, parts);
+  }
+  Object.assign(headers, notification.headers ?? {});
+  const sent = notification.tamperBody ? notification.tamperBody(body) : body;
+  const response = await (context.fetch ?? globalThis.fetch)(url, {
+    method,
+    headers,
+    ...(method === 'GET' || method === 'HEAD' ? {} : { body: sent }),
+  });
+  return { status: response.status, responseBody: await response.text(), headers, body: sent, timestamp, externalId };
+}

@@ -1,0 +1,84 @@
+/**
+ * The sample service endpoint (balance inquiry, service code 11 by default): the headers of a
+ * service call, the B2B bearer token, the symmetric X-SIGNATURE of §2.3, the customer token
+ * and X-EXTERNAL-ID unique per day.
+ */
+import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson } from '@org/signing-core';
+import { jsonResponse, type RecordedRequest } from '@org/signing-core/testing';
+import { parseJsonBody, snapResponse } from './sandbox-answers.js';
+import { type ClientRecord, type SandboxSettings, timestampInWindow } from './sandbox-settings.js';
+import { safeEqual, sha256Hex, symmetricSignature } from './sandbox-signature.js';
+import { randomNumeric, type TokenLedger } from './sandbox-tokens.js';
+
+export interface ServiceContext {
+  readonly settings: SandboxSettings;
+  readonly clients: ReadonlyMap<string, ClientRecord>;
+  readonly ledger: TokenLedger;
+  /** `partnerId:day:externalId` of every call accepted so far. */
+  readonly externalIds: Set<string>;
+}
+
+export function service(context: ServiceContext, request: Request, recorded: RecordedRequest): Response {
+  const { settings, ledger } = context;
+  const { clock, serviceCode } = settings;
+  const h = recorded.headers;
+  const required = ['Authorization', 'X-TIMESTAMP', 'X-SIGNATURE', 'X-PARTNER-ID', 'X-EXTERNAL-ID'];
+  if (settings.requireChannelId) required.push('CHANNEL-ID');
+  for (const name of required) {
+    if (!h[name.toLowerCase()]) return snapResponse(400, serviceCode, '02', `Invalid Mandatory Field [${name}]`);
+  }
+  const timestamp = h['x-timestamp'] as string;
+  if (!timestampInWindow(settings, timestamp)) {
+    return snapResponse(400, serviceCode, '01', 'Invalid Field Format [X-TIMESTAMP]');
+  }
+  const externalId = h['x-external-id'] as string;
+  if (externalId.length > 36) return snapResponse(400, serviceCode, '01', 'Invalid Field Format [X-EXTERNAL-ID]');
+  const bearer = /^Bearer (\S+)$/.exec(h.authorization as string)?.[1];
+  const token = bearer === undefined ? undefined : ledger.tokens.get(bearer);
+  if (bearer === undefined || token === undefined || token.expiresAt <= clock()) {
+    return snapResponse(401, '73', '01', 'Invalid Token (B2B)');
+  }
+  const client = context.clients.get(token.clientId) as ClientRecord;
+  if (h['x-partner-id'] !== client.partnerId) return snapResponse(401, '73', '00', 'Unauthorized. [Unknown client]');
+  let minified = '';
+  if (recorded.body.length > 0) {
+    try {
+      minified = minifyJson(recorded.body);
+    } catch {
+      return snapResponse(400, serviceCode, '00', 'Bad Request');
+    }
+  }
+  const expected = symmetricSignature(client.clientSecret, bearer, {
+    method: request.method.toUpperCase(),
+    path: settings.relativeUrl(new URL(request.url)),
+    bodyHash: sha256Hex(minified),
+    timestamp,
+  });
+  if (!safeEqual(expected, h['x-signature'] as string)) {
+    return snapResponse(401, '73', '00', 'Unauthorized. [Signature]');
+  }
+  let customerId: string | undefined;
+  const customerHeader = h['authorization-customer'];
+  if (customerHeader !== undefined) {
+    const customerBearer = /^Bearer (\S+)$/.exec(customerHeader)?.[1];
+    const customer = customerBearer === undefined ? undefined : ledger.customerTokens.get(customerBearer);
+    if (!customer || customer.clientId !== client.clientId || customer.expiresAt <= clock()) {
+      return snapResponse(401, '73', '02', 'Invalid Customer Token');
+    }
+    customerId = customer.customerId;
+  }
+  const day = formatIsoTimestamp(clock(), { offset: JAKARTA_OFFSET }).slice(0, 10);
+  const key = `${client.partnerId}:${day}:${externalId}`;
+  if (context.externalIds.has(key)) return snapResponse(409, serviceCode, '00', 'Conflict');
+  context.externalIds.add(key);
+  const body = minified === '' ? undefined : parseJsonBody(minified);
+  return jsonResponse(200, {
+    responseCode: `200${serviceCode}00`,
+    responseMessage: 'Successful',
+    referenceNo: randomNumeric(12),
+    partnerReferenceNo: typeof body?.partnerReferenceNo === 'string' ? body.partnerReferenceNo : undefined,
+    accountNo: typeof body?.accountNo === 'string' ? body.accountNo : '1234567890',
+    ...(customerId === undefined ? {} : { customerId }),
+    accountInfos: [{ balanceType: 'Cash', amount: { value: '1000000.00', currency: 'IDR' } }],
+  });
+}
