@@ -51,3 +51,15 @@ export async function snapBodyHash(body?: string | null): Promise<string> {
   const minified = minifyBody(body);
   return minified === '' ? EMPTY_BODY_HASH : sha256Hex(minified);
 }
+
+/**
+ * `lowerhex(sha256(body))` of the body exactly as given, not minified: what senders that skip
+ * the minify step sign. An empty or absent body gives {@link EMPTY_BODY_HASH}.
+ *
+ * @throws {TypeError} when the body is not a string.
+ */
+export async function snapRawBodyHash(body?: string | null): Promise<string> {
+  if (body === undefined || body === null || body === '') return EMPTY_BODY_HASH;
+  if (typeof body !== 'string') throw new TypeError(`body must be the JSON text (a string), received ${typeof body}`);
+  return sha256Hex(body);
+}

@@ -20,3 +20,8 @@ export const DEFAULT_NOTIFICATION_TOLERANCE_MS = 5 * 60_000;
 
 /** How long an X-EXTERNAL-ID is remembered for de-duplication by default: one day. */
 export const DEFAULT_REPLAY_TTL_MS = 24 * 60 * 60_000;
+
+/** The JSON body of a B2B access-token request unless a preset or `tokenRequestBody` says otherwise. */
+export const DEFAULT_TOKEN_REQUEST_BODY: Readonly<{ grantType: string }> = Object.freeze({
+  grantType: 'client_credentials',
+});

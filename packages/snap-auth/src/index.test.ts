@@ -4,6 +4,9 @@ describe('public API surface', () => {
   it('@org/snap-auth exports exactly these names', async () => {
     expect(Object.keys(await import('./index.js')).sort()).toEqual([
       'EMPTY_BODY_HASH',
+      'SNAP_HEADERS',
+      'SNAP_TOKEN_PATH',
+      'SNAP_TOKEN_REQUEST_BODY',
       'canonicalSnapRelativeUrl',
       'createSnapAuth',
       'parseSnapResponseCode',
@@ -12,10 +15,13 @@ describe('public API surface', () => {
       'snapNotificationSignature',
       'snapPresets',
       'snapServiceSignature',
+      'snapSignedHeaders',
       'snapStringToSign',
+      'snapStringToSignParts',
       'verifySnapAccessTokenSignature',
       'verifySnapNotification',
       'verifySnapSignature',
+      'verifySnapStringToSign',
     ]);
   });
 

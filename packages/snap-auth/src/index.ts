@@ -8,9 +8,15 @@ export {
   verifySnapAccessTokenSignature,
 } from './access-token-signature.js';
 export { EMPTY_BODY_HASH, snapBodyHash } from './body-hash.js';
+// Protocol constants
+export {
+  DEFAULT_TOKEN_PATH as SNAP_TOKEN_PATH,
+  DEFAULT_TOKEN_REQUEST_BODY as SNAP_TOKEN_REQUEST_BODY,
+} from './constants.js';
 // Client
 export { createSnapAuth, type SnapAuth } from './create-snap-auth.js';
 export type { GetCustomerTokenOptions, SnapCustomerToken, SnapCustomerTokenGrant } from './customer-token.js';
+export { SNAP_HEADERS, type SnapSignedHeadersInput, snapSignedHeaders } from './headers.js';
 export { type SnapNotificationSignatureInput, snapNotificationSignature } from './notification-signature.js';
 export type { SnapAuthOptions } from './options.js';
 // Presets
@@ -22,7 +28,15 @@ export { parseSnapResponseCode, type SnapResponseCode } from './response-code.js
 export { type SnapServiceSignatureInput, snapServiceSignature } from './service-signature.js';
 export type { SignedSnapRequest, SnapCustomerTokenInput, SnapRequest } from './service-signer.js';
 export type { SnapFetch } from './signed-transport.js';
-export { type SnapStringToSignInput, type SnapTokenInput, snapStringToSign } from './string-to-sign.js';
+export {
+  type SnapStringToSignInput,
+  type SnapStringToSignPart,
+  type SnapStringToSignParts,
+  type SnapStringToSignPartsInput,
+  type SnapTokenInput,
+  snapStringToSign,
+  snapStringToSignParts,
+} from './string-to-sign.js';
 export type { SnapTimestampFormat } from './timestamp.js';
 // Notifications
 export {
@@ -33,6 +47,8 @@ export {
 export {
   type VerifySnapAsymmetricInput,
   type VerifySnapSignatureInput,
+  type VerifySnapStringToSignInput,
   type VerifySnapSymmetricInput,
   verifySnapSignature,
+  verifySnapStringToSign,
 } from './verify-signature.js';

@@ -194,6 +194,45 @@ await client.ky.post('v1.0/balance-inquiry', { json: {} });
 console.log(provider.issuedTokenCount); // 2
 await close();
 
+// --- README: Explaining a signature
+import { SNAP_HEADERS, snapSignedHeaders, snapStringToSignParts, verifySnapStringToSign } from '@org/snap-auth';
+
+const serviceCall = {
+  kind: 'service',
+  method: 'POST',
+  path: '/v1.0/debit/payment-host-to-host',
+  accessToken: 'gp9HjjEj813Y9JGoqwOeOPWbnt4CupvIJbU1Mmu4a11MNDZ7Sg5u9a',
+  body: '{ "partnerReferenceNo": "2020102900000000000001" }',
+  timestamp: '2020-01-01T00:00:00+07:00',
+} as const;
+
+// The string to sign of the service call above, part by part.
+const explained = await snapStringToSignParts(serviceCall);
+for (const part of explained.parts) console.log(`${part.label}: ${part.value}`);
+// HTTP method: POST
+// relative URL (path and query): /v1.0/debit/payment-host-to-host
+// access token (without "Bearer "): gp9HjjEj813Y9JGoqwOeOPWbnt4CupvIJbU1Mmu4a11MNDZ7Sg5u9a
+// lowerhex(SHA-256(minify(body))): f7691047ebc13ca9c0eeb206ebf5af1198aa4c615d7e3580fc487fc9b24ce2ba
+// X-TIMESTAMP: 2020-01-01T00:00:00+07:00
+
+// Did the sender hash the body without minifying it? Check its signature over that string.
+const unminified = await snapStringToSignParts({ ...serviceCall, minify: false });
+const secret = { clientSecret: 'fdppqbF5wq7vVegyvsV1CROMv646nJ7A' };
+console.log(await verifySnapStringToSign({ stringToSign: explained.stringToSign, signature: service, ...secret })); // true
+console.log(await verifySnapStringToSign({ stringToSign: unminified.stringToSign, signature: service, ...secret })); // false
+
+// The headers that carry the signature, as this package sends them.
+console.log(
+  snapSignedHeaders({
+    kind: 'service',
+    accessToken: serviceCall.accessToken,
+    timestamp: serviceCall.timestamp,
+    signature: service,
+  }),
+);
+// { 'Content-Type': 'application/json', Authorization: 'Bearer gp9H…', 'X-TIMESTAMP': '2020-01-01T00:00:00+07:00', 'X-SIGNATURE': '…' }
+console.log(SNAP_HEADERS.externalId); // X-EXTERNAL-ID
+
 // ---------------------------------------------------------------------------------------------
 
 afterAll(() => running.close());
@@ -264,6 +303,27 @@ describe('README examples', () => {
     } finally {
       await merchant.close();
     }
+  });
+
+  it('explaining a signature: the labelled parts, a check over the unminified string, the headers', () => {
+    expect(logged.slice(13, 18).map(([line]) => line)).toEqual([
+      'HTTP method: POST',
+      'relative URL (path and query): /v1.0/debit/payment-host-to-host',
+      'access token (without "Bearer "): gp9HjjEj813Y9JGoqwOeOPWbnt4CupvIJbU1Mmu4a11MNDZ7Sg5u9a',
+      'lowerhex(SHA-256(minify(body))): f7691047ebc13ca9c0eeb206ebf5af1198aa4c615d7e3580fc487fc9b24ce2ba',
+      'X-TIMESTAMP: 2020-01-01T00:00:00+07:00',
+    ]);
+    expect(logged[18]).toEqual([true]);
+    expect(logged[19]).toEqual([false]);
+    expect(logged[20]).toEqual([
+      {
+        'Content-Type': 'application/json',
+        Authorization: 'Bearer gp9HjjEj813Y9JGoqwOeOPWbnt4CupvIJbU1Mmu4a11MNDZ7Sg5u9a',
+        'X-TIMESTAMP': '2020-01-01T00:00:00+07:00',
+        'X-SIGNATURE': service,
+      },
+    ]);
+    expect(logged[21]).toEqual(['X-EXTERNAL-ID']);
   });
 
   it('every README example is tested', () => {

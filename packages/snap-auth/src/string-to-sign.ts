@@ -9,7 +9,7 @@
  * (no `Bearer ` prefix).
  */
 import { InputError } from '@org/signing-core';
-import { snapBodyHash } from './body-hash.js';
+import { snapBodyHash, snapRawBodyHash } from './body-hash.js';
 import { PROVIDER } from './constants.js';
 
 /** An access token as text, or an object holding it in `.token` (e.g. the core `AccessToken`). */
@@ -65,9 +65,75 @@ function pathText(path: unknown): string {
   return text;
 }
 
+/** One labelled part of a SNAP string to sign, in the order it is joined. */
+export interface SnapStringToSignPart {
+  /** Which input the part is. */
+  readonly name: 'clientId' | 'timestamp' | 'method' | 'path' | 'accessToken' | 'bodyHash';
+  /** What the part is, for people: `X-TIMESTAMP`, `lowerhex(SHA-256(minify(body)))`, … */
+  readonly label: string;
+  /** The exact text that is signed. */
+  readonly value: string;
+}
+
+/** A SNAP string to sign with its labelled parts. */
+export interface SnapStringToSignParts {
+  /** The parts joined with `separator`: the exact string that is signed. */
+  readonly stringToSign: string;
+  /** `|` for the access-token string, `:` for the service and notification strings. */
+  readonly separator: '|' | ':';
+  readonly parts: readonly SnapStringToSignPart[];
+}
+
+/** The label of the body hash of the SNAP rule. */
+const MINIFIED_BODY_HASH = 'lowerhex(SHA-256(minify(body)))';
+/** The label of the body hash of senders that skip the minify step. */
+const RAW_BODY_HASH = 'lowerhex(SHA-256(body as sent))';
+
+function joined(separator: '|' | ':', parts: readonly SnapStringToSignPart[]): SnapStringToSignParts {
+  return { stringToSign: parts.map((part) => part.value).join(separator), separator, parts };
+}
+
+/** `clientId|timestamp`, part by part. */
+function accessTokenParts(clientId: string, timestamp: string): SnapStringToSignParts {
+  return joined('|', [
+    { name: 'clientId', label: 'client id (X-CLIENT-KEY)', value: requireText(clientId, 'clientId') },
+    { name: 'timestamp', label: 'X-TIMESTAMP', value: requireText(timestamp, 'timestamp') },
+  ]);
+}
+
+interface BodyHashParts {
+  method: string;
+  path: string;
+  bodyHash: string;
+  timestamp: string;
+  /** Default: the SNAP rule's hash of the minified body. */
+  bodyHashLabel?: string;
+}
+
+/** `METHOD:path:accessToken:bodyHash:timestamp`, part by part. */
+function serviceParts(parts: BodyHashParts & { accessToken: string }): SnapStringToSignParts {
+  return joined(':', [
+    { name: 'method', label: 'HTTP method', value: methodText(parts.method) },
+    { name: 'path', label: 'relative URL (path and query)', value: pathText(parts.path) },
+    { name: 'accessToken', label: 'access token (without "Bearer ")', value: parts.accessToken },
+    { name: 'bodyHash', label: parts.bodyHashLabel ?? MINIFIED_BODY_HASH, value: parts.bodyHash },
+    { name: 'timestamp', label: 'X-TIMESTAMP', value: requireText(parts.timestamp, 'timestamp') },
+  ]);
+}
+
+/** `METHOD:path:bodyHash:timestamp`, part by part. */
+function notificationParts(parts: BodyHashParts): SnapStringToSignParts {
+  return joined(':', [
+    { name: 'method', label: 'HTTP method', value: methodText(parts.method) },
+    { name: 'path', label: 'relative URL (path and query)', value: pathText(parts.path) },
+    { name: 'bodyHash', label: parts.bodyHashLabel ?? MINIFIED_BODY_HASH, value: parts.bodyHash },
+    { name: 'timestamp', label: 'X-TIMESTAMP', value: requireText(parts.timestamp, 'timestamp') },
+  ]);
+}
+
 /** `clientId|timestamp` */
 export function accessTokenStringToSign(clientId: string, timestamp: string): string {
-  return `${requireText(clientId, 'clientId')}|${requireText(timestamp, 'timestamp')}`;
+  return accessTokenParts(clientId, timestamp).stringToSign;
 }
 
 /** `METHOD:path:accessToken:bodyHash:timestamp` from an already computed body hash. */
@@ -78,7 +144,7 @@ export function serviceStringToSign(parts: {
   bodyHash: string;
   timestamp: string;
 }): string {
-  return `${methodText(parts.method)}:${pathText(parts.path)}:${parts.accessToken}:${parts.bodyHash}:${requireText(parts.timestamp, 'timestamp')}`;
+  return serviceParts(parts).stringToSign;
 }
 
 /** `METHOD:path:bodyHash:timestamp` from an already computed body hash. */
@@ -88,7 +154,7 @@ export function notificationStringToSign(parts: {
   bodyHash: string;
   timestamp: string;
 }): string {
-  return `${methodText(parts.method)}:${pathText(parts.path)}:${parts.bodyHash}:${requireText(parts.timestamp, 'timestamp')}`;
+  return notificationParts(parts).stringToSign;
 }
 
 /** What {@link snapStringToSign} can build. */
@@ -110,6 +176,42 @@ export type SnapStringToSignInput =
       readonly timestamp: string;
     };
 
+/** What {@link snapStringToSignParts} can build: a {@link SnapStringToSignInput}, and how the body is hashed. */
+export type SnapStringToSignPartsInput = SnapStringToSignInput & {
+  /**
+   * `false` hashes the body exactly as given instead of minified (senders that skip the minify
+   * step), for diagnosing a signature mismatch. Default `true`, the SNAP rule. Ignored for
+   * `kind: 'access-token'`.
+   */
+  readonly minify?: boolean | undefined;
+};
+
+async function build(caller: string, input: SnapStringToSignInput, raw: boolean): Promise<SnapStringToSignParts> {
+  if (input === null || typeof input !== 'object') {
+    throw new TypeError(`${caller}: expected an object with a kind`);
+  }
+  if (input.kind === 'access-token') return accessTokenParts(input.clientId, input.timestamp);
+  if (input.kind !== 'service' && input.kind !== 'notification') {
+    throw new TypeError(
+      `${caller}: kind must be 'access-token', 'service' or 'notification', received ${JSON.stringify((input as { kind?: unknown }).kind)}`,
+    );
+  }
+  const body = {
+    bodyHash: raw ? await snapRawBodyHash(input.body) : await snapBodyHash(input.body),
+    ...(raw ? { bodyHashLabel: RAW_BODY_HASH } : {}),
+  };
+  if (input.kind === 'service') {
+    return serviceParts({
+      method: input.method,
+      path: input.path,
+      accessToken: tokenText(input.accessToken),
+      ...body,
+      timestamp: input.timestamp,
+    });
+  }
+  return notificationParts({ method: input.method, path: input.path, ...body, timestamp: input.timestamp });
+}
+
 /**
  * The exact string a SNAP signature is computed over, for debugging a signature mismatch
  * (compare it with the provider's) and for tools that explain signatures. It contains the
@@ -119,30 +221,20 @@ export type SnapStringToSignInput =
  * @throws {TypeError} for a field of the wrong type or an unknown `kind`.
  */
 export async function snapStringToSign(input: SnapStringToSignInput): Promise<string> {
-  if (input === null || typeof input !== 'object') {
-    throw new TypeError('snapStringToSign: expected an object with a kind');
-  }
-  switch (input.kind) {
-    case 'access-token':
-      return accessTokenStringToSign(input.clientId, input.timestamp);
-    case 'service':
-      return serviceStringToSign({
-        method: input.method,
-        path: input.path,
-        accessToken: tokenText(input.accessToken),
-        bodyHash: await snapBodyHash(input.body),
-        timestamp: input.timestamp,
-      });
-    case 'notification':
-      return notificationStringToSign({
-        method: input.method,
-        path: input.path,
-        bodyHash: await snapBodyHash(input.body),
-        timestamp: input.timestamp,
-      });
-    default:
-      throw new TypeError(
-        `snapStringToSign: kind must be 'access-token', 'service' or 'notification', received ${JSON.stringify((input as { kind?: unknown }).kind)}`,
-      );
-  }
+  return (await build('snapStringToSign', input, false)).stringToSign;
+}
+
+/**
+ * The string to sign of {@link snapStringToSign} with its labelled parts (the method, path,
+ * access token, body hash and X-TIMESTAMP, or the client id and X-TIMESTAMP), for tools that
+ * explain a signature part by part. With `minify: false` the body is hashed exactly as given,
+ * as senders that skip the minify step do. It contains the access token for
+ * `kind: 'service'`: treat it as a secret.
+ *
+ * @throws {InputError} `ERR_INVALID_JSON` for a body that is not JSON (unless `minify: false`);
+ *   `ERR_INVALID_INPUT` for an empty field.
+ * @throws {TypeError} for a field of the wrong type or an unknown `kind`.
+ */
+export function snapStringToSignParts(input: SnapStringToSignPartsInput): Promise<SnapStringToSignParts> {
+  return build('snapStringToSignParts', input, input !== null && typeof input === 'object' && input.minify === false);
 }

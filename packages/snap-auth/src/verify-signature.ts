@@ -60,11 +60,7 @@ export async function verifyOverBodyHash(
       bodyHash,
       timestamp: input.timestamp,
     });
-    try {
-      return await rsaVerify(input.publicKey, signature, stringToSign);
-    } catch (error) {
-      throw withProvider(error, PROVIDER);
-    }
+    return verifyOver(input, stringToSign, signature);
   }
   const stringToSign = serviceStringToSign({
     method: input.method,
@@ -73,7 +69,23 @@ export async function verifyOverBodyHash(
     bodyHash,
     timestamp: input.timestamp,
   });
-  const expected = await hmac('SHA-512', secretOf(input.clientSecret), stringToSign);
+  return verifyOver(input, stringToSign, signature);
+}
+
+/** SHA256withRSA with `publicKey`, else HMAC-SHA512 with `clientSecret` (constant-time), over an exact string. */
+async function verifyOver(
+  key: { readonly publicKey?: RsaPublicKeyInput | undefined; readonly clientSecret?: string | HmacKey | undefined },
+  stringToSign: string,
+  signature: Uint8Array,
+): Promise<boolean> {
+  if (key.publicKey !== undefined) {
+    try {
+      return await rsaVerify(key.publicKey, signature, stringToSign);
+    } catch (error) {
+      throw withProvider(error, PROVIDER);
+    }
+  }
+  const expected = await hmac('SHA-512', secretOf(key.clientSecret as string | HmacKey), stringToSign);
   return timingSafeEqual(expected, signature);
 }
 
@@ -121,4 +133,58 @@ export async function verifySnapSignature(input: VerifySnapSignatureInput): Prom
   const signature = decodeBase64(input.signature);
   if (signature === undefined) return false;
   return verifyOverBodyHash(input, bodyHash, signature);
+}
+
+/**
+ * What {@link verifySnapStringToSign} checks: a received X-SIGNATURE over an exact string to
+ * sign, with the signer's RSA public key or with the client secret.
+ */
+export type VerifySnapStringToSignInput =
+  | {
+      readonly stringToSign: string;
+      /** The received X-SIGNATURE value (base64). */
+      readonly signature: string;
+      /** The signer's RSA public key: access-token and notification strings (SHA256withRSA). */
+      readonly publicKey: RsaPublicKeyInput;
+      readonly clientSecret?: undefined;
+    }
+  | {
+      readonly stringToSign: string;
+      /** The received X-SIGNATURE value (base64). */
+      readonly signature: string;
+      /** The client secret: service and symmetric notification strings (HMAC-SHA512). */
+      readonly clientSecret: string | HmacKey;
+      readonly publicKey?: undefined;
+    };
+
+/**
+ * True when `signature` is the SNAP X-SIGNATURE of exactly `stringToSign`: SHA256withRSA with
+ * `publicKey`, or HMAC-SHA512 with `clientSecret` (compared in constant time). For checking a
+ * string built by `snapStringToSignParts` (e.g. with `minify: false`) while diagnosing a
+ * mismatch; to verify a request, use {@link verifySnapSignature}. A wrong, truncated or
+ * non-base64 signature gives false.
+ *
+ * @throws {InputError} `ERR_INVALID_INPUT` when neither or both of publicKey/clientSecret are given.
+ * @throws {KeyFormatError} when the public key cannot be used.
+ */
+export async function verifySnapStringToSign(input: VerifySnapStringToSignInput): Promise<boolean> {
+  if (input === null || typeof input !== 'object') {
+    throw new TypeError('verifySnapStringToSign: expected an object');
+  }
+  if ((input.publicKey === undefined) === (input.clientSecret === undefined)) {
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'give either publicKey (SHA256withRSA) or clientSecret (HMAC-SHA512)',
+      { field: input.publicKey === undefined ? 'publicKey' : 'clientSecret' },
+      { provider: PROVIDER },
+    );
+  }
+  if (typeof input.stringToSign !== 'string') {
+    throw new TypeError(`stringToSign must be a string, received ${typeof input.stringToSign}`);
+  }
+  if (typeof input.signature !== 'string') {
+    throw new TypeError(`signature must be the base64 X-SIGNATURE text, received ${typeof input.signature}`);
+  }
+  const signature = decodeBase64(input.signature);
+  return signature !== undefined && verifyOver(input, input.stringToSign, signature);
 }
