@@ -5,6 +5,9 @@
  * window, transNumber reuse and, for Top Up, the tokenID. It answers the documented success
  * shapes.
  *
+ * The signature is checked by the sandbox's own code (`sandbox-signature.ts`), written from the
+ * protocol rather than taken from the package, so a wrong string to sign is caught end to end.
+ *
  * Finnet publishes no error codes. The `E0x` codes and descriptions below are this sandbox's
  * own, chosen so tests can tell the failures apart; they are not Finnet's.
  */
@@ -23,7 +26,7 @@ import { createSandboxCore, jsonResponse, type RecordedRequest, type SandboxCore
 import * as v from 'valibot';
 import { formatFinnetExpiry } from '../expiry.js';
 import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from '../provider.js';
-import { finnetSignature, type HexKeyCase } from '../signature.js';
+import { type SandboxHexKeyCase, sandboxSignature } from './sandbox-signature.js';
 
 /** The sandbox's own status codes (Finnet documents only `000`). */
 export const FINNET_SANDBOX_CODES = Object.freeze({
@@ -53,7 +56,7 @@ export interface FinnetSandboxOptions {
   /** The merchant secret key the sandbox verifies signatures with. */
   secretKey: string;
   /** Hex case of the key the sandbox expects. Default `'lower'`. */
-  hexKeyCase?: HexKeyCase | undefined;
+  hexKeyCase?: SandboxHexKeyCase | undefined;
   /** With `password`: every call must carry `Authorization: Basic base64(username:password)`. */
   username?: string | undefined;
   password?: string | undefined;
@@ -221,7 +224,7 @@ export function createFinnetSandbox(options: FinnetSandboxOptions): FinnetSandbo
       return fail(200, codes.unknownRequestType, 'Unknown requestType for this endpoint');
     }
 
-    const expected = await finnetSignature(fields, parsed.secretKey, { hexKeyCase });
+    const expected = await sandboxSignature(fields, parsed.secretKey, hexKeyCase);
     if (!timingSafeEqual(expected, fields.signature as string)) {
       return fail(
         200,
