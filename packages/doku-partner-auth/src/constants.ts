@@ -23,3 +23,14 @@ export const DOKU_PARTNER_FILE_PATH = '/adv-core-api/partner/v1.0/file';
 
 /** The most characters DOKU accepts in a `Request-Id` ("max 128 characters"). */
 export const MAX_REQUEST_ID_LENGTH = 128;
+
+/** The names of the headers of DOKU's non-SNAP signature, on requests, responses and notifications. */
+export const DOKU_HEADERS = Object.freeze({
+  clientId: 'Client-Id',
+  requestId: 'Request-Id',
+  requestTimestamp: 'Request-Timestamp',
+  responseTimestamp: 'Response-Timestamp',
+  signature: 'Signature',
+  authorization: 'Authorization',
+  contentType: 'Content-Type',
+} as const);

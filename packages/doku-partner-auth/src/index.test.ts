@@ -3,16 +3,21 @@ import { describe, expect, it } from 'vitest';
 describe('public API surface', () => {
   it('@org/doku-partner-auth exports exactly these names', async () => {
     expect(Object.keys(await import('./index.js')).sort()).toEqual([
+      'DOKU_HEADERS',
       'DOKU_PARTNER_BASE_URLS',
       'DOKU_PARTNER_FILE_PATH',
       'DOKU_PARTNER_TOKEN_PATH',
+      'DOKU_SIGNATURE_PREFIX',
       'createDokuPartnerAuth',
       'dokuDigest',
       'dokuSignature',
+      'dokuSignedHeaders',
       'dokuStringToSign',
+      'dokuStringToSignParts',
       'verifyDokuNotification',
       'verifyDokuResponse',
       'verifyDokuSignature',
+      'verifyDokuStringToSign',
     ]);
   });
 

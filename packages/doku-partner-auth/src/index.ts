@@ -2,6 +2,7 @@
 
 export type { DokuBodyInput } from './body.js';
 export {
+  DOKU_HEADERS,
   DOKU_PARTNER_BASE_URLS,
   DOKU_PARTNER_FILE_PATH,
   DOKU_PARTNER_TOKEN_PATH,
@@ -15,17 +16,25 @@ export {
   type DokuSignedRequestInfo,
   type DokuSignRequestOptions,
 } from './doku-partner-auth.js';
+export { type DokuSignedHeadersInput, dokuSignedHeaders } from './headers.js';
 export type { DokuPartnerAuthOptions, DokuPartnerEnvironment, DokuRequestTargetMode } from './options.js';
 export type { DokuRequestBody } from './request-body.js';
 export {
+  DOKU_SIGNATURE_PREFIX,
   type DokuSecretKey,
   type DokuSignatureComponents,
   type DokuSignatureKind,
   type DokuSignatureParams,
+  type DokuStringToSignOptions,
+  type DokuStringToSignPart,
+  type DokuStringToSignParts,
   dokuSignature,
   dokuStringToSign,
+  dokuStringToSignParts,
   type VerifyDokuSignatureParams,
+  type VerifyDokuStringToSignParams,
   verifyDokuSignature,
+  verifyDokuStringToSign,
 } from './signature.js';
 export type { DokuTokenExpirySource } from './token-response.js';
 export {

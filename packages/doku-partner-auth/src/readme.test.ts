@@ -1,5 +1,14 @@
 // Every ```ts block of README.md runs here, verbatim, against the sandbox.
-import { createDokuPartnerAuth, dokuDigest, dokuSignature, verifyDokuNotification } from '@org/doku-partner-auth';
+import {
+  createDokuPartnerAuth,
+  DOKU_HEADERS,
+  dokuDigest,
+  dokuSignature,
+  dokuSignedHeaders,
+  dokuStringToSignParts,
+  verifyDokuNotification,
+  verifyDokuStringToSign,
+} from '@org/doku-partner-auth';
 import { createDokuSandbox } from '@org/doku-partner-auth/testing';
 import { isSignatureError, memoryReplayStore, Secret } from '@org/signing-core';
 import { serveOnLoopback } from '@org/signing-core/testing';
@@ -103,6 +112,50 @@ describe('README examples', () => {
 
     expect(digest).toBe('23kYsU7yk6vZ/exEcBe1UAFmjn17wuk165Oc+E3Cb8Y=');
     expect(signature).toBe('HMACSHA256=FVyzSMy9TDueknPvpmykNHNVvD/V7w+/AvqEMxo6sws=');
+  });
+
+  it('explaining a signature: labelled lines, a check over the unpadded-Digest string, the headers', async () => {
+    const components = {
+      clientId: 'BRN-0001-10791114622547',
+      requestId: 'fdb69f47-96da-499d-acec-7cdc318ab2fe',
+      timestamp: '2020-08-11T08:45:42Z',
+      target: '/adv-core-api/partner/v1.0/token',
+      body: '{"grant_type":"client_credentials","valid_time":"360"}',
+    };
+    const explained = await dokuStringToSignParts(components);
+    const labels = explained.parts.map((part) => part.label);
+    // ['Client-Id', 'Request-Id', 'Request-Timestamp', 'Request-Target', 'Digest']
+
+    const received = 'HMACSHA256=FVyzSMy9TDueknPvpmykNHNVvD/V7w+/AvqEMxo6sws=';
+    const matches = await verifyDokuStringToSign({
+      stringToSign: explained.stringToSign,
+      secretKey: 'SK-test',
+      signature: received,
+    }); // true
+    // Did the signer write the Digest without its "=" padding? Check its signature over that string.
+    const unpadded = await dokuStringToSignParts(components, { unpaddedDigest: true });
+    const unpaddedMatches = await verifyDokuStringToSign({
+      stringToSign: unpadded.stringToSign,
+      secretKey: 'SK-test',
+      signature: received,
+    }); // false
+
+    const headers = dokuSignedHeaders({ ...components, signature: received });
+    // { 'Client-Id': 'BRN-…', 'Request-Id': 'fdb69f47-…', 'Request-Timestamp': '2020-08-11T08:45:42Z',
+    //   Signature: 'HMACSHA256=FVyz…', 'Content-Type': 'application/json' }
+    const sent = headers[DOKU_HEADERS.signature]; // 'HMACSHA256=FVyz…'
+
+    expect(labels).toEqual(['Client-Id', 'Request-Id', 'Request-Timestamp', 'Request-Target', 'Digest']);
+    expect(matches).toBe(true);
+    expect(unpaddedMatches).toBe(false);
+    expect(headers).toEqual({
+      'Client-Id': 'BRN-0001-10791114622547',
+      'Request-Id': 'fdb69f47-96da-499d-acec-7cdc318ab2fe',
+      'Request-Timestamp': '2020-08-11T08:45:42Z',
+      Signature: received,
+      'Content-Type': 'application/json',
+    });
+    expect(sent).toBe(received);
   });
 
   it('notifications', async () => {

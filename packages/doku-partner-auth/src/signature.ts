@@ -25,7 +25,7 @@ import {
   toBase64,
 } from '@org/signing-core';
 import { type DokuBodyInput, exactBytes } from './body.js';
-import { PROVIDER } from './constants.js';
+import { DOKU_HEADERS, PROVIDER } from './constants.js';
 import { dokuDigest } from './digest.js';
 
 /** The HMAC secret: DOKU's Secret Key as text, a core `Secret`, or an imported SHA-256 `HmacKey`. */
@@ -66,7 +66,9 @@ export interface VerifyDokuSignatureParams extends DokuSignatureParams {
   readonly signature: string;
 }
 
-const PREFIX = 'HMACSHA256=';
+/** The scheme prefix of DOKU's `Signature` header value: `HMACSHA256=<base64>`. */
+export const DOKU_SIGNATURE_PREFIX = 'HMACSHA256=';
+const PREFIX = DOKU_SIGNATURE_PREFIX;
 const MAC_LENGTH = 32;
 
 function component(caller: string, field: string, value: unknown): string {
@@ -84,6 +86,29 @@ function component(caller: string, field: string, value: unknown): string {
   return value;
 }
 
+/** One labelled line of DOKU's component string, in order. */
+export interface DokuStringToSignPart {
+  /** Which component the line is. */
+  readonly name: 'clientId' | 'requestId' | 'timestamp' | 'target' | 'digest';
+  /** The line's name, as signed before the colon: `Client-Id`, `Request-Id`, `Request-Timestamp`, … */
+  readonly label: string;
+  /** The value after the colon, exactly as signed. */
+  readonly value: string;
+}
+
+/** DOKU's component string with its labelled lines. */
+export interface DokuStringToSignParts {
+  /** `label:value` of each part, joined by `\n`: the exact string that is signed. */
+  readonly stringToSign: string;
+  readonly parts: readonly DokuStringToSignPart[];
+}
+
+/** How {@link dokuStringToSignParts} writes the lines, for diagnosing another signer's string. */
+export interface DokuStringToSignOptions {
+  /** Write the `Digest` value without its base64 `=` padding, as some signers do. Default false. */
+  readonly unpaddedDigest?: boolean | undefined;
+}
+
 /**
  * The exact component string that is signed, for logs and debugging (it holds no secret).
  *
@@ -95,7 +120,31 @@ export async function dokuStringToSign(params: DokuSignatureComponents): Promise
   return stringToSign('dokuStringToSign', params);
 }
 
+/**
+ * The component string of {@link dokuStringToSign} line by line, each with its label, for tools
+ * that explain a signature. It holds no secret. The `Digest` line is there only when there is a
+ * body; `unpaddedDigest` writes it without `=` padding (a signer's mistake, for diagnosis).
+ *
+ * @throws {TypeError} when a component is not a string or `body` is neither text nor bytes.
+ * @throws {InputError} `ERR_INVALID_INPUT` when a component is empty or contains a line break,
+ *   or `target` does not start with `/`.
+ */
+export function dokuStringToSignParts(
+  params: DokuSignatureComponents,
+  options: DokuStringToSignOptions = {},
+): Promise<DokuStringToSignParts> {
+  return componentParts('dokuStringToSignParts', params, options?.unpaddedDigest === true);
+}
+
 async function stringToSign(caller: string, params: DokuSignatureComponents): Promise<string> {
+  return (await componentParts(caller, params, false)).stringToSign;
+}
+
+async function componentParts(
+  caller: string,
+  params: DokuSignatureComponents,
+  unpaddedDigest: boolean,
+): Promise<DokuStringToSignParts> {
   if (params === null || typeof params !== 'object') {
     throw new TypeError(`${caller}: expected an object of signature components, received ${describeType(params)}`);
   }
@@ -113,14 +162,21 @@ async function stringToSign(caller: string, params: DokuSignatureComponents): Pr
     throw new TypeError(`${caller}: kind must be 'request' or 'response'`);
   }
   const body = exactBytes(params.body, caller);
-  const lines = [
-    `Client-Id:${clientId}`,
-    `Request-Id:${requestId}`,
-    `${kind === 'response' ? 'Response' : 'Request'}-Timestamp:${timestamp}`,
-    `Request-Target:${target}`,
+  const parts: DokuStringToSignPart[] = [
+    { name: 'clientId', label: DOKU_HEADERS.clientId, value: clientId },
+    { name: 'requestId', label: DOKU_HEADERS.requestId, value: requestId },
+    {
+      name: 'timestamp',
+      label: kind === 'response' ? DOKU_HEADERS.responseTimestamp : DOKU_HEADERS.requestTimestamp,
+      value: timestamp,
+    },
+    { name: 'target', label: 'Request-Target', value: target },
   ];
-  if (body !== undefined && body.length > 0) lines.push(`Digest:${await dokuDigest(body)}`);
-  return lines.join('\n');
+  if (body !== undefined && body.length > 0) {
+    const digest = await dokuDigest(body);
+    parts.push({ name: 'digest', label: 'Digest', value: unpaddedDigest ? digest.replace(/=+$/, '') : digest });
+  }
+  return { stringToSign: parts.map((part) => `${part.label}:${part.value}`).join('\n'), parts };
 }
 
 function secretOf(caller: string, secretKey: unknown): string | HmacKey {
@@ -186,6 +242,39 @@ export async function verifyDokuSignature(params: VerifyDokuSignatureParams): Pr
     throw new TypeError(`verifyDokuSignature: signature must be a string, received ${describeType(params.signature)}`);
   }
   const expected = await mac('verifyDokuSignature', params);
+  const received = parseDokuSignatureValue(params.signature);
+  return received !== undefined && timingSafeEqual(expected, received);
+}
+
+/** What {@link verifyDokuStringToSign} checks. */
+export interface VerifyDokuStringToSignParams {
+  /** The exact component string, e.g. from {@link dokuStringToSignParts}. */
+  readonly stringToSign: string;
+  readonly secretKey: DokuSecretKey;
+  /** The received `Signature` header: `HMACSHA256=<base64>`, padded or not. */
+  readonly signature: string;
+}
+
+/**
+ * True when `signature` is `HMACSHA256=` + base64 HMAC-SHA256 of exactly `stringToSign`,
+ * compared in constant time. For checking a string built by {@link dokuStringToSignParts} (e.g.
+ * with `unpaddedDigest`) while diagnosing a mismatch; to verify a message, use
+ * {@link verifyDokuSignature}. A malformed signature value verifies as `false`.
+ *
+ * @throws {TypeError} for a `stringToSign`, `signature` or secret of the wrong type.
+ */
+export async function verifyDokuStringToSign(params: VerifyDokuStringToSignParams): Promise<boolean> {
+  const caller = 'verifyDokuStringToSign';
+  if (params === null || typeof params !== 'object') {
+    throw new TypeError(`${caller}: expected an object, received ${describeType(params)}`);
+  }
+  if (typeof params.stringToSign !== 'string') {
+    throw new TypeError(`${caller}: stringToSign must be a string, received ${describeType(params.stringToSign)}`);
+  }
+  if (typeof params.signature !== 'string') {
+    throw new TypeError(`${caller}: signature must be a string, received ${describeType(params.signature)}`);
+  }
+  const expected = await hmac('SHA-256', secretOf(caller, params.secretKey), params.stringToSign);
   const received = parseDokuSignatureValue(params.signature);
   return received !== undefined && timingSafeEqual(expected, received);
 }
