@@ -27,3 +27,9 @@ export const MAX_DATE_LENGTH = 1024;
 
 /** Token lifetime assumed when a 200 answer carries no `expires_in` ("will expire in 1 hour"). */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
+
+/** The headers of the JSON requests this package sends (the token request). */
+export const FONDY_REQUEST_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Type': 'application/json; charset=utf-8',
+  Accept: 'application/json',
+});

@@ -3,13 +3,19 @@ import { describe, expect, it } from 'vitest';
 describe('public API', () => {
   it('@org/fondy-auth exports exactly these names', async () => {
     expect(Object.keys(await import('./index.js')).sort()).toEqual([
+      'FONDY_REQUEST_HEADERS',
       'createFondyAuth',
       'fondyHosts',
+      'fondyPaymentStringToSignParts',
+      'fondySdkSignature',
       'fondySignature',
       'fondySigningString',
+      'fondyTokenRequestBody',
       'fondyTokenSignature',
+      'fondyTokenStringToSignParts',
       'formatFondyDate',
       'verifyFondySignature',
+      'verifyFondyTokenSignature',
     ]);
   });
 

@@ -20,6 +20,7 @@
  */
 import { describeType, digest, type Secret, timingSafeEqual, toHex } from '@org/signing-core';
 import { invalid, requireKey } from './input-checks.js';
+import type { FondyStringToSignPart, FondyStringToSignParts } from './string-to-sign-parts.js';
 
 /** A parameter value as Fondy signs it: strings and numbers; `null`/`undefined`/`''` are skipped. */
 export type FondyParamValue = string | number | null | undefined;
@@ -54,20 +55,20 @@ function toRecord(params: unknown, fn: string): Readonly<Record<string, unknown>
   return params as Readonly<Record<string, unknown>>;
 }
 
-/** The values that are signed, in order. */
-function signedValues(record: Readonly<Record<string, unknown>>, fn: string): string[] {
-  const values: string[] = [];
+/** The fields that are signed, as [name, signed value], in order. */
+function signedFields(record: Readonly<Record<string, unknown>>, fn: string): Array<[string, string]> {
+  const fields: Array<[string, string]> = [];
   for (const name of Object.keys(record).sort()) {
     if (EXCLUDED.has(name)) continue;
     const value = record[name];
     if (value === undefined || value === null || value === '') continue;
     if (typeof value === 'string') {
-      values.push(value);
+      fields.push([name, value]);
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) {
         throw invalid(`params.${name}`, `${fn}: parameter "${name}" is not a finite number`);
       }
-      values.push(String(value));
+      fields.push([name, String(value)]);
     } else {
       throw invalid(
         `params.${name}`,
@@ -75,7 +76,12 @@ function signedValues(record: Readonly<Record<string, unknown>>, fn: string): st
       );
     }
   }
-  return values;
+  return fields;
+}
+
+/** The values that are signed, in order. */
+function signedValues(record: Readonly<Record<string, unknown>>, fn: string): string[] {
+  return signedFields(record, fn).map(([, value]) => value);
 }
 
 /**
@@ -128,4 +134,75 @@ export async function verifyFondySignature(
   const received = record.signature;
   if (typeof received !== 'string' || received.length !== expected.length) return false;
   return timingSafeEqual(received.toLowerCase(), expected);
+}
+
+/** The placeholder that stands for the payment key in {@link fondyPaymentStringToSignParts}. */
+const PAYMENT_KEY_PLACEHOLDER = '<payment key>';
+
+/**
+ * The classic payment signature's string to sign, with the payment key shown as the
+ * placeholder `<payment key>` (the key never appears), and its labelled parts: the key, then
+ * each signed parameter by name. Empty parameters are skipped, as in {@link fondySignature}.
+ *
+ * @throws {TypeError} when `params` is not an object or URLSearchParams.
+ * @throws {InputError} `ERR_INVALID_INPUT` (field `params.<name>`) for a value that cannot be signed.
+ */
+export function fondyPaymentStringToSignParts(params: FondyParams | URLSearchParams): FondyStringToSignParts {
+  const fn = 'fondyPaymentStringToSignParts';
+  const parts: FondyStringToSignPart[] = [
+    { name: 'paymentKey', label: 'payment key (not shown)', value: PAYMENT_KEY_PLACEHOLDER },
+    ...signedFields(toRecord(params, fn), fn).map(([name, value]) => ({ name, label: name, value })),
+  ];
+  return { stringToSign: parts.map((part) => part.value).join('|'), parts };
+}
+
+/** An official Fondy SDK whose way of signing values {@link fondySdkSignature} reproduces. */
+export type FondySdk = 'node' | 'php';
+
+/** The values an SDK signs, in name order, for values the package refuses or skips. */
+function sdkValues(record: Readonly<Record<string, unknown>>, sdk: FondySdk): string[] {
+  const out: string[] = [];
+  for (const name of Object.keys(record).sort()) {
+    if (EXCLUDED.has(name)) continue;
+    const value = record[name];
+    if (value === undefined || value === '') continue;
+    if (value === null) {
+      if (sdk === 'node') out.push('');
+      continue;
+    }
+    if (typeof value === 'boolean') out.push(sdk === 'node' ? String(value) : value ? '1' : '');
+    else if (typeof value === 'number' || typeof value === 'string') out.push(String(value));
+    else out.push(sdk === 'node' ? String(value) : JSON.stringify(value));
+  }
+  return out;
+}
+
+/**
+ * The signature an official Fondy SDK computes for these parameters, including the values this
+ * package refuses: for telling which SDK signed a callback while diagnosing a mismatch. Never
+ * sign with it (the values it accepts are signed differently by each side).
+ *
+ * - `node`: `null` is signed as an empty field, booleans as `"true"`/`"false"`, objects as
+ *   `String(value)`; no value left gives `sha1(paymentKey + "|")`.
+ * - `php`: `null` is skipped, booleans are `"1"`/`""`, objects JSON; no value left hashes the
+ *   key alone, `sha1(paymentKey)`.
+ *
+ * `''` and `undefined` are skipped by both. Returns 40 lowercase hex characters.
+ *
+ * @throws {TypeError} when `params` is not an object or URLSearchParams, `paymentKey` is not a
+ *   string/Secret or `sdk` is unknown.
+ * @throws {InputError} `ERR_INVALID_INPUT` for an empty `paymentKey`.
+ */
+export async function fondySdkSignature(
+  params: Readonly<Record<string, unknown>> | URLSearchParams,
+  paymentKey: string | Secret,
+  sdk: FondySdk,
+): Promise<string> {
+  const fn = 'fondySdkSignature';
+  if (sdk !== 'node' && sdk !== 'php') throw new TypeError(`${fn}: sdk must be 'node' or 'php'`);
+  const record = toRecord(params, fn);
+  const key = requireKey(fn, 'paymentKey', paymentKey, true);
+  const values = sdkValues(record, sdk);
+  const text = sdk === 'php' ? [key, ...values].join('|') : `${key}|${values.join('|')}`;
+  return toHex(await digest('SHA-1', text));
 }

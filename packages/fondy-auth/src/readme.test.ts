@@ -7,10 +7,16 @@ import { untestedReadmeBlocks } from '@org/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createFondyAuth,
+  FONDY_REQUEST_HEADERS,
+  fondyPaymentStringToSignParts,
+  fondySdkSignature,
   fondySignature,
   fondySigningString,
+  fondyTokenRequestBody,
   fondyTokenSignature,
+  fondyTokenStringToSignParts,
   verifyFondySignature,
+  verifyFondyTokenSignature,
 } from './index.js';
 import { createFondySandbox } from './testing/index.js';
 
@@ -136,6 +142,40 @@ describe('README examples', () => {
     expect(tokenSignature).toBe(
       '5e67765dea7563887be899589cbcc1f13a57d69cafafba39abe3943074e407d02fbd6d07782dd5928716b60faf98df912038f242cc7d35d0fd487943dcfc143b',
     );
+
+    // --- README: Explaining a signature
+    const payment = fondyPaymentStringToSignParts({ order_id: 'test123456', currency: 'USD', amount: 125 });
+    payment.stringToSign; // '<payment key>|125|USD|test123456'
+    payment.parts.map((part) => part.label); // ['payment key (not shown)', 'amount', 'currency', 'order_id']
+
+    const tokenRequest = { applicationId: '1234', date: '2020-04-06 11:15:27' };
+    fondyTokenStringToSignParts(tokenRequest).stringToSign; // '<secret key>|1234|2020-04-06 11:15:27'
+    const valid = await verifyFondyTokenSignature({
+      ...tokenRequest,
+      secretKey: 'secret-key',
+      signature: tokenSignature,
+    }); // true
+    const body = fondyTokenRequestBody({ ...tokenRequest, signature: tokenSignature });
+    // '{"application_id":"1234","date":"2020-04-06 11:15:27","signature":"5e67…"}', sent with FONDY_REQUEST_HEADERS
+
+    // A callback signed by the PHP SDK with a boolean (which this package refuses to sign):
+    const php = await fondySdkSignature({ order_id: 'o1', preauth: true }, 'test', 'php'); // sha1('test|o1|1')
+    expect(payment.stringToSign).toBe('<payment key>|125|USD|test123456');
+    expect(payment.parts.map((part) => part.label)).toEqual([
+      'payment key (not shown)',
+      'amount',
+      'currency',
+      'order_id',
+    ]);
+    expect(fondyTokenStringToSignParts(tokenRequest).stringToSign).toBe('<secret key>|1234|2020-04-06 11:15:27');
+    expect(valid).toBe(true);
+    expect(JSON.parse(body)).toEqual({
+      application_id: '1234',
+      date: '2020-04-06 11:15:27',
+      signature: tokenSignature,
+    });
+    expect(FONDY_REQUEST_HEADERS['Content-Type']).toBe('application/json; charset=utf-8');
+    expect(php).toBe(createHash('sha1').update('test|o1|1').digest('hex'));
   });
 
   it('the sandbox', async () => {

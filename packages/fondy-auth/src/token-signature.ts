@@ -3,9 +3,10 @@
  * `sha512_hex(secretKey + "|" + application_id + "|" + date)` over UTF-8, 128 lowercase hex
  * characters. `date` is any string up to 1024 characters (a salt); `application_id` at most 20.
  */
-import { describeType, digest, type Secret, toHex } from '@org/signing-core';
+import { describeType, digest, type Secret, timingSafeEqual, toHex } from '@org/signing-core';
 import { MAX_APPLICATION_ID_LENGTH, MAX_DATE_LENGTH } from './constants.js';
 import { characterCount, invalid, requireKey } from './input-checks.js';
+import type { FondyStringToSignParts } from './string-to-sign-parts.js';
 
 export interface FondyTokenSignatureInput {
   /** The application's private key from Fondy support. */
@@ -70,4 +71,51 @@ export async function fondyTokenSignature(input: FondyTokenSignatureInput): Prom
   const applicationId = normaliseApplicationId(input.applicationId);
   const date = checkDate(input.date);
   return toHex(await digest('SHA-512', `${secretKey}|${applicationId}|${date}`));
+}
+
+/** The placeholder that stands for the secret key in {@link fondyTokenStringToSignParts}. */
+const SECRET_KEY_PLACEHOLDER = '<secret key>';
+
+/**
+ * The token signature's string to sign, `secretKey|application_id|date`, with the key shown as
+ * the placeholder `<secret key>` (the key is not an input), and its labelled parts.
+ *
+ * @throws {TypeError} when the argument is not an object.
+ * @throws {InputError} `ERR_INVALID_INPUT` (with `field`) for an unusable `applicationId` or `date`,
+ *   as in {@link fondyTokenSignature}.
+ */
+export function fondyTokenStringToSignParts(
+  input: Pick<FondyTokenSignatureInput, 'applicationId' | 'date'>,
+): FondyStringToSignParts {
+  const fn = 'fondyTokenStringToSignParts';
+  if (input === null || typeof input !== 'object') {
+    throw new TypeError(`${fn}: expected an object { applicationId, date }, received ${describeType(input)}`);
+  }
+  const parts = [
+    { name: 'secretKey', label: 'secret key (not shown)', value: SECRET_KEY_PLACEHOLDER },
+    { name: 'applicationId', label: 'application_id', value: normaliseApplicationId(input.applicationId, fn) },
+    { name: 'date', label: 'date', value: checkDate(input.date, fn) },
+  ];
+  return { stringToSign: parts.map((part) => part.value).join('|'), parts };
+}
+
+/** What {@link verifyFondyTokenSignature} checks. */
+export interface VerifyFondyTokenSignatureInput extends FondyTokenSignatureInput {
+  /** The `signature` of the token request (hex, either case). */
+  readonly signature: string;
+}
+
+/**
+ * True when `signature` is the token signature of these inputs; hex case is ignored and the
+ * comparison is constant-time. A signature of another length or type is `false`.
+ *
+ * @throws {TypeError} when the argument is not an object.
+ * @throws {InputError} `ERR_INVALID_INPUT` for inputs {@link fondyTokenSignature} refuses.
+ */
+export async function verifyFondyTokenSignature(input: VerifyFondyTokenSignatureInput): Promise<boolean> {
+  const expected = await fondyTokenSignature(input);
+  const given = input.signature;
+  return (
+    typeof given === 'string' && given.length === expected.length && timingSafeEqual(given.toLowerCase(), expected)
+  );
 }
