@@ -4,11 +4,13 @@ describe('public API surface', () => {
   it('@org/finnet-auth exports exactly these values', async () => {
     expect(Object.keys(await import('./index.js')).sort()).toEqual([
       'FINNET_DEVELOPMENT_URL',
+      'FINNET_REQUEST_HEADERS',
       'FINNET_TOKEN_PATH',
       'FINNET_WIDGET_TOP_UP_PATH',
       'createFinnetAuth',
       'finnetSignature',
       'finnetStringToSign',
+      'finnetStringToSignParts',
       'isFinnetTokenRejected',
       'parseFinnetExpiry',
     ]);

@@ -12,3 +12,9 @@ export const FINNET_TOKEN_PATH = '/apicobrand/security/getToken';
 
 /** Path of the Widget Top Up call. */
 export const FINNET_WIDGET_TOP_UP_PATH = '/apicobrand/widget/topup';
+
+/** The fixed headers of every Finnet call (JSON both ways); Basic `Authorization` is added when configured. */
+export const FINNET_REQUEST_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Type': 'application/json',
+  Accept: 'application/json',
+});

@@ -5,8 +5,10 @@
 
 import {
   createFinnetAuth,
+  FINNET_REQUEST_HEADERS,
   FINNET_WIDGET_TOP_UP_PATH,
   finnetSignature,
+  finnetStringToSignParts,
   isFinnetTokenRejected,
   parseFinnetExpiry,
 } from '@org/finnet-auth';
@@ -82,6 +84,25 @@ describe('README examples', () => {
 
     expect(signature).toBe('790E73A46D429ED0DBB80946C7FE5917A10AED2D689DF2EC88B0CD814CF11CA6');
     expect(withUpperCaseHexKey).not.toBe(await finnetSignature({ phoneNumber: '0811' }, 'my.secret'));
+  });
+
+  it('the signature, part by part', () => {
+    const explained = finnetStringToSignParts({
+      transNumber: '20181234567890',
+      reqDtime: '20181127182011',
+      requestType: 'getToken',
+    });
+    explained.stringToSign; // '20181127182011getToken20181234567890'
+    explained.parts.map((part) => part.name); // ['reqDtime', 'requestType', 'transNumber']
+    FINNET_REQUEST_HEADERS; // { 'Content-Type': 'application/json', Accept: 'application/json' }
+
+    expect(explained.stringToSign).toBe('20181127182011getToken20181234567890');
+    expect(explained.parts).toEqual([
+      { name: 'reqDtime', label: 'reqDtime', value: '20181127182011' },
+      { name: 'requestType', label: 'requestType', value: 'getToken' },
+      { name: 'transNumber', label: 'transNumber', value: '20181234567890' },
+    ]);
+    expect(FINNET_REQUEST_HEADERS).toEqual({ 'Content-Type': 'application/json', Accept: 'application/json' });
   });
 
   it('the expiry', () => {

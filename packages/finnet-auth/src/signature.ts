@@ -55,13 +55,36 @@ export function finnetStringToSign(params: FinnetParams): string {
 }
 
 function stringToSignFor(params: FinnetParams, caller: string): string {
+  return signedFields(params, caller)
+    .map((part) => part.value)
+    .join('');
+}
+
+/** One signed field of a Finnet body, in the order its value is signed. */
+export interface FinnetStringToSignPart {
+  /** The field name. */
+  readonly name: string;
+  /** The field name, as the label of its value. */
+  readonly label: string;
+  /** The value exactly as signed. */
+  readonly value: string;
+}
+
+/** The text Finnet signs with its parts: the values of the fields, in byte order of their names. */
+export interface FinnetStringToSignParts {
+  /** The values joined with no separator: the exact text that is signed. */
+  readonly stringToSign: string;
+  readonly parts: readonly FinnetStringToSignPart[];
+}
+
+function signedFields(params: FinnetParams, caller: string): FinnetStringToSignPart[] {
   if (!isRecord(params)) {
     throw new TypeError(`${caller}: params must be an object of string fields, received ${describeType(params)}`);
   }
   const names = Object.keys(params)
     .filter((name) => name !== 'signature')
     .sort(compareBytes);
-  let out = '';
+  const parts: FinnetStringToSignPart[] = [];
   for (const name of names) {
     const value: unknown = params[name];
     if (typeof value !== 'string') {
@@ -72,9 +95,21 @@ function stringToSignFor(params: FinnetParams, caller: string): string {
         { provider: PROVIDER },
       );
     }
-    out += value;
+    parts.push({ name, label: name, value });
   }
-  return out;
+  return parts;
+}
+
+/**
+ * The text of {@link finnetStringToSign} with its parts: each signed field by name, in the order
+ * its value is signed, for tools that explain a signature.
+ *
+ * @throws {TypeError} when `params` is not a plain object.
+ * @throws {InputError} `ERR_INVALID_INPUT` (field = the field name) for a value that is not a string.
+ */
+export function finnetStringToSignParts(params: FinnetParams): FinnetStringToSignParts {
+  const parts = signedFields(params, 'finnetStringToSignParts');
+  return { stringToSign: parts.map((part) => part.value).join(''), parts };
 }
 
 /** The ASCII hex text of the UTF-8 secret, used as the HMAC key. */
