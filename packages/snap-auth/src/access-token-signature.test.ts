@@ -1,16 +1,13 @@
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { isKeyFormatError } from '@org/signing-core';
+import { readVectors, vectorById } from '@org/vitest-config/vectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { otherKeyPair, privateKeyPem, publicKeyPem } from './__fixtures__/setup.js';
 import { snapAccessTokenSignature, verifySnapAccessTokenSignature } from './access-token-signature.js';
 
 // SNAP-B2B-1 (protocols.md §2.1, [VERIFIED]): Midtrans docs, repeated by Qoinhub.
-const VECTOR = {
-  clientId: 'G1234325-SNAP',
-  timestamp: '2023-07-31T07:10:00+07:00',
-  signature:
-    'iv5YorKVVFOFS59l0HChDvPe+HeoE/jY5CfVgCg5i16nj5/DVnKg49ilkv8PyeU7y38apHhgO+cUrvkfUs5BhDD69yLn7xp8hzN9RcR0UDy5+nCrQ3GGCVSzZJvlEXN+TB0j4Q6pMsjrq4+YRoyDa4mTlsjJTU9aGjLRFBYgY4MyMQ5x11JyLnoFwbS8TJ5e/q4mUozrp49VyHe7OQSFnJNwvMSFrDyAIxoOK0IZQIlY29PaDIFcWoR+RJAY42H2FryjJcPpNfeercbkj9jsBLV3wmEKiNoN6lgFFLk5QicDnAAQzL45s92EYeCqDNuTTJOydaJbUqEo1d/ZPVNBtQ==',
-};
+const B2B1 = vectorById(readVectors('snap'), 'SNAP-B2B-1', 'access-token');
+const VECTOR = { clientId: B2B1.inputs.clientId, timestamp: B2B1.inputs.timestamp, signature: B2B1.expected.signature };
 
 const keyObject = createPrivateKey(privateKeyPem);
 const pkcs1Pem = keyObject.export({ type: 'pkcs1', format: 'pem' }).toString();

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { AccessToken, importHmacKey } from '@org/signing-core';
+import { readVectors, vectorById } from '@org/vitest-config/vectors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_BODY_HASH } from './body-hash.js';
@@ -7,16 +8,13 @@ import { snapServiceSignature, symmetricSignature } from './service-signature.js
 import { serviceStringToSign } from './string-to-sign.js';
 
 // SNAP-SYM-1 (protocols.md §2.3, [VERIFIED]): Midtrans docs; the string to sign is published, the body is not.
+const sym1 = vectorById(readVectors('snap'), 'SNAP-SYM-1', 'service');
 const SYM1 = {
-  clientSecret: 'fdppqbF5wq7vVegyvsV1CROMv646nJ7A',
-  method: 'POST',
-  path: '/v1.0/debit/payment-host-to-host',
-  accessToken: 'gp9HjjEj813Y9JGoqwOeOPWbnt4CupvIJbU1Mmu4a11MNDZ7Sg5u9a',
-  bodyHash: '56fa5f4999ad8014de49d7898c1d1d53472569db8999de3c1b752a0dd181e98c',
-  timestamp: '2020-01-01T00:00:00+07:00',
-  stringToSign:
-    'POST:/v1.0/debit/payment-host-to-host:gp9HjjEj813Y9JGoqwOeOPWbnt4CupvIJbU1Mmu4a11MNDZ7Sg5u9a:56fa5f4999ad8014de49d7898c1d1d53472569db8999de3c1b752a0dd181e98c:2020-01-01T00:00:00+07:00',
-  signature: 'FSlidRHe4ow9qppNifGVQNcdv67lBjgCiP0BHylh+IKXo4fs2rHaGsFNUY0N8t0rPlZs4iAHAOCDklnCccwuJw==',
+  ...sym1.inputs,
+  bodyHash: sym1.inputs.bodyHash as string,
+  stringToSign: sym1.stringToSign,
+  signature: sym1.expected.signature,
+  signatureHex: sym1.expected.signatureHex as string,
 };
 
 /** An independent implementation (node:crypto), for the whole pipeline. */
@@ -47,9 +45,7 @@ describe('snapServiceSignature', () => {
     expect(await symmetricSignature(await importHmacKey('SHA-512', SYM1.clientSecret), stringToSign)).toBe(
       SYM1.signature,
     );
-    expect(Buffer.from(SYM1.signature, 'base64').toString('hex')).toBe(
-      '1529627511dee28c3daa9a4d89f19540d71dbfaee506380288fd011f2961f88297a387ecdab1da1ac14d518d0df2dd2b3e566ce2200700e0839259c271cc2e27',
-    );
+    expect(Buffer.from(SYM1.signature, 'base64').toString('hex')).toBe(SYM1.signatureHex);
   });
 
   it('runs the whole pipeline (minify → sha256 → HMAC-SHA512) like an independent implementation', async () => {

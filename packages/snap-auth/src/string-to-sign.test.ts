@@ -1,17 +1,15 @@
 import { AccessToken, isInputError } from '@org/signing-core';
+import { readVectors, vectorById } from '@org/vitest-config/vectors';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_BODY_HASH } from './body-hash.js';
 import { snapStringToSign } from './string-to-sign.js';
 
 describe('snapStringToSign', () => {
-  it('builds the access-token string: clientId|timestamp', async () => {
+  it('builds the access-token string: clientId|timestamp (SNAP-B2B-1)', async () => {
+    const { inputs, stringToSign } = vectorById(readVectors('snap'), 'SNAP-B2B-1', 'access-token');
     expect(
-      await snapStringToSign({
-        kind: 'access-token',
-        clientId: 'G1234325-SNAP',
-        timestamp: '2023-07-31T07:10:00+07:00',
-      }),
-    ).toBe('G1234325-SNAP|2023-07-31T07:10:00+07:00');
+      await snapStringToSign({ kind: 'access-token', clientId: inputs.clientId, timestamp: inputs.timestamp }),
+    ).toBe(stringToSign);
   });
 
   it('builds the service string with an upper-case method and the bare token', async () => {

@@ -2,17 +2,20 @@
  * Test fixtures: the SNAP-B2B-1 key pair (protocols.md §2.1), a controllable clock, and a
  * sandbox + client pair served on 127.0.0.1.
  */
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import type { RunningSandbox } from '@org/signing-core/testing';
+import { readRepoFile, readVectors, vectorById } from '@org/vitest-config/vectors';
 import { createSnapAuth, type SnapAuth } from '../create-snap-auth.js';
 import type { SnapAuthOptions } from '../options.js';
 import { createSnapSandbox, type SnapSandbox, type SnapSandboxOptions } from '../testing/sandbox.js';
 
-/** PKCS#8 PEM of the SNAP-B2B-1 vector. */
-export const privateKeyPem = readFileSync(new URL('./keys/snap-b2b-1.pem', import.meta.url), 'utf8');
-/** Its public half (SPKI PEM), derived. */
-export const publicKeyPem = createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+const b2b1 = vectorById(readVectors('snap'), 'SNAP-B2B-1', 'access-token');
+const sym1 = vectorById(readVectors('snap'), 'SNAP-SYM-1', 'service');
+
+/** PKCS#8 PEM of the SNAP-B2B-1 vector (vectors/snap.json names the key file). */
+export const privateKeyPem = readRepoFile(b2b1.inputs.privateKeyFile);
+/** Its public half (SPKI PEM). */
+export const publicKeyPem = readRepoFile(b2b1.inputs.publicKeyFile);
 
 /** Another key pair: "the wrong key". */
 export const otherKeyPair = (() => {
@@ -23,8 +26,9 @@ export const otherKeyPair = (() => {
   };
 })();
 
-export const CLIENT_ID = 'G1234325-SNAP';
-export const CLIENT_SECRET = 'fdppqbF5wq7vVegyvsV1CROMv646nJ7A';
+/** The client id of SNAP-B2B-1 and the client secret of SNAP-SYM-1. */
+export const CLIENT_ID = b2b1.inputs.clientId;
+export const CLIENT_SECRET = sym1.inputs.clientSecret;
 export const CHANNEL_ID = '95221';
 /** 2026-03-02T10:00:00+07:00 */
 export const START = Date.parse('2026-03-02T10:00:00+07:00');
