@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { randomAlphanumeric, randomDigits, randomUuid } from './random.js';
 
 describe('random identifiers', () => {
@@ -14,6 +14,19 @@ describe('random identifiers', () => {
     const counts = new Array(10).fill(0);
     for (let i = 0; i < 100; i++) for (const digit of randomDigits(1000)) counts[Number(digit)] += 1;
     for (const count of counts) expect(Math.abs(count - 10_000)).toBeLessThan(600);
+  });
+
+  it('draw random bytes in batches, each byte used once', () => {
+    const spy = vi.spyOn(crypto, 'getRandomValues');
+    try {
+      const ids = new Set(Array.from({ length: 1_000 }, () => randomDigits(16)));
+      expect(ids.size).toBe(1_000);
+      // ~16.4 bytes per id from 4 KiB batches: a handful of calls, not one per id.
+      expect(spy.mock.calls.length).toBeGreaterThan(0);
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(6);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses impossible lengths', () => {
