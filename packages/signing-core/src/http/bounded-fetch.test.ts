@@ -58,6 +58,24 @@ describe('createBoundedFetch', () => {
     await expect(pending).rejects.toThrow('caller gave up');
   });
 
+  it("sends a request that already says redirect: 'manual' as it is, also with ky's empty init", async () => {
+    server.handle = hostile.json(200, { ok: true });
+    const seen: { input: unknown; init: RequestInit | undefined }[] = [];
+    const spy: typeof fetch = (input, init) => {
+      seen.push({ input, init });
+      return fetch(input, init);
+    };
+    const send = bounded({ fetch: spy, timeoutMs: 0 });
+    const request = new Request(`${server.origin}/ky`, { method: 'POST', body: '{}', redirect: 'manual' });
+    expect(await (await send(request, {})).json()).toEqual({ ok: true });
+    expect(seen[0]?.input).toBe(request);
+    expect(Object.keys(seen[0]?.init ?? {})).toEqual([]);
+    // Anything to add (here a signal of its own) goes to the runtime with the request.
+    const own = new Request(`${server.origin}/own`, { redirect: 'manual' });
+    expect((await bounded({ fetch: spy })(own, {})).status).toBe(200);
+    expect(seen[1]?.init).toMatchObject({ redirect: 'manual', signal: expect.any(AbortSignal) });
+  });
+
   it('refuses a declared length over the limit before reading, and an undeclared one while reading', async () => {
     server.handle = (_req, res) => {
       res.writeHead(200, { 'content-length': String(1024 * 1024) });

@@ -132,12 +132,51 @@ function tooLarge(response: Response, maxBytes: number, provider: string): Respo
   );
 }
 
+/**
+ * What one bounded exchange read: the answer's status line and headers (`head`, whose body is
+ * consumed) and its whole body. Internal: the signing fetch inspects the bytes before it builds
+ * the one `Response` it hands back, instead of cloning (teeing) a buffered one.
+ */
+export interface BoundedAnswer {
+  readonly head: Response;
+  readonly bytes: Uint8Array;
+  readonly url: string;
+}
+
+/** The buffered `Response` of an answer: the bytes read, the head's status and headers, its URL. */
+export function bufferedResponse(answer: BoundedAnswer): Response {
+  const { head } = answer;
+  const response = new Response(
+    NULL_BODY_STATUSES.has(head.status) ? null : (answer.bytes as Uint8Array<ArrayBuffer>),
+    { status: head.status, statusText: head.statusText, headers: head.headers },
+  );
+  Object.defineProperty(response, 'url', { value: answer.url });
+  return response;
+}
+
+/** An init that says nothing (ky passes `{}`): the request is sent as it is. */
+function isEmptyInit(init: RequestInit | undefined): boolean {
+  if (init === undefined) return true;
+  for (const _ in init) return false;
+  return true;
+}
+
 /** A `fetch` whose every call is bounded in time and size and refuses redirects (see above). */
 export function createBoundedFetch(options: BoundedFetchOptions): typeof globalThis.fetch {
+  const exchange = createBoundedExchange(options);
+  return async function boundedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    return bufferedResponse(await exchange(input, init));
+  };
+}
+
+/** The bounded fetch, stopping short of building the buffered `Response`. Internal. */
+export function createBoundedExchange(
+  options: BoundedFetchOptions,
+): (input: RequestInfo | URL, init?: RequestInit) => Promise<BoundedAnswer> {
   const { provider, timeoutMs, maxResponseBytes } = options;
   const policy = options.redirect ?? 'error';
 
-  return async function boundedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  return async function boundedExchange(input: RequestInfo | URL, init?: RequestInit): Promise<BoundedAnswer> {
     const fetchImpl = options.fetch ?? globalThis.fetch;
     const outer = input instanceof Request ? input.signal : undefined;
     const callerSignal = init?.signal ?? outer;
@@ -176,12 +215,13 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
     }
 
     try {
-      // ky's requests already say `redirect: 'manual'` and carry their signal: sent as they are.
+      // ky's requests already say `redirect: 'manual'` and carry their signal, and ky adds an empty
+      // init: sent as they are (a non-empty init would make the runtime build a second Request).
       // Anything else goes to the runtime's fetch with the same init, so it builds the one Request.
       const passThrough =
-        input instanceof Request && init === undefined && input.redirect === 'manual' && signal === input.signal;
+        input instanceof Request && isEmptyInit(init) && input.redirect === 'manual' && signal === input.signal;
       const firstInit: RequestInit | undefined = passThrough
-        ? undefined
+        ? init
         : { ...init, ...(signal ? { signal } : {}), redirect: 'manual' };
       // Only a same-origin redirect needs the request's parts again: then build it (and keep its body).
       let request: Request | undefined = policy === 'same-origin' ? new Request(input, firstInit) : undefined;
@@ -237,14 +277,11 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
         } catch (error) {
           throw typed(error, 'body');
         }
-        const buffered = new Response(
-          NULL_BODY_STATUSES.has(response.status) ? null : (bytes as Uint8Array<ArrayBuffer>),
-          { status: response.status, statusText: response.statusText, headers: response.headers },
-        );
-        Object.defineProperty(buffered, 'url', {
-          value: response.url || request?.url || (input instanceof Request ? input.url : String(input)),
-        });
-        return buffered;
+        return {
+          head: response,
+          bytes,
+          url: response.url || request?.url || (input instanceof Request ? input.url : String(input)),
+        };
       }
     } finally {
       if (controller) {
