@@ -1,0 +1,55 @@
+// vectors/doku-partner.json, the conformance vectors of DOKU's non-SNAP signature
+// (vectors/README.md): every entry's component string and outputs are computed from its inputs
+// by this package and compared with the file, and recomputed by node:crypto alone.
+import { createHash, createHmac } from 'node:crypto';
+import { hmac, toBase64 } from '@org/signing-core';
+import type { DokuVector } from '@org/vitest-config/vectors';
+import { describe, expect, it } from 'vitest';
+import { DOKU_VECTORS } from './__fixtures__/vectors.js';
+import { dokuDigest } from './digest.js';
+import {
+  DOKU_SIGNATURE_PREFIX,
+  dokuSignature,
+  dokuStringToSign,
+  verifyDokuSignature,
+  verifyDokuStringToSign,
+} from './signature.js';
+
+const cases = DOKU_VECTORS.vectors.map((vector) => [vector.id, vector] as const);
+
+/** What the package computes from a vector's inputs. */
+async function computed({ kind, inputs }: DokuVector) {
+  const { clientId, requestId, timestamp, target, secretKey, body, digest } = inputs;
+  const components = { clientId, requestId, timestamp, target, kind };
+  if (digest !== undefined) {
+    // Only the Digest is published, not the body: the package builds the other lines.
+    const stringToSign = `${await dokuStringToSign(components)}\nDigest:${digest}`;
+    const signature = DOKU_SIGNATURE_PREFIX + toBase64(await hmac('SHA-256', secretKey, stringToSign));
+    expect(await verifyDokuStringToSign({ stringToSign, secretKey, signature })).toBe(true);
+    return { stringToSign, expected: { signature } };
+  }
+  const signature = await dokuSignature({ ...components, body, secretKey });
+  expect(await verifyDokuSignature({ ...components, body, secretKey, signature })).toBe(true);
+  return {
+    stringToSign: await dokuStringToSign({ ...components, body }),
+    expected: { ...(body === undefined ? {} : { digest: await dokuDigest(body) }), signature },
+  };
+}
+
+describe('vectors/doku-partner.json', () => {
+  it.each(cases)('%s: computed from its inputs, component string and outputs match the file', async (_id, vector) => {
+    const result = await computed(vector);
+    expect(result.stringToSign).toBe(vector.stringToSign);
+    expect(result.expected).toEqual(vector.expected);
+  });
+
+  it.each(cases)('%s: node:crypto alone gets the same outputs', (_id, { inputs, stringToSign, expected }) => {
+    const mac = createHmac('sha256', inputs.secretKey).update(stringToSign, 'utf8').digest('base64');
+    expect(`HMACSHA256=${mac}`).toBe(expected.signature);
+    if (inputs.body !== undefined) {
+      const digest = createHash('sha256').update(inputs.body, 'utf8').digest('base64');
+      expect(digest).toBe(expected.digest);
+      expect(stringToSign.endsWith(`\nDigest:${digest}`)).toBe(true);
+    }
+  });
+});
