@@ -16,6 +16,7 @@ import { createFinnetSandbox } from '@org/finnet-auth/testing';
 import { isInputError, isProviderError } from '@org/signing-core';
 import type { RunningSandbox } from '@org/signing-core/testing';
 import { untestedReadmeBlocks } from '@org/vitest-config/readme';
+import { readVectors, vectorById } from '@org/vitest-config/vectors';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bodyOf } from './__fixtures__/harness.js';
 
@@ -82,7 +83,8 @@ describe('README examples', () => {
 
     const withUpperCaseHexKey = await finnetSignature({ phoneNumber: '0811' }, 'my.secret', { hexKeyCase: 'upper' });
 
-    expect(signature).toBe('790E73A46D429ED0DBB80946C7FE5917A10AED2D689DF2EC88B0CD814CF11CA6');
+    // The value printed in the README is vector FINNET-2 of vectors/finnet.json.
+    expect(signature).toBe(vectorById(readVectors('finnet'), 'FINNET-2').expected.signature);
     expect(withUpperCaseHexKey).not.toBe(await finnetSignature({ phoneNumber: '0811' }, 'my.secret'));
   });
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { isInputError } from '@org/signing-core';
+import { readVectors, unreproducibleById, vectorById } from '@org/vitest-config/vectors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareBytes, finnetSignature, finnetStringToSign, hexKeyText } from './signature.js';
@@ -15,42 +16,28 @@ function reference(params: Record<string, string>, secret: string, upper = false
   return createHmac('sha256', Buffer.from(hexKey, 'ascii')).update(message, 'utf8').digest('hex').toUpperCase();
 }
 
-const DOC_SECRET = 'e4siErApPs2020';
+const vectors = readVectors('finnet');
+const DOC_SECRET = vectorById(vectors, 'FINNET-1').inputs.secretKey;
 
-describe('finnetSignature: known answers (protocols.md §1.3, [SELF] regression vectors)', () => {
+describe('finnetSignature: known answers (vectors/finnet.json, protocols.md §1.3, [SELF] regression vectors)', () => {
   it.each([
-    {
-      name: 'with phoneNumber',
-      params: {
-        requestType: 'getToken',
-        phoneNumber: '081286288844',
-        reqDtime: '20181127182011',
-        transNumber: '20181234567890',
-      },
-      expected: '5D20E985B6DABE15AB0BD55B52C31D020A8161EE0D02ADA3EC1C2F7BF70B7ABC',
-    },
-    {
-      name: 'the three getToken fields',
-      params: { reqDtime: '20181127182011', requestType: 'getToken', transNumber: '20181234567890' },
-      expected: '790E73A46D429ED0DBB80946C7FE5917A10AED2D689DF2EC88B0CD814CF11CA6',
-    },
-  ])('$name', async ({ params, expected }) => {
-    expect(await finnetSignature(params, DOC_SECRET)).toBe(expected);
+    { name: 'with phoneNumber', vector: vectorById(vectors, 'FINNET-1') },
+    { name: 'the three getToken fields', vector: vectorById(vectors, 'FINNET-2') },
+  ])('$name', async ({ vector }) => {
+    const { fields: params, secretKey } = vector.inputs;
+    const expected = vector.expected.signature;
+    expect(await finnetSignature(params, secretKey)).toBe(expected);
     // This secret's hex has digits only, so the key case makes no difference.
-    expect(await finnetSignature(params, DOC_SECRET, { hexKeyCase: 'upper' })).toBe(expected);
-    expect(reference(params, DOC_SECRET)).toBe(expected);
+    expect(await finnetSignature(params, secretKey, { hexKeyCase: 'upper' })).toBe(expected);
+    expect(reference(params, secretKey)).toBe(expected);
   });
 
   it("joins the documentation's worked example as documented (its printed output is garbled: not a vector)", () => {
-    const params = {
-      requestType: 'getToken',
-      phoneNumber: '081286288844',
-      reqDtime: '20181127182011',
-      transNumber: '20181234567890',
-    };
-    expect(finnetStringToSign(params)).toBe('08128628884420181127182011getToken20181234567890');
+    const { inputs, stringToSign, expected } = vectorById(vectors, 'FINNET-1');
+    expect(finnetStringToSign(inputs.fields)).toBe(stringToSign);
     // The doc's "keysignature" has a typo (0x85 for E); the real hex of the secret:
-    expect(hexKeyText(DOC_SECRET, 'lower')).toBe('6534736945724170507332303230');
+    expect(hexKeyText(DOC_SECRET, 'lower')).toBe(expected.hexKey);
+    expect(unreproducibleById(vectors, 'FINNET-DOC-EXAMPLE').published.keysignature).not.toBe(expected.hexKey);
   });
 });
 
