@@ -125,6 +125,36 @@ describe('createSigningFetch', () => {
     expect(calls).toBe(1);
   });
 
+  it('keeps the caller headers on every attempt, even from a one-shot iterable, and checks small answers only', async () => {
+    script(hostile.json(503, {}), hostile.json(200, { ok: true }));
+    function* once(): Generator<[string, string]> {
+      yield ['X-Caller', 'kept'];
+    }
+    const response = await make({ retry: { limit: 1, backoffLimitMs: 5 } })('/x', {
+      headers: once() as unknown as HeadersInit,
+    });
+    expect(response.status).toBe(200);
+    expect(seen.map((s) => s.headers['x-caller'])).toEqual(['kept', 'kept']);
+    // A rejection is a small body: a large answer is handed back without being decoded to check it.
+    let checked = 0;
+    const large = JSON.stringify({ error: 'Invalid auth token', pad: 'x'.repeat(70 * 1024) });
+    script((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(large);
+    });
+    const answer = await make({
+      retry: 0,
+      isTokenRejected: () => {
+        checked += 1;
+        return true;
+      },
+      onTokenRejected: async () => {},
+    })('/x');
+    expect(answer.status).toBe(401);
+    expect(checked).toBe(0);
+    expect(await answer.text()).toBe(large);
+  });
+
   it('bounds every attempt and the whole call, and passes the caller abort on as ERR_ABORTED', async () => {
     script(hostile.stallAfterHeaders, hostile.stallAfterHeaders, hostile.stallAfterHeaders);
     const started = performance.now();

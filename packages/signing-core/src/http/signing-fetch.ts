@@ -16,7 +16,13 @@
  *   `ERR_ABORTED`; `ResponseFormatError` `ERR_RESPONSE_TOO_LARGE`.
  */
 import { isAuthError, SignatureError, TransportError } from '../errors/errors.js';
-import { createBoundedFetch, DEFAULT_MAX_RESPONSE_BYTES, type RedirectPolicy } from './bounded-fetch.js';
+import {
+  type BoundedAnswer,
+  bufferedResponse,
+  createBoundedExchange,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type RedirectPolicy,
+} from './bounded-fetch.js';
 import {
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_RETRY_STATUS_CODES,
@@ -63,8 +69,10 @@ export type SigningFetch = (
 const IDEMPOTENT = new Set(['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE']);
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const ABSOLUTE = /^[a-z][a-z\d+.-]*:/i;
-const MAX_REJECTION_BODY = 64 * 1024;
+/** Rejections are small bodies: a larger answer is a real one and is not decoded to be checked. */
+const MAX_REJECTION_BODY_BYTES = 64 * 1024;
 
 function parse(text: string): unknown {
   try {
@@ -94,25 +102,29 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
   const statuses = new Set(policy.statusCodes ?? DEFAULT_RETRY_STATUS_CODES);
   const backoffLimit = policy.backoffLimitMs ?? 10_000;
   const maxRetryAfter = policy.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
-  const bounded = createBoundedFetch({
+  // The attempt's own controller and timer (below) span the whole exchange, body included: the
+  // bounded exchange needs no deadline of its own (a second controller, timer and listener).
+  const exchange = createBoundedExchange({
     provider,
     fetch: options.fetch,
-    timeoutMs,
+    timeoutMs: 0,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     redirect: options.redirect,
   });
+  const backoff = (retries: number) => Math.min(backoffLimit, 300 * 2 ** (retries - 1) * (0.5 + Math.random() / 2));
 
   return async function signingFetch(input, init) {
     let url: URL;
     let method: string;
-    let headers: Headers;
+    /** The caller's headers: each attempt starts from a fresh copy and adds its signature. */
+    let headers: HeadersInit | undefined;
     let body: Uint8Array;
     let callerSignal: AbortSignal | undefined;
     if (input instanceof Request) {
       const request = init ? new Request(input, init) : input;
       url = new URL(request.url);
       method = request.method.toUpperCase();
-      headers = new Headers(request.headers);
+      headers = request.headers;
       body = request.body === null ? EMPTY : new Uint8Array(await request.arrayBuffer());
       callerSignal = request.signal;
     } else {
@@ -122,7 +134,12 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
       const text = String(input);
       url = ABSOLUTE.test(text) ? new URL(text) : new URL(`${base}/${text.replace(/^\/+/, '')}`);
       method = (init?.method ?? 'GET').toUpperCase();
-      headers = new Headers(init?.headers);
+      // A one-shot iterable (a generator) is read once; a record, an array or a Headers is reused.
+      const given = init?.headers;
+      headers =
+        given !== undefined && !(given instanceof Headers) && !Array.isArray(given) && Symbol.iterator in given
+          ? new Headers(given)
+          : given;
       body = await bytesOf(init?.body);
       callerSignal = init?.signal ?? undefined;
     }
@@ -165,7 +182,6 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         }
         callerSignal?.addEventListener('abort', done, { once: true });
       });
-    const backoff = (retries: number) => Math.min(backoffLimit, 300 * 2 ** (retries - 1) * (0.5 + Math.random() / 2));
 
     let tokenRetried = false;
     for (let attempt = 0, retries = 0; ; attempt++) {
@@ -195,14 +211,14 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
       (timer as { unref?: () => void }).unref?.();
       const onCallerAbort = () => controller.abort(callerSignal?.reason);
       callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-      let response: Response;
+      let answer: BoundedAnswer;
       try {
-        response = await bounded(url, {
-          method,
-          headers: attemptHeaders,
-          signal: controller.signal,
-          ...(hasBody ? { body: body as Uint8Array<ArrayBuffer> } : {}),
-        });
+        answer = await exchange(
+          url,
+          hasBody
+            ? { method, headers: attemptHeaders, signal: controller.signal, body: body as Uint8Array<ArrayBuffer> }
+            : { method, headers: attemptHeaders, signal: controller.signal },
+        );
       } catch (error) {
         if (callerSignal?.aborted) throw fail('ERR_ABORTED', attempt + 1);
         if (expired === 'call') throw fail('ERR_TIMEOUT', attempt + 1);
@@ -232,29 +248,30 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         callerSignal?.removeEventListener('abort', onCallerAbort);
       }
 
+      const { head } = answer;
       if (
         options.isTokenRejected &&
         options.onTokenRejected &&
         !tokenRetried &&
-        (!response.ok || options.checkSuccessBodies)
+        (!head.ok || options.checkSuccessBodies) &&
+        answer.bytes.byteLength <= MAX_REJECTION_BODY_BYTES
       ) {
-        // Rejections are small bodies: a large answer is a real one and is not parsed twice.
-        const text = await response.clone().text();
-        const answer = { status: response.status, body: text.length <= MAX_REJECTION_BODY ? parse(text) : text };
-        if (text.length <= MAX_REJECTION_BODY && options.isTokenRejected(answer, { context })) {
+        // The bytes are already read: decoded here, no clone of the response.
+        const text = decoder.decode(answer.bytes);
+        if (options.isTokenRejected({ status: head.status, body: parse(text) }, { context })) {
           tokenRetried = true;
           await options.onTokenRejected(attemptHeaders);
           continue;
         }
       }
-      if (statuses.has(response.status) && retries < limit && methods.has(method)) {
-        const after = parseRetryAfter(response.headers.get('retry-after'));
+      if (statuses.has(head.status) && retries < limit && methods.has(method)) {
+        const after = parseRetryAfter(head.headers.get('retry-after'));
         if (after === undefined || after <= maxRetryAfter) {
           retries += 1;
           if ((await wait(after ?? backoff(retries))) && !callerSignal?.aborted) continue;
         }
       }
-      return response;
+      return bufferedResponse(answer);
     }
   };
 }
