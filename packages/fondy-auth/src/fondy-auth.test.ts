@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isProviderError, memoryTokenStore } from '@org/signing-core';
 import type { RunningSandbox } from '@org/signing-core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tokenSignatureVector } from './__fixtures__/vectors.js';
 import { createFondyAuth } from './fondy-auth.js';
 import type { FondyAuthOptions } from './options.js';
 import { createFondySandbox, type FondySandbox, type FondySandboxOptions } from './testing/index.js';
@@ -60,9 +61,8 @@ describe('createFondyAuth — getToken', () => {
     expect(JSON.parse(request?.body ?? '')).toEqual({
       application_id: '1234',
       date: '2020-04-06 11:15:27',
-      // The [SELF] vector of the spec §4.1: key `secret-key`, id `1234`, that date.
-      signature:
-        '5e67765dea7563887be899589cbcc1f13a57d69cafafba39abe3943074e407d02fbd6d07782dd5928716b60faf98df912038f242cc7d35d0fd487943dcfc143b',
+      // Vector FONDY-TOKEN-1 of vectors/fondy.json ([SELF], §4.1): key `secret-key`, id `1234`, that date.
+      signature: tokenSignatureVector.signature,
     });
     expect(request?.body).toBe(
       `{"application_id":"1234","date":"2020-04-06 11:15:27","signature":"${JSON.parse(request?.body ?? '').signature}"}`,

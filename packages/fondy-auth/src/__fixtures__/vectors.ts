@@ -1,19 +1,22 @@
-/** Known-answer vectors from the spec (`protocols.md` §4). */
+/** The vectors of vectors/fondy.json (docs/protocols.md §4), in the shapes the tests use. */
+import { readVectors, unreproducibleById, vectorById } from '@org/vitest-config/vectors';
+
+export const FONDY_VECTORS = readVectors('fondy');
 
 /** §4.1 [SELF]: computed from the documented algorithm, not confirmed by Fondy (its keys are unpublished). */
-export const tokenSignatureVector = {
-  secretKey: 'secret-key',
-  applicationId: '1234',
-  date: '2020-04-06 11:15:27',
-  signature:
-    '5e67765dea7563887be899589cbcc1f13a57d69cafafba39abe3943074e407d02fbd6d07782dd5928716b60faf98df912038f242cc7d35d0fd487943dcfc143b',
-} as const;
+export const tokenSignatureVector = (() => {
+  const { inputs, expected } = vectorById(FONDY_VECTORS, 'FONDY-TOKEN-1', 'token');
+  return { secretKey: inputs.secretKey, applicationId: String(inputs.applicationId), date: inputs.date, ...expected };
+})();
 
 /** §4.3: the docs' test request (merchant 1396424, payment key `test`); the docs print a typo for it. */
-export const classicSignatureVector = {
-  paymentKey: 'test',
-  params: { order_id: 'test123456', order_desc: 'test order', currency: 'USD', amount: 125, merchant_id: 1396424 },
-  signingString: '125|USD|1396424|test order|test123456',
-  signature: 'df38818facfbfd79953fa847667dac73a1291127',
-  docTypo: 'f0ee6288b9295d3b808bcd8d720211c7201245e1',
-} as const;
+export const classicSignatureVector = (() => {
+  const { inputs, stringToSign, expected } = vectorById(FONDY_VECTORS, 'FONDY-PAYMENT-1', 'payment');
+  return {
+    ...inputs,
+    /** The string to sign without the leading `paymentKey|`. */
+    signingString: stringToSign.slice(inputs.paymentKey.length + 1),
+    signature: expected.signature,
+    docTypo: unreproducibleById(FONDY_VECTORS, 'FONDY-PAYMENT-TYPO').published.signature as string,
+  };
+})();

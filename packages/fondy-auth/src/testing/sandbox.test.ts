@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { tokenSignatureVector } from '../__fixtures__/vectors.js';
 import { createFondySandbox, type FondySandboxOptions } from './sandbox.js';
 
 const APP = { applicationId: '1234', secretKey: 'secret-key' };
@@ -43,9 +44,7 @@ describe('createFondySandbox — token endpoint', () => {
   it('answers the documented 200 for a correct signature (the [SELF] vector)', async () => {
     const { getToken, sandbox } = setup();
     const body = goodBody();
-    expect(body.signature).toBe(
-      '5e67765dea7563887be899589cbcc1f13a57d69cafafba39abe3943074e407d02fbd6d07782dd5928716b60faf98df912038f242cc7d35d0fd487943dcfc143b',
-    );
+    expect(body.signature).toBe(tokenSignatureVector.signature);
     const { status, body: answer } = await getToken(body);
     expect(status).toBe(200);
     expect(Object.keys(answer).sort()).toEqual(['expires_in', 'request_id', 'token']);
