@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
+import { readRepoFile, readVectors, vectorById } from '@org/vitest-config/vectors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toBase64, toHex } from '../encoding/encoding.js';
@@ -140,14 +141,15 @@ describe(`crypto on the ${cryptoBackendName} backend`, () => {
   });
 
   describe('SHA256withRSA', () => {
-    const snapKey = fixture('snap-b2b-1.pem');
-    // protocols.md §2.1, vector SNAP-B2B-1 (Midtrans docs, verified).
-    const expected =
-      'iv5YorKVVFOFS59l0HChDvPe+HeoE/jY5CfVgCg5i16nj5/DVnKg49ilkv8PyeU7y38apHhgO+cUrvkfUs5BhDD69yLn7xp8hzN9RcR0UDy5+nCrQ3GGCVSzZJvlEXN+TB0j4Q6pMsjrq4+YRoyDa4mTlsjJTU9aGjLRFBYgY4MyMQ5x11JyLnoFwbS8TJ5e/q4mUozrp49VyHe7OQSFnJNwvMSFrDyAIxoOK0IZQIlY29PaDIFcWoR+RJAY42H2FryjJcPpNfeercbkj9jsBLV3wmEKiNoN6lgFFLk5QicDnAAQzL45s92EYeCqDNuTTJOydaJbUqEo1d/ZPVNBtQ==';
+    // protocols.md §2.1, vector SNAP-B2B-1 of vectors/snap.json (Midtrans docs, verified).
+    const b2b1 = vectorById(readVectors('snap'), 'SNAP-B2B-1', 'access-token');
+    const snapKey = readRepoFile(b2b1.inputs.privateKeyFile);
+    const expected = b2b1.expected.signature;
 
     it('reproduces the SNAP-B2B-1 vector', async () => {
-      const signature = await rsaSign(snapKey, 'G1234325-SNAP|2023-07-31T07:10:00+07:00');
+      const signature = await rsaSign(snapKey, b2b1.stringToSign);
       expect(toBase64(signature)).toBe(expected);
+      expect(toHex(signature)).toBe(b2b1.expected.signatureHex);
     });
 
     it('signs identically from PKCS#1 PEM, bare base64, literal \\n, DER and CryptoKey', async () => {
@@ -163,7 +165,7 @@ describe(`crypto on the ${cryptoBackendName} backend`, () => {
         false,
         ['sign'],
       );
-      const data = 'G1234325-SNAP|2023-07-31T07:10:00+07:00';
+      const data = b2b1.stringToSign;
       for (const input of [pkcs1, body, snapKey.replaceAll('\n', '\\n'), der, cryptoKey]) {
         expect(toBase64(await rsaSign(input, data))).toBe(expected);
       }
@@ -193,8 +195,8 @@ describe(`crypto on the ${cryptoBackendName} backend`, () => {
         return rsaSign(snapKey, data);
       };
       const key = await importRsaPrivateKey(signer);
-      expect(toBase64(await rsaSign(key, 'G1234325-SNAP|2023-07-31T07:10:00+07:00'))).toBe(expected);
-      expect(new TextDecoder().decode(seen[0])).toBe('G1234325-SNAP|2023-07-31T07:10:00+07:00');
+      expect(toBase64(await rsaSign(key, b2b1.stringToSign))).toBe(expected);
+      expect(new TextDecoder().decode(seen[0])).toBe(b2b1.stringToSign);
       const failing = await importRsaPrivateKey(async () => {
         throw new Error('kms down');
       });

@@ -1,5 +1,6 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readRepoFile, readVectors, vectorById } from '@org/vitest-config/vectors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyFormatError } from '../errors/errors.js';
@@ -121,7 +122,8 @@ describe('parseRsaPrivateKey', () => {
   });
 
   it('parses the SNAP-B2B-1 key and reproduces its published signature through WebCrypto', async () => {
-    const parsed = parseRsaPrivateKey(fixture('snap-b2b-1.pem'));
+    const b2b1 = vectorById(readVectors('snap'), 'SNAP-B2B-1', 'access-token');
+    const parsed = parseRsaPrivateKey(readRepoFile(b2b1.inputs.privateKeyFile));
     expect(parsed.modulusBits).toBe(2048);
     const key = await crypto.subtle.importKey(
       'pkcs8',
@@ -130,13 +132,8 @@ describe('parseRsaPrivateKey', () => {
       false,
       ['sign'],
     );
-    const signature = await crypto.subtle.sign(
-      'RSASSA-PKCS1-v1_5',
-      key,
-      new TextEncoder().encode('G1234325-SNAP|2023-07-31T07:10:00+07:00'),
-    );
-    expect(Buffer.from(signature).toString('base64')).toMatch(/^iv5YorKVVFOFS59l0HChDvPe\+HeoE\/jY5CfVgCg5i16nj5/);
-    expect(Buffer.from(signature).toString('base64')).toMatch(/JbUqEo1d\/ZPVNBtQ==$/);
+    const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(b2b1.stringToSign));
+    expect(Buffer.from(signature).toString('base64')).toBe(b2b1.expected.signature);
   });
 
   it('WebCrypto imports the PKCS#8 wrapped from PKCS#1', async () => {
