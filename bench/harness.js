@@ -48,10 +48,21 @@ export async function compare(spec) {
   const base = [];
   const cand = [];
   for (let r = 0; r < rounds; r++) {
-    globalThis.gc?.();
-    const b = await runFor(spec.baseline, roundNs, inFlight);
-    globalThis.gc?.();
-    const c = await runFor(spec.candidate, roundNs, inFlight);
+    // Which side goes first alternates too, so neither always inherits the other's garbage,
+    // connections or timer backlog.
+    let b;
+    let c;
+    if (r % 2 === 0) {
+      globalThis.gc?.();
+      b = await runFor(spec.baseline, roundNs, inFlight);
+      globalThis.gc?.();
+      c = await runFor(spec.candidate, roundNs, inFlight);
+    } else {
+      globalThis.gc?.();
+      c = await runFor(spec.candidate, roundNs, inFlight);
+      globalThis.gc?.();
+      b = await runFor(spec.baseline, roundNs, inFlight);
+    }
     base.push(b.ns / b.ops);
     cand.push(c.ns / c.ops);
   }
