@@ -1,6 +1,7 @@
 // vectors/doku-partner.json, the conformance vectors of DOKU's non-SNAP signature
 // (vectors/README.md): every entry's component string and outputs are computed from its inputs
-// by this package and compared with the file, and recomputed by node:crypto alone.
+// by this package and compared with the file, and recomputed by node:crypto alone and by the
+// sandbox's own code.
 import { createHash, createHmac } from 'node:crypto';
 import { hmac, toBase64 } from '@org/signing-core';
 import type { DokuVector } from '@org/vitest-config/vectors';
@@ -14,6 +15,7 @@ import {
   verifyDokuSignature,
   verifyDokuStringToSign,
 } from './signature.js';
+import { sandboxSignature } from './testing/sandbox-signature.js';
 
 const cases = DOKU_VECTORS.vectors.map((vector) => [vector.id, vector] as const);
 
@@ -52,4 +54,17 @@ describe('vectors/doku-partner.json', () => {
       expect(stringToSign.endsWith(`\nDigest:${digest}`)).toBe(true);
     }
   });
+
+  it.each(cases)(
+    "%s: the sandbox's own implementation agrees (when the body is known)",
+    (_id, { kind, inputs, expected }) => {
+      if (inputs.body === undefined && inputs.digest !== undefined) return;
+      const { clientId, requestId, timestamp, target, secretKey } = inputs;
+      const timestampName = kind === 'response' ? 'Response-Timestamp' : 'Request-Timestamp';
+      const body = Buffer.from(inputs.body ?? '', 'utf8');
+      expect(sandboxSignature(secretKey, { clientId, requestId, timestampName, timestamp, target, body })).toBe(
+        expected.signature,
+      );
+    },
+  );
 });

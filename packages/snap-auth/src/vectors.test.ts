@@ -1,6 +1,6 @@
 // vectors/snap.json, the conformance vectors of SNAP (vectors/README.md): every entry's string
 // to sign and outputs are computed from its inputs by this package and compared with the file,
-// and recomputed from the file's string to sign by node:crypto alone.
+// recomputed from the file's string to sign by node:crypto alone, and by the sandbox's own code.
 import { createHash, createHmac, createPublicKey, verify } from 'node:crypto';
 import { readRepoFile, readVectors, type SnapVector, unreproducibleById, vectorById } from '@org/vitest-config/vectors';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,14 @@ import { minifyBody, snapBodyHash } from './body-hash.js';
 import { snapNotificationSignature } from './notification-signature.js';
 import { snapServiceSignature, symmetricSignature } from './service-signature.js';
 import { serviceStringToSign, snapStringToSign } from './string-to-sign.js';
+import {
+  asymmetricSignature,
+  sha256Hex as sandboxSha256Hex,
+  symmetricSignature as sandboxSymmetricSignature,
+  tokenSignatureValid,
+  toPrivateKey,
+  toPublicKey,
+} from './testing/sandbox-signature.js';
 import { verifySnapSignature } from './verify-signature.js';
 
 const file = readVectors('snap');
@@ -107,6 +115,26 @@ describe('vectors/snap.json', () => {
       expect(createHash('sha256').update(vector.expected.minifiedBody).digest('hex')).toBe(vector.expected.bodyHash);
       expect(vector.stringToSign).toContain(`:${vector.expected.bodyHash}:`);
     }
+  });
+
+  it.each(cases)("%s: the sandbox's own implementation agrees", (_id, vector) => {
+    const { signature } = vector.expected;
+    if (vector.kind === 'access-token') {
+      const publicKey = toPublicKey(readRepoFile(vector.inputs.publicKeyFile));
+      expect(tokenSignatureValid(publicKey, vector.inputs.clientId, vector.inputs.timestamp, signature)).toBe(true);
+      return;
+    }
+    const { method, path, timestamp } = vector.inputs;
+    const bodyHash =
+      vector.kind === 'service' && vector.inputs.bodyHash !== undefined
+        ? vector.inputs.bodyHash
+        : sandboxSha256Hex(vector.expected.minifiedBody ?? vector.inputs.body ?? '');
+    const parts = { method, path, bodyHash, timestamp };
+    expect(
+      vector.kind === 'service'
+        ? sandboxSymmetricSignature(vector.inputs.clientSecret, vector.inputs.accessToken, parts)
+        : asymmetricSignature(toPrivateKey(readRepoFile(vector.inputs.privateKeyFile)), parts),
+    ).toBe(signature);
   });
 
   it('SNAP-SYM-1-BODY: the published body hash is an input of SNAP-SYM-1, its body unknown', () => {
