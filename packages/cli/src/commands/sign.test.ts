@@ -81,6 +81,21 @@ describe('payauth sign: known answers', () => {
     ).toBe(true);
   });
 
+  it('snap service: the labelled parts of the string to sign, from @org/snap-auth', async () => {
+    const out = (await signJson(SNAP_VECTOR)) as { parts?: Array<{ label: string; value: string }> };
+    expect(out.parts?.map((part) => part.label)).toEqual([
+      'HTTP method',
+      'relative URL (path and query)',
+      'access token (without "Bearer ")',
+      'lowerhex(SHA-256(minify(body)))',
+      'X-TIMESTAMP',
+    ]);
+    const text = await runCli(['sign', ...SNAP_VECTOR]);
+    expect(text.stdout).toContain(
+      'parts\n  HTTP method: POST\n  relative URL (path and query): /v1.0/debit/payment-host-to-host\n',
+    );
+  });
+
   it('doku request: the published digest and self-computed signature, with every line break shown', async () => {
     const args = [
       'doku',

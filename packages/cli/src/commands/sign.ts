@@ -1,7 +1,7 @@
 /**
  * `payauth sign <provider> <kind>`: the exact string to sign (invisible characters made
- * visible), the body hash where one is used, the headers and the signature, all computed by
- * the provider packages.
+ * visible) and its labelled parts, the body hash where one is used, the headers and the
+ * signature, all computed by the provider packages.
  */
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../io.js';
@@ -22,6 +22,11 @@ function block(out: Output, heading: string, text: string, note?: string): void 
   out.line();
 }
 
+/** True when the string to sign is its parts' `label:value` lines already (DOKU): no need to list them again. */
+function namesItsParts(explanation: Explanation): boolean {
+  return explanation.stringToSign === explanation.parts.map((part) => `${part.label}:${part.value}`).join('\n');
+}
+
 export function printStringToSign(out: Output, explanation: Explanation): void {
   block(out, 'string to sign', visible(explanation.stringToSign), explanation.note);
 }
@@ -31,6 +36,7 @@ function explanationJson(kind: SignatureKind, explanation: Explanation): Record<
     provider: kind.provider,
     kind: kind.kind,
     stringToSign: explanation.stringToSign,
+    parts: explanation.parts.map(({ label, value }) => ({ label, value })),
     ...(explanation.note ? { note: explanation.note } : {}),
     computed: Object.fromEntries(explanation.computed),
     headers: Object.fromEntries(explanation.headers),
@@ -51,6 +57,9 @@ export async function sign(ctx: CommandContext): Promise<number> {
   out.line(`${out.color.cyan(`${kind.provider} ${kind.kind}`)}: ${kind.summary}`);
   out.line();
   printStringToSign(out, explanation);
+  if (!namesItsParts(explanation)) {
+    block(out, 'parts', explanation.parts.map((part) => `${part.label}: ${visible(part.value)}`).join('\n'));
+  }
   for (const [label, value] of explanation.computed) block(out, label, value);
   block(out, 'headers', explanation.headers.map(([name, value]) => `${name}: ${value}`).join('\n'));
   if (explanation.body !== undefined) block(out, 'body', explanation.body);

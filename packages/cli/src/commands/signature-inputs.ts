@@ -103,7 +103,7 @@ ${kind.examples
 const MODE_TEXT: Record<Mode, { usage: string; what: string; exit: string }> = {
   sign: {
     usage: 'Usage: payauth sign <provider> <kind> [options]',
-    what: "Prints the exact string to sign (invisible characters made visible: a line break as \\n, a\ntrailing space as ·), the body hash or digest where one is used, the headers, and the signature.\nThe timestamp defaults to now in the provider's format (or --timestamp).",
+    what: "Prints the exact string to sign (invisible characters made visible: a line break as \\n, a\ntrailing space as ·) and its parts, the body hash or digest where one is used, the headers, and the\nsignature. The timestamp defaults to now in the provider's format (or --timestamp).",
     exit: 'Exit codes: 0 ok · 2 usage (unknown provider or kind, missing option, bad --param) · 3 bad input\n(unreadable file, unusable key, invalid JSON body).',
   },
   verify: {

@@ -4,10 +4,10 @@
  * createDokuPartnerAuth, createFondyAuth): the CLI adds nothing to the protocol.
  */
 import { createDokuPartnerAuth, DOKU_PARTNER_TOKEN_PATH } from '@org/doku-partner-auth';
-import { createFinnetAuth } from '@org/finnet-auth';
+import { createFinnetAuth, FINNET_DEVELOPMENT_URL, FINNET_TOKEN_PATH } from '@org/finnet-auth';
 import { createFondyAuth } from '@org/fondy-auth';
-import type { AccessToken } from '@org/signing-core';
-import { createSnapAuth, type SnapPreset, snapPresets } from '@org/snap-auth';
+import { type AccessToken, JAKARTA_OFFSET } from '@org/signing-core';
+import { createSnapAuth, SNAP_TOKEN_PATH, type SnapPreset, snapPresets } from '@org/snap-auth';
 import { usageError } from '../exit-codes.js';
 import { checkedPrivateKey } from '../keys.js';
 import type { SettingSpec } from '../settings.js';
@@ -105,7 +105,7 @@ const snapRest = (preset: SnapPreset | undefined): readonly SettingSpec[] => [
     name: 'tokenPath',
     description: 'path of the B2B token endpoint',
     value: '<path>',
-    default: preset?.tokenPath ?? '/v1.0/access-token/b2b',
+    default: preset?.tokenPath ?? SNAP_TOKEN_PATH,
   },
   { name: 'clientId', description: 'client id issued by the provider (X-CLIENT-KEY)', value: '<id>', required: true },
   {
@@ -116,7 +116,12 @@ const snapRest = (preset: SnapPreset | undefined): readonly SettingSpec[] => [
     fromFile: true,
     secret: true,
   },
-  { name: 'timestampOffset', description: 'X-TIMESTAMP offset: +07:00 or Z', value: '<offset>', default: '+07:00' },
+  {
+    name: 'timestampOffset',
+    description: 'X-TIMESTAMP offset: +07:00 or Z',
+    value: '<offset>',
+    default: JAKARTA_OFFSET,
+  },
   {
     name: 'timestampMilliseconds',
     description: 'X-TIMESTAMP with .SSS milliseconds: true or false',
@@ -152,9 +157,9 @@ const finnet: TokenProvider = {
       name: 'baseUrl',
       description: 'scheme and host (Finnet publishes no production URL)',
       value: '<url>',
-      default: 'https://demos.finnet.co.id',
+      default: FINNET_DEVELOPMENT_URL,
     },
-    { name: 'tokenPath', description: 'path of getToken', value: '<path>', default: '/apicobrand/security/getToken' },
+    { name: 'tokenPath', description: 'path of getToken', value: '<path>', default: FINNET_TOKEN_PATH },
     {
       name: 'secretKey',
       description: 'the merchant secret key',

@@ -5,16 +5,20 @@
  * notifications.
  */
 import {
+  DOKU_HEADERS,
+  DOKU_SIGNATURE_PREFIX,
   type DokuSignatureKind,
-  dokuDigest,
   dokuSignature,
-  dokuStringToSign,
+  dokuSignedHeaders,
+  dokuStringToSignParts,
   verifyDokuSignature,
+  verifyDokuStringToSign,
 } from '@org/doku-partner-auth';
-import { formatUtcTimestamp, fromBase64, hmac, randomUuid, timingSafeEqual } from '@org/signing-core';
+import { formatUtcTimestamp, randomUuid } from '@org/signing-core';
 import type { SettingSpec } from '../settings.js';
 import {
   changedInput,
+  inputText,
   type KindInputs,
   type Mode,
   type SignatureKind,
@@ -23,12 +27,14 @@ import {
 } from './kind.js';
 import { bodyVariants, timestampVariants, trimmedSecret } from './variants.js';
 
-const v = (inputs: KindInputs, name: string) => inputs.values[name] as string;
-
 type DokuKindName = 'request' | 'response' | 'notification';
 
+/** The header whose timestamp a kind signs: `Response-Timestamp` for DOKU's responses, else `Request-Timestamp`. */
+const timestampHeaderOf = (kind: DokuKindName) =>
+  kind === 'response' ? DOKU_HEADERS.responseTimestamp : DOKU_HEADERS.requestTimestamp;
+
 function settings(kind: DokuKindName, mode: Mode, now: number): SettingSpec[] {
-  const timestampHeader = kind === 'response' ? 'Response-Timestamp' : 'Request-Timestamp';
+  const timestampHeader = timestampHeaderOf(kind);
   return [
     { name: 'clientId', description: 'Client-Id (Brand ID, BRN-…)', value: '<id>', required: true },
     {
@@ -81,25 +87,13 @@ const signatureKind = (kind: DokuKindName): DokuSignatureKind => (kind === 'resp
 function components(inputs: KindInputs, kind: DokuKindName) {
   const body = inputs.values.body;
   return {
-    clientId: v(inputs, 'clientId'),
-    requestId: v(inputs, 'requestId'),
-    timestamp: v(inputs, 'timestamp'),
-    target: v(inputs, 'target'),
+    clientId: inputText(inputs, 'clientId'),
+    requestId: inputText(inputs, 'requestId'),
+    timestamp: inputText(inputs, 'timestamp'),
+    target: inputText(inputs, 'target'),
     ...(body === undefined || body === '' ? {} : { body }),
     kind: signatureKind(kind),
   };
-}
-
-/** The 32 MAC bytes of `HMACSHA256=<base64>`, padded or not; undefined when malformed. */
-function macBytes(signature: string): Uint8Array | undefined {
-  const value = signature.trim();
-  if (!value.toUpperCase().startsWith('HMACSHA256=')) return undefined;
-  try {
-    const bytes = fromBase64(value.slice('HMACSHA256='.length));
-    return bytes.length === 32 ? bytes : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function dokuKind(kind: DokuKindName, summary: string, details: string, examples: string[]): SignatureKind {
@@ -112,28 +106,25 @@ function dokuKind(kind: DokuKindName, summary: string, details: string, examples
     settings: (mode, now) => settings(kind, mode, now),
     async explain(inputs) {
       const parts = components(inputs, kind);
-      const signature = await dokuSignature({ ...parts, secretKey: v(inputs, 'secretKey') });
-      const computed: Array<[string, string]> = [];
-      if (parts.body !== undefined)
-        computed.push(['Digest (base64 SHA-256 of the exact body bytes)', await dokuDigest(parts.body)]);
-      else computed.push(['Digest', 'none: no body, so no Digest line']);
+      const signature = await dokuSignature({ ...parts, secretKey: inputText(inputs, 'secretKey') });
+      const explained = await dokuStringToSignParts(parts);
+      const digest = explained.parts.find((part) => part.name === 'digest');
       return {
-        stringToSign: await dokuStringToSign(parts),
-        computed,
-        headers: [
-          ['Client-Id', parts.clientId],
-          ['Request-Id', parts.requestId],
-          [kind === 'response' ? 'Response-Timestamp' : 'Request-Timestamp', parts.timestamp],
-          ['Signature', signature],
-          ...(parts.body === undefined ? [] : ([['Content-Type', 'application/json']] as Array<[string, string]>)),
+        stringToSign: explained.stringToSign,
+        parts: explained.parts,
+        computed: [
+          digest
+            ? ['Digest (base64 SHA-256 of the exact body bytes)', digest.value]
+            : ['Digest', 'none: no body, so no Digest line'],
         ],
+        headers: Object.entries(dokuSignedHeaders({ ...parts, signature })),
         signature,
       };
     },
     async verify(inputs, signature) {
       const match = await verifyDokuSignature({
         ...components(inputs, kind),
-        secretKey: v(inputs, 'secretKey'),
+        secretKey: inputText(inputs, 'secretKey'),
         signature,
       });
       if (match && !signature.trim().endsWith('=')) {
@@ -146,7 +137,7 @@ function dokuKind(kind: DokuKindName, summary: string, details: string, examples
     },
     variants(inputs, signature) {
       const out: Variant[] = [];
-      for (const t of timestampVariants(v(inputs, 'timestamp'))) {
+      for (const t of timestampVariants(inputText(inputs, 'timestamp'))) {
         out.push(
           changedInput(
             self,
@@ -162,32 +153,25 @@ function dokuKind(kind: DokuKindName, summary: string, details: string, examples
       for (const b of bodyVariants(inputs.values.body ?? '')) {
         out.push(changedInput(self, inputs, signature, 'body', b.description, { values: { body: b.value } }, b.value));
       }
-      const body = inputs.values.body;
-      if (body) {
+      if (inputs.values.body) {
         out.push({
           input: 'padding',
           description: 'the Digest line written without base64 padding (=)',
           check: async () => {
-            const bytes = macBytes(signature);
-            if (!bytes) return false;
-            const digest = await dokuDigest(body);
-            const text = (await dokuStringToSign(components(inputs, kind))).replace(
-              `Digest:${digest}`,
-              `Digest:${digest.replace(/=+$/, '')}`,
-            );
-            return timingSafeEqual(await hmac('SHA-256', v(inputs, 'secretKey'), text), bytes);
+            const { stringToSign } = await dokuStringToSignParts(components(inputs, kind), { unpaddedDigest: true });
+            return verifyDokuStringToSign({ stringToSign, secretKey: inputText(inputs, 'secretKey'), signature });
           },
         });
       }
       const trimmed = signature.trim();
-      if (!trimmed.toUpperCase().startsWith('HMACSHA256=')) {
+      if (!trimmed.toUpperCase().startsWith(DOKU_SIGNATURE_PREFIX)) {
         out.push(
           changedInput(
             self,
             inputs,
-            `HMACSHA256=${trimmed}`,
+            `${DOKU_SIGNATURE_PREFIX}${trimmed}`,
             'signature',
-            'the signature given without its "HMACSHA256=" prefix',
+            `the signature given without its "${DOKU_SIGNATURE_PREFIX}" prefix`,
             {},
           ),
         );
@@ -208,11 +192,11 @@ function dokuKind(kind: DokuKindName, summary: string, details: string, examples
       const other: DokuKindName = kind === 'response' ? 'request' : 'response';
       out.push({
         input: 'timestamp header',
-        description: `the ${other === 'response' ? 'Response' : 'Request'}-Timestamp line instead of the ${kind === 'response' ? 'Response' : 'Request'}-Timestamp line`,
+        description: `the ${timestampHeaderOf(other)} line instead of the ${timestampHeaderOf(kind)} line`,
         check: async () =>
-          verifyDokuSignature({ ...components(inputs, other), secretKey: v(inputs, 'secretKey'), signature }),
+          verifyDokuSignature({ ...components(inputs, other), secretKey: inputText(inputs, 'secretKey'), signature }),
       });
-      const secret = trimmedSecret(v(inputs, 'secretKey'));
+      const secret = trimmedSecret(inputText(inputs, 'secretKey'));
       if (secret)
         out.push(
           changedInput(self, inputs, signature, 'key', 'the Secret Key without surrounding whitespace or line break', {

@@ -2,9 +2,9 @@
  * The Finnet (Finpay Money widget) body signature, computed by @org/finnet-auth's
  * `finnetSignature`: HMAC-SHA256 keyed with the hex text of the secret, over the values of
  * every field but `signature`, in byte order of their names, joined with no separator.
- * The string shown is the package's own `finnetStringToSign`.
+ * The string shown, with its parts, is the package's own `finnetStringToSignParts`.
  */
-import { finnetSignature, finnetStringToSign, type HexKeyCase } from '@org/finnet-auth';
+import { FINNET_REQUEST_HEADERS, finnetSignature, finnetStringToSignParts, type HexKeyCase } from '@org/finnet-auth';
 import { formatCompactTimestamp, JAKARTA_OFFSET } from '@org/signing-core';
 import { usageError } from '../exit-codes.js';
 import { changedInput, type KindInputs, type SignatureKind, type Variant } from './kind.js';
@@ -70,12 +70,13 @@ export const finnetRequest: SignatureKind = {
     const secretKey = inputs.values.secretKey as string;
     const keyCase = hexKeyCase(inputs);
     const signature = await finnetSignature(params, secretKey, { hexKeyCase: keyCase });
-    const stringToSign = finnetStringToSign(params);
+    const explained = finnetStringToSignParts(params);
     return {
-      stringToSign,
+      stringToSign: explained.stringToSign,
+      parts: explained.parts,
       note: 'the values of every field but signature, in byte order of the names, joined with nothing',
       computed: [['HMAC key', `the ${keyCase}case hex text of the secret key (not shown)`]],
-      headers: [['Content-Type', 'application/json']],
+      headers: Object.entries(FINNET_REQUEST_HEADERS),
       body: JSON.stringify({ ...params, signature }),
       signature,
     };

@@ -5,17 +5,20 @@
  * start with the key, which is never printed: it is shown as a placeholder.
  */
 import {
+  FONDY_REQUEST_HEADERS,
+  fondyPaymentStringToSignParts,
+  fondySdkSignature,
   fondySignature,
-  fondySigningString,
+  fondyTokenRequestBody,
   fondyTokenSignature,
+  fondyTokenStringToSignParts,
   formatFondyDate,
   verifyFondySignature,
+  verifyFondyTokenSignature,
 } from '@org/fondy-auth';
-import { digest, formatUtcTimestamp, isInputError, timingSafeEqual, toHex } from '@org/signing-core';
-import { changedInput, type KindInputs, type SignatureKind, type Variant } from './kind.js';
+import { formatUtcTimestamp, isInputError } from '@org/signing-core';
+import { changedInput, inputText, type SignatureKind, type Variant } from './kind.js';
 import { trimmedSecret } from './variants.js';
-
-const v = (inputs: KindInputs, name: string) => inputs.values[name] as string;
 
 /** Fondy's default `date` (UTC `YYYY-MM-DD HH:mm:ss`), as @org/fondy-auth formats it. */
 function fondyDate(ms: number): string {
@@ -64,35 +67,36 @@ export const fondyToken: SignatureKind = {
   ],
   async explain(inputs) {
     const input = {
-      secretKey: v(inputs, 'secretKey'),
-      applicationId: v(inputs, 'applicationId'),
-      date: v(inputs, 'timestamp'),
+      secretKey: inputText(inputs, 'secretKey'),
+      applicationId: inputText(inputs, 'applicationId'),
+      date: inputText(inputs, 'timestamp'),
     };
     const signature = await fondyTokenSignature(input);
+    const explained = fondyTokenStringToSignParts(input);
     return {
-      stringToSign: `<secret key>|${input.applicationId}|${input.date}`,
+      stringToSign: explained.stringToSign,
+      parts: explained.parts,
       note: 'the string starts with the secret key, shown here as <secret key>',
       computed: [],
-      headers: [['Content-Type', 'application/json; charset=utf-8']],
-      body: JSON.stringify({ application_id: input.applicationId, date: input.date, signature }),
+      headers: Object.entries(FONDY_REQUEST_HEADERS),
+      body: fondyTokenRequestBody({ ...input, signature }),
       signature,
     };
   },
   async verify(inputs, signature) {
-    const expected = await fondyTokenSignature({
-      secretKey: v(inputs, 'secretKey'),
-      applicationId: v(inputs, 'applicationId'),
-      date: v(inputs, 'timestamp'),
+    const match = await verifyFondyTokenSignature({
+      secretKey: inputText(inputs, 'secretKey'),
+      applicationId: inputText(inputs, 'applicationId'),
+      date: inputText(inputs, 'timestamp'),
+      signature: signature.trim(),
     });
-    const given = signature.trim();
-    if (given.length !== expected.length) return { match: false };
-    return { match: timingSafeEqual(given.toLowerCase(), expected) };
+    return { match };
   },
   variants(inputs, signature) {
-    const out: Variant[] = dateVariants(v(inputs, 'timestamp')).map((d) =>
+    const out: Variant[] = dateVariants(inputText(inputs, 'timestamp')).map((d) =>
       changedInput(this, inputs, signature, 'timestamp', d.description, { values: { timestamp: d.value } }, d.value),
     );
-    const secret = trimmedSecret(v(inputs, 'secretKey'));
+    const secret = trimmedSecret(inputText(inputs, 'secretKey'));
     if (secret)
       out.push(
         changedInput(this, inputs, signature, 'key', 'the secret key without surrounding whitespace or line break', {
@@ -106,29 +110,6 @@ export const fondyToken: SignatureKind = {
     'payauth verify fondy token --application-id 1234 --secret-key-file ./fondy.key --timestamp "2020-04-06 11:15:27" --signature 5e67765d…',
   ],
 };
-
-/** sha1_hex(key|values) by the documented formula, with the values chosen by the caller (for variants). */
-async function sha1Of(key: string, values: readonly string[]): Promise<string> {
-  return toHex(await digest('SHA-1', `${key}|${values.join('|')}`));
-}
-
-/** Values in name order, with SDK-specific handling of null and booleans (for variants only). */
-function sdkValues(params: Readonly<Record<string, unknown>>, mode: 'node' | 'php'): string[] {
-  const out: string[] = [];
-  for (const name of Object.keys(params).sort()) {
-    if (name === 'signature' || name === 'response_signature_string') continue;
-    const value = params[name];
-    if (value === undefined || value === '') continue;
-    if (value === null) {
-      if (mode === 'node') out.push('');
-      continue;
-    }
-    if (typeof value === 'boolean') out.push(mode === 'node' ? String(value) : value ? '1' : '');
-    else if (typeof value === 'number' || typeof value === 'string') out.push(String(value));
-    else out.push(mode === 'node' ? String(value) : JSON.stringify(value));
-  }
-  return out;
-}
 
 const withoutSignature = (params: Readonly<Record<string, unknown>>) => {
   const copy = { ...params };
@@ -157,12 +138,14 @@ export const fondyPayment: SignatureKind = {
   ],
   async explain(inputs) {
     const params = withoutSignature(inputs.params) as Record<string, string | number>;
-    const signature = await fondySignature(params, v(inputs, 'paymentKey'));
+    const signature = await fondySignature(params, inputText(inputs, 'paymentKey'));
+    const explained = fondyPaymentStringToSignParts(params);
     return {
-      stringToSign: `<payment key>|${fondySigningString(params)}`,
+      stringToSign: explained.stringToSign,
+      parts: explained.parts,
       note: 'the string starts with the payment key, shown here as <payment key>; empty parameters are skipped',
       computed: [],
-      headers: [['Content-Type', 'application/json']],
+      headers: Object.entries(FONDY_REQUEST_HEADERS),
       body: JSON.stringify({ ...params, signature }),
       signature,
     };
@@ -171,7 +154,7 @@ export const fondyPayment: SignatureKind = {
     try {
       const match = await verifyFondySignature(
         { ...withoutSignature(inputs.params), signature: signature.trim() } as Record<string, unknown>,
-        v(inputs, 'paymentKey'),
+        inputText(inputs, 'paymentKey'),
       );
       return { match };
     } catch (error) {
@@ -186,7 +169,7 @@ export const fondyPayment: SignatureKind = {
   variants(inputs, signature) {
     const out: Variant[] = [];
     const params = withoutSignature(inputs.params);
-    const key = v(inputs, 'paymentKey');
+    const key = inputText(inputs, 'paymentKey');
     const values = Object.values(params);
     const given = signature.trim().toLowerCase();
     if (
@@ -197,18 +180,18 @@ export const fondyPayment: SignatureKind = {
       out.push({
         input: 'body',
         description: 'null signed as an empty field and booleans as "true"/"false" (the Node SDK)',
-        check: async () => (await sha1Of(key, sdkValues(params, 'node'))) === given,
+        check: async () => (await fondySdkSignature(params, key, 'node')) === given,
       });
       out.push({
         input: 'body',
         description: 'booleans signed as "1"/"" and objects as JSON (the PHP SDK)',
-        check: async () => (await sha1Of(key, sdkValues(params, 'php'))) === given,
+        check: async () => (await fondySdkSignature(params, key, 'php')) === given,
       });
     }
     out.push({
       input: 'key',
       description: 'the key hashed alone when no parameter is left (the PHP SDK)',
-      check: async () => sdkValues(params, 'php').length === 0 && toHex(await digest('SHA-1', key)) === given,
+      check: async () => (await fondySdkSignature(params, key, 'php')) === given,
     });
     const secret = trimmedSecret(key);
     if (secret)

@@ -18,9 +18,17 @@ export interface KindInputs {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
+/** One labelled part of the string to sign, as the provider package names it. */
+interface StringToSignPart {
+  readonly label: string;
+  readonly value: string;
+}
+
 export interface Explanation {
   /** The exact string that is signed (Fondy: with the key shown as a placeholder, see `note`). */
   readonly stringToSign: string;
+  /** Its parts, in order, as the provider package labels them. */
+  readonly parts: readonly StringToSignPart[];
   readonly note?: string;
   /** Extra computed values shown before the signature (body hash, digest, minified body, …). */
   readonly computed: ReadonlyArray<readonly [label: string, value: string]>;
@@ -73,6 +81,11 @@ export interface SignatureKind {
   readonly examples: readonly string[];
   /** Inputs that the variants do not change, named in the conclusion when nothing matched. */
   readonly unvaried: string;
+}
+
+/** A resolved input as text: a required or defaulted setting, or a per-call input that is given. */
+export function inputText(inputs: KindInputs, name: string): string {
+  return inputs.values[name] as string;
 }
 
 /** A variant whose check is `verify` on changed inputs. */

@@ -4,32 +4,25 @@
  * `METHOD:path:token:sha256(minify(body)):X-TIMESTAMP`) and the asymmetric notification
  * X-SIGNATURE (SHA256withRSA of `METHOD:path:sha256(minify(body)):X-TIMESTAMP`).
  */
+import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson, randomDigits } from '@org/signing-core';
 import {
-  digest,
-  formatIsoTimestamp,
-  fromBase64,
-  hmac,
-  JAKARTA_OFFSET,
-  minifyJson,
-  randomDigits,
-  rsaVerify,
-  timingSafeEqual,
-  toHex,
-} from '@org/signing-core';
-import {
+  SNAP_TOKEN_REQUEST_BODY,
+  type SnapStringToSignParts,
   snapAccessTokenSignature,
-  snapBodyHash,
   snapNotificationSignature,
   snapServiceSignature,
-  snapStringToSign,
+  snapSignedHeaders,
+  snapStringToSignParts,
   verifySnapAccessTokenSignature,
   verifySnapSignature,
+  verifySnapStringToSign,
 } from '@org/snap-auth';
 import { checkedPrivateKey, checkedPublicKey } from '../keys.js';
 import type { SettingSpec } from '../settings.js';
 import {
   changedInput,
   type Explanation,
+  inputText,
   type KindInputs,
   type Mode,
   type SignatureKind,
@@ -37,8 +30,6 @@ import {
   withoutQueryVariant,
 } from './kind.js';
 import { bodyVariants, timestampVariants, trimmedSecret } from './variants.js';
-
-const v = (inputs: KindInputs, name: string) => inputs.values[name] as string;
 
 function timestampSpec(mode: Mode, now: number): SettingSpec {
   return {
@@ -125,25 +116,16 @@ const headerSpecs = (mode: Mode): SettingSpec[] =>
 
 const bodyText = (inputs: KindInputs) => inputs.values.body ?? '';
 
-function decodeSignature(signature: string): Uint8Array | undefined {
-  try {
-    const bytes = fromBase64(signature.trim());
-    return bytes.length > 0 ? bytes : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The string to sign with the body hashed as received, not minified (senders that skip the minify step). */
 /**
  * The "signer hashed the body as sent, without minifying it" variant of a service or
- * notification signature: the same string to sign with the raw body's hash, checked by `check`.
+ * notification signature: the string to sign with the raw body's hash (the provider's
+ * `minify: false`), checked with the client secret or the public key.
  */
 function rawBodyVariant(
   inputs: KindInputs,
   signature: string,
   kind: 'service' | 'notification',
-  check: (stringToSign: string, signatureBytes: Uint8Array) => Promise<boolean>,
+  key: () => { clientSecret: string } | { publicKey: string },
 ): Variant[] {
   const text = bodyText(inputs);
   if (text.trim() === '') return [];
@@ -152,43 +134,53 @@ function rawBodyVariant(
       input: 'body',
       description: 'the body hashed as sent, without minifying it',
       check: async () => {
-        const bytes = decodeSignature(signature);
-        if (!bytes) return false;
-        const stringToSign = await withRawBodyHash(
-          await snapStringToSign({
-            kind,
-            method: v(inputs, 'method'),
-            path: v(inputs, 'path'),
-            ...(kind === 'service' ? { accessToken: v(inputs, 'accessToken') } : {}),
-            body: text,
-            timestamp: v(inputs, 'timestamp'),
-          } as Parameters<typeof snapStringToSign>[0]),
-          text,
-        );
-        return check(stringToSign, bytes);
+        const { stringToSign } = await snapStringToSignParts({
+          kind,
+          method: inputText(inputs, 'method'),
+          path: inputText(inputs, 'path'),
+          ...(kind === 'service' ? { accessToken: inputText(inputs, 'accessToken') } : {}),
+          body: text,
+          timestamp: inputText(inputs, 'timestamp'),
+          minify: false,
+        } as Parameters<typeof snapStringToSignParts>[0]);
+        return verifySnapStringToSign({ stringToSign, signature, ...key() });
       },
     },
   ];
 }
 
-async function withRawBodyHash(stringToSign: string, body: string): Promise<string> {
-  const minifiedHash = await snapBodyHash(body);
-  const rawHash = toHex(await digest('SHA-256', body));
-  const at = stringToSign.lastIndexOf(`:${minifiedHash}:`);
-  return `${stringToSign.slice(0, at)}:${rawHash}:${stringToSign.slice(at + minifiedHash.length + 2)}`;
+/** X-PARTNER-ID (default: the client id), X-EXTERNAL-ID (default: 36 random digits) and CHANNEL-ID, when given. */
+function optionalHeaders(inputs: KindInputs) {
+  const partner = inputs.values.partnerId ?? inputs.values.clientId;
+  return {
+    ...(partner ? { partnerId: partner } : {}),
+    externalId: inputs.values.externalId ?? randomDigits(36),
+    ...(inputs.values.channelId ? { channelId: inputs.values.channelId } : {}),
+  };
 }
 
-function optionalHeaders(inputs: KindInputs): Array<[string, string]> {
-  const headers: Array<[string, string]> = [];
-  const partner = inputs.values.partnerId ?? inputs.values.clientId;
-  if (partner) headers.push(['X-PARTNER-ID', partner]);
-  headers.push(['X-EXTERNAL-ID', inputs.values.externalId ?? randomDigits(36)]);
-  if (inputs.values.channelId) headers.push(['CHANNEL-ID', inputs.values.channelId]);
-  return headers;
+/**
+ * The explanation of a service or notification signature: the string to sign and its parts,
+ * the minified body and its hash (the string's `bodyHash` part), the headers and the signature.
+ */
+function bodyHashExplanation(
+  explained: SnapStringToSignParts,
+  body: string,
+  headers: Record<string, string>,
+  signature: string,
+): Explanation {
+  const bodyHash = explained.parts.find((part) => part.name === 'bodyHash')?.value as string;
+  return {
+    stringToSign: explained.stringToSign,
+    parts: explained.parts,
+    computed: minifiedBodyLines(body, bodyHash),
+    headers: Object.entries(headers),
+    signature,
+  };
 }
 
 function pathVariants(kind: SignatureKind, inputs: KindInputs, signature: string): Variant[] {
-  const p = v(inputs, 'path');
+  const p = inputText(inputs, 'path');
   const out: Variant[] = withoutQueryVariant(kind, inputs, signature, 'path');
   const query = p.indexOf('?');
   const bare = query > 0 ? p.slice(0, query) : p;
@@ -209,7 +201,7 @@ function pathVariants(kind: SignatureKind, inputs: KindInputs, signature: string
 }
 
 function timestampChanges(kind: SignatureKind, inputs: KindInputs, signature: string): Variant[] {
-  return timestampVariants(v(inputs, 'timestamp')).map((t) =>
+  return timestampVariants(inputText(inputs, 'timestamp')).map((t) =>
     changedInput(kind, inputs, signature, 'timestamp', t.description, { values: { timestamp: t.value } }, t.value),
   );
 }
@@ -231,40 +223,39 @@ export const snapToken: SignatureKind = {
   settings: (mode, now) => [clientId(true), mode === 'sign' ? privateKey : publicKey, timestampSpec(mode, now)],
   async explain(inputs) {
     const input = {
-      clientId: v(inputs, 'clientId'),
-      timestamp: v(inputs, 'timestamp'),
-      privateKey: checkedPrivateKey(v(inputs, 'privateKey'), inputs.origins.privateKey),
+      clientId: inputText(inputs, 'clientId'),
+      timestamp: inputText(inputs, 'timestamp'),
+      privateKey: checkedPrivateKey(inputText(inputs, 'privateKey'), inputs.origins.privateKey),
     };
     const signature = await snapAccessTokenSignature(input);
+    const explained = await snapStringToSignParts({
+      kind: 'access-token',
+      clientId: input.clientId,
+      timestamp: input.timestamp,
+    });
     return {
-      stringToSign: await snapStringToSign({
-        kind: 'access-token',
-        clientId: input.clientId,
-        timestamp: input.timestamp,
-      }),
+      stringToSign: explained.stringToSign,
+      parts: explained.parts,
       computed: [],
-      headers: [
-        ['Content-Type', 'application/json'],
-        ['X-TIMESTAMP', input.timestamp],
-        ['X-CLIENT-KEY', input.clientId],
-        ['X-SIGNATURE', signature],
-      ],
-      body: '{"grantType":"client_credentials"}',
+      headers: Object.entries(
+        snapSignedHeaders({ kind: 'access-token', clientId: input.clientId, timestamp: input.timestamp, signature }),
+      ),
+      body: JSON.stringify(SNAP_TOKEN_REQUEST_BODY),
       signature,
     } satisfies Explanation;
   },
   async verify(inputs, signature) {
     const match = await verifySnapAccessTokenSignature({
-      clientId: v(inputs, 'clientId'),
-      timestamp: v(inputs, 'timestamp'),
+      clientId: inputText(inputs, 'clientId'),
+      timestamp: inputText(inputs, 'timestamp'),
       signature,
-      publicKey: checkedPublicKey(v(inputs, 'publicKey'), inputs.origins.publicKey),
+      publicKey: checkedPublicKey(inputText(inputs, 'publicKey'), inputs.origins.publicKey),
     });
     return { match };
   },
   variants(inputs, signature) {
     const out = timestampChanges(this, inputs, signature);
-    const trimmed = trimmedSecret(v(inputs, 'clientId'));
+    const trimmed = trimmedSecret(inputText(inputs, 'clientId'));
     if (trimmed)
       out.push(
         changedInput(
@@ -304,48 +295,46 @@ export const snapService: SignatureKind = {
   ],
   async explain(inputs) {
     const input = {
-      method: v(inputs, 'method'),
-      path: v(inputs, 'path'),
-      accessToken: v(inputs, 'accessToken'),
+      method: inputText(inputs, 'method'),
+      path: inputText(inputs, 'path'),
+      accessToken: inputText(inputs, 'accessToken'),
       body: bodyText(inputs),
-      timestamp: v(inputs, 'timestamp'),
+      timestamp: inputText(inputs, 'timestamp'),
     };
-    const signature = await snapServiceSignature({ ...input, clientSecret: v(inputs, 'clientSecret') });
-    const stringToSign = await snapStringToSign({ kind: 'service', ...input });
-    return {
-      stringToSign,
-      computed: minifiedBodyLines(input.body, await snapBodyHash(input.body)),
-      headers: [
-        ['Content-Type', 'application/json'],
-        ['Authorization', `Bearer ${input.accessToken}`],
-        ['X-TIMESTAMP', input.timestamp],
-        ['X-SIGNATURE', signature],
-        ...optionalHeaders(inputs),
-      ],
+    const signature = await snapServiceSignature({ ...input, clientSecret: inputText(inputs, 'clientSecret') });
+    const headers = snapSignedHeaders({
+      kind: 'service',
+      accessToken: input.accessToken,
+      timestamp: input.timestamp,
       signature,
-    } satisfies Explanation;
+      ...optionalHeaders(inputs),
+    });
+    return bodyHashExplanation(
+      await snapStringToSignParts({ kind: 'service', ...input }),
+      input.body,
+      headers,
+      signature,
+    );
   },
   async verify(inputs, signature) {
     const match = await verifySnapSignature({
-      method: v(inputs, 'method'),
-      path: v(inputs, 'path'),
+      method: inputText(inputs, 'method'),
+      path: inputText(inputs, 'path'),
       body: bodyText(inputs),
-      timestamp: v(inputs, 'timestamp'),
+      timestamp: inputText(inputs, 'timestamp'),
       signature,
-      clientSecret: v(inputs, 'clientSecret'),
-      accessToken: v(inputs, 'accessToken'),
+      clientSecret: inputText(inputs, 'clientSecret'),
+      accessToken: inputText(inputs, 'accessToken'),
     });
     return { match };
   },
   variants(inputs, signature) {
     const out = [...timestampChanges(this, inputs, signature)];
     out.push(
-      ...rawBodyVariant(inputs, signature, 'service', async (stringToSign, bytes) =>
-        timingSafeEqual(await hmac('SHA-512', v(inputs, 'clientSecret'), stringToSign), bytes),
-      ),
+      ...rawBodyVariant(inputs, signature, 'service', () => ({ clientSecret: inputText(inputs, 'clientSecret') })),
     );
     out.push(...bodyChanges(this, inputs, signature));
-    const token = v(inputs, 'accessToken');
+    const token = inputText(inputs, 'accessToken');
     out.push(
       /^bearer /i.test(token)
         ? changedInput(this, inputs, signature, 'access token', 'the token without the "Bearer " prefix given here', {
@@ -356,7 +345,7 @@ export const snapService: SignatureKind = {
           }),
     );
     out.push(...pathVariants(this, inputs, signature));
-    const trimmed = trimmedSecret(v(inputs, 'clientSecret'));
+    const trimmed = trimmedSecret(inputText(inputs, 'clientSecret'));
     if (trimmed)
       out.push(
         changedInput(this, inputs, signature, 'key', 'the client secret without surrounding whitespace or line break', {
@@ -395,44 +384,45 @@ export const snapNotification: SignatureKind = {
   ],
   async explain(inputs) {
     const input = {
-      method: v(inputs, 'method'),
-      path: v(inputs, 'path'),
+      method: inputText(inputs, 'method'),
+      path: inputText(inputs, 'path'),
       body: bodyText(inputs),
-      timestamp: v(inputs, 'timestamp'),
+      timestamp: inputText(inputs, 'timestamp'),
     };
     const signature = await snapNotificationSignature({
       ...input,
-      privateKey: checkedPrivateKey(v(inputs, 'privateKey'), inputs.origins.privateKey),
+      privateKey: checkedPrivateKey(inputText(inputs, 'privateKey'), inputs.origins.privateKey),
     });
-    return {
-      stringToSign: await snapStringToSign({ kind: 'notification', ...input }),
-      computed: minifiedBodyLines(input.body, await snapBodyHash(input.body)),
-      headers: [
-        ['Content-Type', 'application/json'],
-        ['X-TIMESTAMP', input.timestamp],
-        ['X-SIGNATURE', signature],
-        ...optionalHeaders(inputs),
-      ],
+    const headers = snapSignedHeaders({
+      kind: 'notification',
+      timestamp: input.timestamp,
       signature,
-    } satisfies Explanation;
+      ...optionalHeaders(inputs),
+    });
+    return bodyHashExplanation(
+      await snapStringToSignParts({ kind: 'notification', ...input }),
+      input.body,
+      headers,
+      signature,
+    );
   },
   async verify(inputs, signature) {
     const match = await verifySnapSignature({
-      method: v(inputs, 'method'),
-      path: v(inputs, 'path'),
+      method: inputText(inputs, 'method'),
+      path: inputText(inputs, 'path'),
       body: bodyText(inputs),
-      timestamp: v(inputs, 'timestamp'),
+      timestamp: inputText(inputs, 'timestamp'),
       signature,
-      publicKey: checkedPublicKey(v(inputs, 'publicKey'), inputs.origins.publicKey),
+      publicKey: checkedPublicKey(inputText(inputs, 'publicKey'), inputs.origins.publicKey),
     });
     return { match };
   },
   variants(inputs, signature) {
     const out = [...timestampChanges(this, inputs, signature)];
     out.push(
-      ...rawBodyVariant(inputs, signature, 'notification', async (stringToSign, bytes) =>
-        rsaVerify(checkedPublicKey(v(inputs, 'publicKey'), inputs.origins.publicKey), bytes, stringToSign),
-      ),
+      ...rawBodyVariant(inputs, signature, 'notification', () => ({
+        publicKey: checkedPublicKey(inputText(inputs, 'publicKey'), inputs.origins.publicKey),
+      })),
     );
     out.push(...bodyChanges(this, inputs, signature), ...pathVariants(this, inputs, signature));
     return out;
