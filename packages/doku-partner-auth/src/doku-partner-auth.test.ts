@@ -534,6 +534,26 @@ describe('ky instance', () => {
     expect(sandbox.requests.count(TOKEN_PATH)).toBe(2);
   });
 
+  it('fetch: signs like ky, refreshes once on a 401 with the token, and hands the answer back', async () => {
+    const client = auth();
+    const first = await client.getToken();
+    sandbox.expireTokens();
+    const response = await client.fetch('/adv-core-api/partner/v1.0/file', { method: 'POST', body: logoUpload() });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ category: 'LOGO' });
+    const uploads = sandbox.requests.to(FILE_PATH);
+    expect(uploads.map((u) => u.headers.authorization === first.authorization)).toEqual([true, false]);
+    expect(sandbox.requests.count(TOKEN_PATH)).toBe(2);
+    // Without the token, per request: no Authorization, and a 401 is handed back as it came.
+    sandbox.faults.inject({ type: 'status', status: 401, body: '{"error":{"code":"NO"}}' }, { path: FILE_PATH });
+    const refused = await client.fetch(`/adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`, {
+      context: { withToken: false },
+    } as RequestInit);
+    expect(refused.status).toBe(401);
+    expect(sandbox.requests.to(FILE_PATH).at(-1)?.headers.authorization).toBeUndefined();
+    expect(sandbox.requests.count(TOKEN_PATH)).toBe(2);
+  });
+
   it('keeps the one token-refresh retry with retry: 0, and retries nothing else', async () => {
     const client = auth({ retry: 0 });
     await client.getToken();
@@ -609,6 +629,16 @@ describe('ky instance', () => {
       );
       expect(isSignatureError(error)).toBe(true);
       expect(error).toMatchObject({ check: 'signature', code: 'ERR_SIGNATURE_MISMATCH', provider: 'doku' });
+    });
+
+    it('fetch checks the response signature (verify-if-present): a changed body is a SignatureError', async () => {
+      const client = auth({ fetch: tamper((t) => t.replace('Brand Photo Proof', 'Brand Photo Pro0f')) });
+      const error = await caught(
+        client.fetch(`/adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`, {
+          context: { withToken: false },
+        } as RequestInit),
+      );
+      expect(error).toMatchObject({ name: 'SignatureError', check: 'signature' });
     });
 
     it('verify-if-present: a changed token response → getToken rejects with SignatureError', async () => {

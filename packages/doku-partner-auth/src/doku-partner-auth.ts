@@ -5,8 +5,10 @@
  */
 import {
   type AccessToken,
+  type AuthFetch,
   createHttpClient,
   createSignedRequest,
+  createSigningFetch,
   createTokenManager,
   describeType,
   formatUtcTimestamp,
@@ -14,6 +16,7 @@ import {
   type HmacKey,
   InputError,
   importHmacKey,
+  type RequestSigningAuth,
   randomUuid,
   readJson,
   redactText,
@@ -21,6 +24,7 @@ import {
   type SignedRequestOf,
   type SigningContext,
   type TokenResult,
+  tokenRequestRetry,
 } from '@org/signing-core';
 import type { KyInstance } from 'ky';
 import { DOKU_PARTNER_TOKEN_PATH, MAX_REQUEST_ID_LENGTH, PROVIDER } from './constants.js';
@@ -83,7 +87,8 @@ export interface DokuKyOptions {
   readonly responseSignature?: DokuResponseSignatureMode | undefined;
 }
 
-export interface DokuPartnerAuth {
+/** What `createDokuPartnerAuth` returns: the core's provider shape (`TokenAuth`), plus DOKU's own calls. */
+export interface DokuPartnerAuth extends RequestSigningAuth<DokuSignRequestOptions, DokuSignedRequest> {
   /** The Client-Id every request carries. */
   readonly clientId: string;
   /** The resolved base URL (`test`/`production` presets expanded). */
@@ -113,6 +118,13 @@ export interface DokuPartnerAuth {
    * token and retries once on 401, and verifies DOKU's response signature per `responseSignature`.
    */
   readonly ky: KyInstance;
+  /**
+   * A `fetch` for Partner API calls, signed like {@link DokuPartnerAuth.ky} (per-request
+   * `context: { withToken, responseSignature }` in `init`), with one refresh and retry on a 401
+   * to a call that carried the token. It resolves with DOKU's answer whatever its status, after
+   * checking the response signature per `responseSignature` (a bad one is a `SignatureError`).
+   */
+  readonly fetch: AuthFetch;
   /**
    * {@link DokuPartnerAuth.ky} with other defaults for its per-request `context`, e.g.
    * `createKy({ withToken: false })`: the same as passing that `context` on every call.
@@ -224,8 +236,7 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     const requestedAt = clock();
     let identity: DokuRequestIdentity | undefined;
     const ky = http.signed({
-      // Token requests are POSTs that are safe to repeat: retried like idempotent calls.
-      retry: { ...o.retry, methods: ['post'] },
+      retry: tokenRequestRetry(o.retry),
       sign: async (context: SigningContext) => {
         const requestTarget = requestTargetOf(context.url);
         const parts = await signParts({ requestTarget, body: context.body, withToken: false });
@@ -299,6 +310,36 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
         ],
       },
     });
+
+  /** Per call: the identity of the attempt that got the answer, for the response signature check. */
+  const SENT = Symbol('sent');
+  const signingFetch = createSigningFetch({
+    provider: PROVIDER,
+    baseUrl,
+    ...o.transport,
+    retry: o.retry,
+    sign: async ({ url, body, context }) => {
+      const requestTarget = requestTargetOf(url);
+      const { withToken } = callOptions(context, 'doku.fetch');
+      const parts = await signParts({ requestTarget, body, withToken });
+      const sent = (context as Record<symbol, unknown>)[SENT] as { identity?: DokuRequestIdentity } | undefined;
+      if (sent) sent.identity = { clientId, requestId: parts.requestId, requestTarget };
+      return parts.headers;
+    },
+    isTokenRejected: ({ status }, { context }) => status === 401 && context.withToken !== false,
+    onTokenRejected: async (headers) => {
+      const header = headers.get('Authorization') ?? '';
+      await tokens.invalidate(header.startsWith('Bearer ') ? header.slice(7) : undefined);
+    },
+  });
+  const dokuFetch: AuthFetch = async (input, init) => {
+    const given = (init as { context?: Record<string, unknown> } | undefined)?.context ?? {};
+    const { mode } = callOptions(given, 'doku.fetch');
+    const sent: { identity?: DokuRequestIdentity } = {};
+    const response = await signingFetch(input, { ...init, context: { ...given, [SENT]: sent } });
+    if (sent.identity) await checkResponse(response, sent.identity, mode);
+    return response;
+  };
 
   function createKy(kyOptions: DokuKyOptions = {}): KyInstance {
     if (kyOptions === null || typeof kyOptions !== 'object') {
@@ -379,6 +420,7 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
       });
     },
     ky: defaultKy,
+    fetch: dokuFetch,
     createKy,
   });
 }

@@ -1,4 +1,4 @@
-import type { AccessToken, ConfigError, Secret } from '@org/signing-core';
+import type { AccessToken, ConfigError, RequestSigningAuth, Secret } from '@org/signing-core';
 import type { KyInstance } from 'ky';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
@@ -8,6 +8,7 @@ import {
   type DokuPartnerAuthOptions,
   type DokuSignatureParams,
   type DokuSignedRequest,
+  type DokuSignRequestOptions,
   dokuDigest,
   dokuSignature,
   verifyDokuNotification,
@@ -17,6 +18,12 @@ import {
 import { createDokuSandbox, type DokuSandbox } from './testing/index.js';
 
 describe('types', () => {
+  it('createDokuPartnerAuth returns the core provider shape, signRequest included', () => {
+    expectTypeOf<ReturnType<typeof createDokuPartnerAuth>>().toExtend<
+      RequestSigningAuth<DokuSignRequestOptions, DokuSignedRequest>
+    >();
+  });
+
   it('signing functions are async, strings in and out', () => {
     expectTypeOf(dokuDigest).parameter(0).toEqualTypeOf<string | Uint8Array>();
     expectTypeOf(dokuDigest).returns.toEqualTypeOf<Promise<string>>();

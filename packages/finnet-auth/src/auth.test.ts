@@ -387,6 +387,52 @@ describe('request() and sign()', () => {
     expect(info).not.toHaveBeenCalled();
   });
 
+  it('ky and fetch: the caller sends its fields, every attempt is completed and signed, a rejected tokenID refreshed once', async () => {
+    const { sandbox, auth } = await setup();
+    const client = auth();
+    const first = await client.getToken();
+    sandbox.expireTokens();
+    const viaKy = await client.ky
+      .post(FINNET_WIDGET_TOP_UP_PATH.slice(1), { json: topUp })
+      .json<{ statusCode: string }>();
+    expect(viaKy.statusCode).toBe('000');
+    sandbox.expireTokens();
+    const viaFetch = await client.fetch(FINNET_WIDGET_TOP_UP_PATH, { method: 'POST', body: JSON.stringify(topUp) });
+    expect(((await viaFetch.json()) as { statusCode: string }).statusCode).toBe('000');
+    const sent = sandbox.requests.to(FINNET_WIDGET_TOP_UP_PATH).map(bodyOf);
+    // ky: rejected, then the new token; fetch: the same.
+    expect(sent.map((b) => b.tokenID === first.token)).toEqual([true, false, false, false]);
+    expect(sent[1]?.tokenID).not.toBe(sent[3]?.tokenID);
+    for (const body of sent) {
+      expect(body).toMatchObject({ requestType: 'widgetTopUp', phoneNumber: '08111008696' });
+      await expectValidSignature({ ...body });
+    }
+    expect(sandbox.requests.count(FINNET_TOKEN_PATH)).toBe(3);
+  });
+
+  it('ky throws a ProviderError for a statusCode other than 000 on HTTP 200; bad bodies are InputErrors', async () => {
+    const { sandbox, auth } = await setup();
+    const client = auth();
+    sandbox.faults.inject(
+      { type: 'status', status: 200, body: JSON.stringify({ statusCode: 'E01', statusDesc: 'Invalid amount' }) },
+      { path: FINNET_WIDGET_TOP_UP_PATH },
+    );
+    const error = await client.ky
+      .post(FINNET_WIDGET_TOP_UP_PATH.slice(1), { json: topUp })
+      .json()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_PROVIDER', status: 200, providerCode: 'E01' });
+    const notJson = await client
+      .fetch(FINNET_WIDGET_TOP_UP_PATH, { method: 'POST', body: 'phone=0811' })
+      .catch((e: unknown) => e);
+    expect(notJson).toMatchObject({ code: 'ERR_INVALID_INPUT', field: 'body' });
+    const computed = await client.ky
+      .post(FINNET_WIDGET_TOP_UP_PATH.slice(1), { json: { ...topUp, signature: 'x' } })
+      .catch((e: unknown) => e);
+    expect(computed).toMatchObject({ code: 'ERR_INVALID_INPUT', field: 'signature' });
+    expect(await client.signRequest(topUp)).toMatchObject({ requestType: 'widgetTopUp' });
+  });
+
   it('gives up with ERR_TOKEN_REJECTED when the fresh token is rejected too (no loop)', async () => {
     const { sandbox, auth } = await setup();
     const rejected = JSON.stringify({

@@ -9,8 +9,10 @@
  */
 import {
   type AccessToken,
+  type AuthFetch,
   createHttpClient,
   createSignedRequest,
+  createSigningFetch,
   createTokenManager,
   encodeUtf8,
   type FailureDescriber,
@@ -23,15 +25,17 @@ import {
   JAKARTA_OFFSET,
   type JsonResponse,
   log,
+  type RequestSigningAuth,
   ResponseFormatError,
-  type RetryOptions,
   redactText,
   SecretSet,
   type SignedRequestOf,
   toBase64,
   tokenManagerOptionsOf,
+  tokenRequestRetry,
   validateOptions,
 } from '@org/signing-core';
+import type { KyInstance } from 'ky';
 import { bodyWith, definedFields } from './body-fields.js';
 import { FINNET_EXPIRY_FORMAT, parseFinnetExpiry } from './expiry.js';
 import { assertTransNumber, validateFields } from './fields.js';
@@ -98,9 +102,24 @@ export interface FinnetRequestOptions {
   signal?: AbortSignal | undefined;
 }
 
-export interface FinnetAuth {
+/**
+ * What `createFinnetAuth` returns: the core's provider shape (`TokenAuth`), plus Finnet's own
+ * `request()`. Finnet signs inside the body, so `ky` and `fetch` take the caller's fields as a
+ * JSON body (`{ requestType, phoneNumber, … }`) and complete and sign it for every attempt.
+ */
+export interface FinnetAuth extends RequestSigningAuth<FinnetRequestParams, FinnetSignedRequest> {
   /** A valid tokenID (`.token`): cached until `tokenExpiry` minus a margin, refreshed ahead, one fetch at a time. */
   getToken(options?: GetTokenOptions): Promise<AccessToken>;
+  /** {@link FinnetAuth.sign} under the core's name. */
+  signRequest(params: FinnetRequestParams): Promise<FinnetSignedRequest>;
+  /**
+   * ky for widget calls: the JSON body you send holds the call's own fields; every attempt adds
+   * `tokenID`, `reqDtime`, `transNumber` and `signature`. A `statusCode` other than `"000"` is a
+   * `ProviderError` (also on HTTP 200), and a rejected tokenID is refreshed and sent once more.
+   */
+  readonly ky: KyInstance;
+  /** `fetch` for widget calls, signed like `ky`; hands Finnet's answer back as it came. */
+  readonly fetch: AuthFetch;
   /**
    * Completes and signs a widget-call body for your own HTTP client: adds `tokenID`,
    * `reqDtime`, `transNumber` (unless given) and `signature`, after checking the fields.
@@ -121,11 +140,6 @@ export interface FinnetAuth {
 
 /** Fields the client computes: a caller passing them is told so. */
 const COMPUTED_FIELDS = ['signature', 'reqDtime', 'tokenID'] as const;
-
-function tokenRetryPolicy(retry: RetryOptions | number | undefined): RetryOptions {
-  if (typeof retry === 'number') return { limit: retry, methods: ['post'] };
-  return { methods: ['post'], ...(retry ?? {}) };
-}
 
 function statusFields(body: unknown): { statusCode: string | undefined; statusDesc: string | undefined } {
   if (!isRecord(body)) return { statusCode: undefined, statusDesc: undefined };
@@ -293,7 +307,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       const json = await http.requestJson({
         method: 'POST',
         path: tokenPath,
-        retry: tokenRetryPolicy(parsed.tokenRetry),
+        retry: tokenRequestRetry(parsed.tokenRetry),
         signal,
         build: async () => {
           sent = await build({ requestType: 'getToken' }, undefined, undefined, 'finnet getToken');
@@ -340,6 +354,12 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     };
   }
 
+  async function sign(params: FinnetRequestParams): Promise<FinnetSignedRequest> {
+    const { fields, transNumber, context } = prepare('sign', params);
+    const token = await tokens.getToken();
+    return build(fields, token.token, transNumber, context);
+  }
+
   /** Checks the caller's fields; returns them without transNumber, and the transNumber if given. */
   function prepare(
     method: 'sign' | 'request',
@@ -384,14 +404,69 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     return { fields, transNumber, context };
   }
 
+  /**
+   * One attempt of a `ky` or `fetch` widget call: the caller's JSON fields, checked, completed
+   * with the current token, a fresh reqDtime and transNumber, and signed.
+   */
+  async function buildCall({ url, body }: { url: URL; body: Uint8Array }) {
+    let params: unknown;
+    try {
+      params = JSON.parse(new TextDecoder().decode(body));
+    } catch {
+      params = undefined;
+    }
+    if (!isRecord(params)) {
+      throw new InputError(
+        'ERR_INVALID_INPUT',
+        'finnet: the body of a ky or fetch widget call must be a JSON object of the call fields, e.g. { requestType, phoneNumber }',
+        { field: 'body' },
+        { provider: PROVIDER },
+      );
+    }
+    const { fields, transNumber, context } = prepare('request', params as FinnetRequestParams, url.pathname);
+    const token = await tokens.getToken();
+    const sent = await build(fields, token.token, transNumber, context);
+    return { body: sent.body, secrets: [sent.signature, token.token], token: token.token };
+  }
+  const dropToken = async (_rejected: unknown, built: { token?: string | undefined }) => {
+    log(logger, 'info', 'finnet rejected the tokenID: fetching a new token and sending once more');
+    await tokens.invalidate(built.token);
+  };
+  const describeCallAnswers = describeAnswers(true, () => undefined);
+  const ky = http.signed({
+    build: buildCall,
+    sign: () => ({}),
+    describeFailure: describeCallAnswers,
+    onTokenRejected: dropToken,
+  });
+  const fetch = createSigningFetch({
+    provider: PROVIDER,
+    baseUrl,
+    ...httpClientOptionsOf(parsed),
+    retry: parsed.requestRetry,
+    build: buildCall,
+    sign: () => ({
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...(basic === undefined ? {} : { authorization: basic }),
+    }),
+    checkSuccessBodies: true,
+    isTokenRejected: ({ status, body }) => {
+      const { statusCode, statusDesc } = statusFields(body);
+      return (
+        statusCode !== undefined && statusCode !== '000' && tokenRejected({ status, statusCode, statusDesc, body })
+      );
+    },
+    onTokenRejected: dropToken,
+  });
+
   return {
     getToken: (getOptions) => tokens.getToken(getOptions),
+    ky,
+    fetch,
+    signRequest: (params) => sign(params),
 
-    async sign(params) {
-      const { fields, transNumber, context } = prepare('sign', params);
-      const token = await tokens.getToken();
-      return build(fields, token.token, transNumber, context);
-    },
+    sign: (params) => sign(params),
 
     async request<T extends FinnetResponseBody = FinnetResponseBody>(
       path: string,

@@ -1,4 +1,4 @@
-import type { AccessToken, GetTokenOptions } from '@org/signing-core';
+import type { AccessToken, GetTokenOptions, RequestSigningAuth } from '@org/signing-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createFinnetAuth,
@@ -17,6 +17,12 @@ import {
 import { createFinnetSandbox, type FinnetSandbox } from './testing/index.js';
 
 describe('types', () => {
+  it('createFinnetAuth returns the core provider shape, signRequest included', () => {
+    expectTypeOf<ReturnType<typeof createFinnetAuth>>().toExtend<
+      RequestSigningAuth<FinnetRequestParams, FinnetSignedRequest>
+    >();
+  });
+
   it('finnetSignature takes string fields and resolves to a string', () => {
     expectTypeOf(finnetSignature).parameter(0).toEqualTypeOf<Readonly<Record<string, string>>>();
     expectTypeOf(finnetSignature).returns.resolves.toBeString();

@@ -131,6 +131,11 @@ describe('README examples', () => {
 
       expect(((await response.json()) as { statusCode: string }).statusCode).toBe('000');
       expect(bodyOf(open.requests.to('/apicobrand/widget/topup')[0]).transNumber).toBe(signed.transNumber);
+
+      const viaKy = await finnet.ky
+        .post('apicobrand/widget/topup', { json: { requestType: 'widgetTopUp', phoneNumber: '08111008696' } })
+        .json();
+      expect(viaKy).toMatchObject({ statusCode: '000' });
     } finally {
       await openServer.close();
     }

@@ -13,7 +13,9 @@ import {
   isProviderError,
   rewordProviderError,
   SecretSet,
+  type TokenAuth,
   type TokenResult,
+  tokenRequestRetry,
 } from '@org/signing-core';
 import type { KyInstance } from 'ky';
 
@@ -33,7 +35,8 @@ import {
 import { parseTokenAnswer } from './token-response.js';
 import { fondyTokenSignature } from './token-signature.js';
 
-export interface FondyAuth {
+/** What `createFondyAuth` returns: the core's provider shape (`TokenAuth`), plus Fondy's own fields. */
+export interface FondyAuth extends TokenAuth {
   /** The application id, as sent (a string). */
   readonly applicationId: string;
   /** The token host. */
@@ -93,11 +96,7 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
     baseUrl: apiBaseUrl,
     describeSuccessFailure: describeFondySuccessFailure,
   });
-  // Token requests are POSTs; retrying them is safe (each only mints a token).
-  const tokenRetry = {
-    ...(typeof resolved.retry === 'number' ? { limit: resolved.retry } : (resolved.retry ?? {})),
-    methods: ['post'],
-  };
+  const tokenRetry = tokenRequestRetry(resolved.retry);
 
   async function fetchToken(): Promise<TokenResult> {
     const obtainedAt = clock();

@@ -1,4 +1,4 @@
-import type { AccessToken, ProviderError } from '@org/signing-core';
+import type { AccessToken, ProviderError, TokenAuth } from '@org/signing-core';
 import { isProviderError } from '@org/signing-core';
 import type { KyInstance } from 'ky';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -17,6 +17,10 @@ import {
 import { createFondySandbox, type FondySandbox } from './testing/index.js';
 
 describe('types', () => {
+  it('createFondyAuth returns the core provider shape', () => {
+    expectTypeOf<ReturnType<typeof createFondyAuth>>().toExtend<TokenAuth>();
+  });
+
   it('signing functions: strings out, params of strings and numbers', () => {
     expectTypeOf(fondyTokenSignature({ secretKey: 'k', applicationId: 1234, date: 'd' })).toEqualTypeOf<
       Promise<string>

@@ -91,6 +91,7 @@ export {
   readJson,
   type SignedOptions,
   type SigningContext,
+  tokenRequestRetry,
 } from './http/http-client.js';
 // JSON
 export { createSigningFetch, type SigningFetch, type SigningFetchOptions } from './http/signing-fetch.js';
@@ -108,6 +109,8 @@ export {
   tokenManagerOptionsOf,
   validateOptions,
 } from './options/validate.js';
+// The provider shape
+export type { AuthFetch, RequestSigningAuth, TokenAuth } from './provider/token-auth.js';
 // Random identifiers
 export { randomAlphanumeric, randomDigits, randomUuid } from './random/random.js';
 // Secrets

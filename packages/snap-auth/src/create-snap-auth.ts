@@ -16,9 +16,11 @@ import {
   httpClientOptionsOf,
   importHmacKey,
   importRsaPrivateKey,
+  type RequestSigningAuth,
   type RetryOptions,
   SecretSet,
   tokenManagerOptionsOf,
+  tokenRequestRetry,
 } from '@org/signing-core';
 import type { KyInstance } from 'ky';
 import { DEFAULT_CUSTOMER_TOKEN_PATH, DEFAULT_TOKEN_PATH, PROVIDER } from './constants.js';
@@ -37,15 +39,19 @@ import {
   verifySnapNotification,
 } from './verify-notification.js';
 
-/** What `createSnapAuth` returns. */
-export interface SnapAuth {
+/** What `createSnapAuth` returns: the core's provider shape (`TokenAuth`), plus SNAP's own calls. */
+export interface SnapAuth extends RequestSigningAuth<SnapRequest, SignedSnapRequest> {
   /** The configured client id (X-CLIENT-KEY). */
   readonly clientId: string;
   /** The configured base URL, without trailing slash. */
   readonly baseUrl: string;
   /** The B2B access token: cached, refreshed ahead of expiry, fetched once for all concurrent callers. */
-  getAccessToken(options?: GetTokenOptions): Promise<AccessToken>;
+  getToken(options?: GetTokenOptions): Promise<AccessToken>;
   /** Drops a B2B token the provider rejected (pass it, so a newer token is kept). */
+  invalidateToken(token?: AccessToken | string): Promise<void>;
+  /** {@link SnapAuth.getToken} under SNAP's name for it (the access token). */
+  getAccessToken(options?: GetTokenOptions): Promise<AccessToken>;
+  /** {@link SnapAuth.invalidateToken} under SNAP's name. */
   invalidateAccessToken(token?: AccessToken | string): Promise<void>;
   /** A B2B2C (customer) token from an auth code or a refresh token. Not cached: keep it with the customer. */
   getCustomerToken(grant: SnapCustomerTokenGrant, options?: GetCustomerTokenOptions): Promise<SnapCustomerToken>;
@@ -96,9 +102,9 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   hmacKey?.catch(() => undefined);
 
   const userRetry = retryOptions(config.retry);
-  // Token requests are safe to retry; service calls keep ky's idempotent-methods rule (the
-  // core keeps the one token-rejected retry even with `retry: 0`).
-  const tokenRetry: RetryOptions = { ...userRetry, methods: ['post'] };
+  // Service calls keep the idempotent-methods rule (the core keeps the one token-rejected retry
+  // even with `retry: 0`); token requests are retried as the core's policy says.
+  const tokenRetry = tokenRequestRetry(userRetry);
 
   // The core scrubs a failed request's own Authorization* values; the client secret and the B2B
   // tokens handed out lately are listed too, for the errors of requests that did not carry them
@@ -163,6 +169,8 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   return Object.freeze({
     clientId,
     baseUrl,
+    getToken: (getOptions?: GetTokenOptions) => tokens.getToken(getOptions),
+    invalidateToken: (token?: AccessToken | string) => tokens.invalidate(token),
     getAccessToken: (getOptions?: GetTokenOptions) => tokens.getToken(getOptions),
     invalidateAccessToken: (token?: AccessToken | string) => tokens.invalidate(token),
     getCustomerToken: (grant: SnapCustomerTokenGrant, grantOptions?: GetCustomerTokenOptions) =>

@@ -1,4 +1,4 @@
-import type { AccessToken, KeyFormatError, Secret, TokenStore } from '@org/signing-core';
+import type { AccessToken, KeyFormatError, RequestSigningAuth, Secret, TokenStore } from '@org/signing-core';
 import type { KyInstance } from 'ky';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
@@ -8,6 +8,7 @@ import {
   type SnapAuth,
   type SnapAuthOptions,
   type SnapCustomerToken,
+  type SnapRequest,
   snapAccessTokenSignature,
   snapPresets,
   snapServiceSignature,
@@ -17,6 +18,10 @@ import {
 import { createSnapSandbox, type SnapSandbox } from './testing/index.js';
 
 describe('types', () => {
+  it('createSnapAuth returns the core provider shape, signRequest included', () => {
+    expectTypeOf<ReturnType<typeof createSnapAuth>>().toExtend<RequestSigningAuth<SnapRequest, SignedSnapRequest>>();
+  });
+
   it('createSnapAuth takes SnapAuthOptions (a preset spreads in) and returns SnapAuth', () => {
     expectTypeOf(createSnapAuth).parameter(0).toEqualTypeOf<SnapAuthOptions>();
     expectTypeOf(createSnapAuth).returns.toEqualTypeOf<SnapAuth>();

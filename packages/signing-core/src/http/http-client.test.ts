@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isProviderError, isResponseFormatError, isTransportError, ProviderError } from '../errors/errors.js';
-import { createHttpClient } from './http-client.js';
+import { createHttpClient, tokenRequestRetry } from './http-client.js';
 
 interface Seen {
   method: string;
@@ -655,6 +655,48 @@ describe('signed() per-instance failure reading', () => {
     expect(`${JSON.stringify(rejected)} ${inspect(rejected, { depth: 10 })}`).not.toContain('tok-ctx-4242');
   });
 
+  it('build remakes every attempt from the caller body (in-body signatures), before sign, and on the refresh', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: fast });
+    let token = 'tok-build-1111';
+    const ky = client.signed({
+      build: ({ attempt, body }) => {
+        const fields = JSON.parse(new TextDecoder().decode(body)) as Record<string, string>;
+        const signed = { ...fields, tokenID: token, signature: `sig-${attempt}-${token}` };
+        return {
+          body: JSON.stringify(signed),
+          headers: { 'x-attempt': String(attempt) },
+          secrets: [signed.signature],
+          token,
+        };
+      },
+      sign: ({ body }) => ({ 'x-body-length': String(body.length) }),
+      describeFailure: ({ body }) =>
+        (body as { code?: string }).code === 'E07' ? { providerCode: 'E07', tokenRejected: true } : undefined,
+      onTokenRejected: async (_request, rejected) => {
+        dropped.push(rejected.token);
+        token = 'tok-build-2222';
+      },
+    });
+    const dropped: (string | undefined)[] = [];
+    script = [json(503, {}), json(200, { code: 'E07' }), json(200, { code: '000' })];
+    expect(await ky.post('topup', { body: '{"phone":"0811"}' }).json()).toEqual({ code: '000' });
+    expect(seen.map((s) => JSON.parse(s.body))).toEqual([
+      { phone: '0811', tokenID: 'tok-build-1111', signature: 'sig-0-tok-build-1111' },
+      { phone: '0811', tokenID: 'tok-build-1111', signature: 'sig-1-tok-build-1111' },
+      { phone: '0811', tokenID: 'tok-build-2222', signature: 'sig-2-tok-build-2222' },
+    ]);
+    expect(seen.map((s) => s.headers['x-attempt'])).toEqual(['0', '1', '2']);
+    expect(dropped).toEqual(['tok-build-1111']);
+    expect(seen.map((s) => Number(s.headers['x-body-length']))).toEqual(seen.map((s) => Buffer.byteLength(s.body)));
+    // An echo of an attempt's in-body signature is scrubbed from the error.
+    script = [json(400, { echo: 'sig-0-tok-build-2222' })];
+    const error = await ky
+      .post('topup', { body: '{"phone":"0811"}', retry: 0 })
+      .json()
+      .catch((e: unknown) => e);
+    expect(`${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`).not.toContain('sig-0-tok-build-2222');
+  });
+
   it('describeFailure of the instance reads 2xx failures, malformed bodies included', async () => {
     const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
     const ky = client.signed({
@@ -744,5 +786,30 @@ describe('credentials of every attempt', () => {
       .catch((e: unknown) => e);
     expect(formatError).toMatchObject({ code: 'ERR_RESPONSE_FORMAT' });
     expect(JSON.stringify(formatError)).not.toContain('second-token-222222');
+  });
+});
+
+describe('tokenRequestRetry', () => {
+  it('keeps the caller policy and retries POST, the one method of a token request', () => {
+    expect(tokenRequestRetry(undefined)).toEqual({ methods: ['post'] });
+    expect(tokenRequestRetry(0)).toEqual({ limit: 0, methods: ['post'] });
+    expect(tokenRequestRetry({ limit: 3, backoffLimitMs: 50, methods: ['get'] })).toEqual({
+      limit: 3,
+      backoffLimitMs: 50,
+      methods: ['post'],
+    });
+  });
+
+  it('makes a token POST retried after a 503', async () => {
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: { limit: 1, backoffLimitMs: 5 } });
+    script = [json(503, {}), json(200, { token: 't' })];
+    const response = await client.requestJson({
+      method: 'POST',
+      path: '/token',
+      body: '{}',
+      retry: tokenRequestRetry(1),
+    });
+    expect(response.data).toEqual({ token: 't' });
+    expect(seen).toHaveLength(2);
   });
 });

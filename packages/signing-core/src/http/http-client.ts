@@ -157,6 +157,20 @@ export interface SignedOptions {
    */
   transformBody?: ((body: Uint8Array, request: Request) => Uint8Array | Promise<Uint8Array>) | undefined;
   /**
+   * Builds each attempt's body and/or headers from the caller's original body, before `sign`:
+   * for protocols that sign inside the body (Finnet's `tokenID`, `reqDtime` and `signature` in
+   * the JSON), so a retry carries a fresh, freshly signed body. The secrets it returns are
+   * scrubbed from the call's errors.
+   */
+  build?:
+    | ((input: {
+        attempt: number;
+        url: URL;
+        body: Uint8Array;
+        context: Readonly<Record<string, unknown>>;
+      }) => BuiltRequest | Promise<BuiltRequest>)
+    | undefined;
+  /**
    * Decides whether a non-2xx answer means "access token rejected"; it sees the request and
    * ky's per-request `context` (e.g. a call sent without a token is never "token rejected").
    * Default: the `tokenRejected` flag of the failure description.
@@ -167,8 +181,11 @@ export interface SignedOptions {
         sent: { request: Request; context: Readonly<Record<string, unknown>> },
       ) => boolean)
     | undefined;
-  /** Drops the rejected token (called once, before the single re-signed retry). */
-  onTokenRejected?: ((request: Request) => Promise<void>) | undefined;
+  /**
+   * Drops the rejected token (called once, before the single re-signed retry). `token` is the
+   * one the rejected attempt's `build` said it carried in its body.
+   */
+  onTokenRejected?: ((request: Request, rejected: { token?: string | undefined }) => Promise<void>) | undefined;
   /**
    * Reads failures of this instance's answers, of any status (2xx included), instead of the
    * client's `describeError` / `describeSuccessFailure`.
@@ -217,6 +234,8 @@ export interface BuiltRequest {
   readonly body?: string | Uint8Array | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly secrets?: Iterable<SecretValue> | undefined;
+  /** The token this attempt carries in its body, handed to `signed()`'s `onTokenRejected` if it is rejected. */
+  readonly token?: string | undefined;
 }
 
 export interface JsonResponse<T = unknown> {
@@ -258,6 +277,10 @@ interface CallState {
   isRejected?: ((response: DescribedResponse, request: Request) => boolean) | undefined;
   /** The refresh-and-retry-once has been used. */
   retried?: boolean;
+  /** The caller's body, for a `build` that remakes every attempt from it. */
+  original?: Uint8Array;
+  /** The in-body token of the latest attempt `build` made. */
+  token?: string | undefined;
 }
 function callOf(context: Readonly<Record<string | symbol, unknown>> | undefined): CallState {
   return (context?.[CALL] as CallState | undefined) ?? {};
@@ -289,6 +312,15 @@ function kyRetry(retry: RetryOptions | number | undefined): NonNullable<Options[
     delay: (attempt) => 300 * 2 ** (attempt - 1),
     jitter: (delay) => delay / 2 + Math.random() * (delay / 2),
   };
+}
+
+/**
+ * The retry policy of a token request, from the client's: a token request is a POST that is safe
+ * to repeat (it only mints a token), so POST is retried like the idempotent methods; the limit,
+ * statuses and backoff are the caller's.
+ */
+export function tokenRequestRetry(retry: RetryOptions | number | undefined): RetryOptions {
+  return { ...(typeof retry === 'number' ? { limit: retry } : (retry ?? {})), methods: ['post'] };
 }
 
 /** A `Retry-After` value (seconds or an HTTP date) in ms; internal, shared with the signing fetch. */
@@ -487,7 +519,30 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   function signed(signedOptions: SignedOptions): KyInstance {
     // With a body transform, what ky was handed is not what is sent: only the first attempt
     // knows its transformed bytes; retries read them back from the request.
-    const hooks = signingHooks(signedOptions.sign, provider, undefined, !signedOptions.transformBody);
+    const { build } = signedOptions;
+    const buildFor = build
+      ? async ({
+          attempt,
+          url,
+          context,
+        }: {
+          attempt: number;
+          url: URL;
+          context: Readonly<Record<string, unknown>>;
+        }) => {
+          const call = callOf(context);
+          const built = await build({ attempt, url, body: call.original ?? EMPTY, context });
+          call.secrets?.addAll(built.secrets ?? []);
+          call.token = built.token;
+          return built;
+        }
+      : undefined;
+    const hooks = signingHooks(
+      signedOptions.sign,
+      provider,
+      buildFor,
+      !signedOptions.transformBody && buildFor === undefined,
+    );
     const describer = signedOptions.describeFailure;
     const checksSuccess = describer !== undefined || options.describeSuccessFailure !== undefined;
     const isRejected = (response: DescribedResponse, request: Request, context: Readonly<Record<string, unknown>>) =>
@@ -515,6 +570,28 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ],
         beforeRequest: [
           async (state: BeforeRequestState) => {
+            if (buildFor) {
+              let original = knownBody(state.request, state.options.body) ?? (await bodyBytes(state.request));
+              if (signedOptions.transformBody && original.byteLength > 0) {
+                original = await signedOptions.transformBody(original, state.request);
+              }
+              const call = callOf(state.options.context);
+              call.original = original;
+              const built = await buildFor({
+                attempt: 0,
+                url: new URL(state.request.url),
+                context: state.options.context,
+              });
+              const body = built.body === undefined ? original : toBytes(built.body);
+              const replaced = new Request(state.request, {
+                ...(state.request.body === null && built.body === undefined
+                  ? {}
+                  : { body: body as Uint8Array<ArrayBuffer> }),
+              });
+              for (const [name, value] of Object.entries(built.headers ?? {})) replaced.headers.set(name, value);
+              await hooks.beforeRequest({ ...state, request: replaced }, body);
+              return replaced;
+            }
             if (signedOptions.transformBody && state.request.body !== null) {
               const original = knownBody(state.request, state.options.body) ?? (await bodyBytes(state.request));
               const body = await signedOptions.transformBody(original, state.request);
@@ -545,7 +622,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             if (rejected && signedOptions.onTokenRejected && !call.retried) {
               call.retried = true;
               call.secrets?.addAll(credentialsOf(request));
-              await signedOptions.onTokenRejected(request);
+              await signedOptions.onTokenRejected(request, { token: call.token });
               return ky.retry({ delay: 0 });
             }
             if (failure) {
@@ -620,7 +697,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 function signingHooks(
   sign: RequestSigner | undefined,
   provider: string,
-  buildFor?: (attempt: { attempt: number }) => Promise<BuiltRequest>,
+  buildFor?: (attempt: {
+    attempt: number;
+    url: URL;
+    context: Readonly<Record<string, unknown>>;
+  }) => Promise<BuiltRequest>,
   optionsBodyIsSent = true,
 ) {
   const apply = async (
@@ -631,7 +712,7 @@ function signingHooks(
   ) => {
     let current = request;
     if (buildFor && attempt > 0) {
-      const built = await buildFor({ attempt });
+      const built = await buildFor({ attempt, url: new URL(request.url), context });
       if (built.body !== undefined) {
         current = new Request(request, { body: toBytes(built.body) as Uint8Array<ArrayBuffer> });
       }

@@ -53,6 +53,59 @@ describe('createSigningFetch', () => {
     });
   });
 
+  it('sends FormData, URLSearchParams and text with the Content-Type fetch would give them, unless one is set', async () => {
+    script(hostile.json(200, {}), hostile.json(200, {}), hostile.json(200, {}), hostile.json(200, {}));
+    const send = make({ sign: ({ body }) => ({ 'X-Body-Bytes': String(body.byteLength) }) });
+    const form = new FormData();
+    form.set('category', 'LOGO');
+    form.set('file', new File([new Uint8Array([1, 2, 3])], 'logo.png', { type: 'image/png' }));
+    await send('/upload', { method: 'POST', body: form });
+    await send('/form', { method: 'POST', body: new URLSearchParams({ a: '1 2' }) });
+    await send('/text', { method: 'POST', body: 'plain' });
+    await send('/json', { method: 'POST', body: '{}', headers: [['Content-Type', 'application/json']] });
+    const [upload, params, text, json] = seen;
+    expect(upload?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    const boundary = String(upload?.headers['content-type']).split('boundary=')[1] as string;
+    expect(upload?.body).toContain(`--${boundary}`);
+    expect(upload?.body).toContain('name="category"');
+    // The signer saw the exact multipart bytes sent.
+    expect(upload?.headers['x-body-bytes']).toBe(String(upload?.headers['content-length']));
+    expect(params?.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+    expect(params?.body).toBe('a=1+2');
+    expect(text?.headers['content-type']).toBe('text/plain;charset=UTF-8');
+    expect(json?.headers['content-type']).toBe('application/json');
+  });
+
+  it('build remakes each attempt from the caller body before sign, and hands its token to onTokenRejected', async () => {
+    script(hostile.json(503, {}), hostile.json(200, { rejected: true }), hostile.json(200, { ok: true }));
+    let token = 'tok-a';
+    const dropped: (string | undefined)[] = [];
+    const send = make({
+      retry: { limit: 2, backoffLimitMs: 5, methods: ['post'] },
+      build: ({ attempt, body }) => ({
+        body: JSON.stringify({ ...JSON.parse(new TextDecoder().decode(body)), tokenID: token, n: attempt }),
+        headers: { 'x-attempt': String(attempt) },
+        token,
+      }),
+      checkSuccessBodies: true,
+      isTokenRejected: ({ body }) => (body as { rejected?: boolean }).rejected === true,
+      onTokenRejected: async (_headers, built) => {
+        dropped.push(built.token);
+        token = 'tok-b';
+      },
+    });
+    const response = await send('/topup', { method: 'POST', body: '{"phone":"0811"}' });
+    expect(await response.json()).toEqual({ ok: true });
+    expect(seen.map((s) => JSON.parse(s.body))).toEqual([
+      { phone: '0811', tokenID: 'tok-a', n: 0 },
+      { phone: '0811', tokenID: 'tok-a', n: 1 },
+      { phone: '0811', tokenID: 'tok-b', n: 2 },
+    ]);
+    expect(seen.map((s) => s.headers['x-attempt'])).toEqual(['0', '1', '2']);
+    expect(seen[2]?.headers['x-signature']).toBe(`POST /api/topup ${seen[2]?.body} #2`);
+    expect(dropped).toEqual(['tok-a']);
+  });
+
   it('accepts a Request, a URL and bytes', async () => {
     script(hostile.json(200, {}), hostile.json(200, {}));
     await make()(new Request(`${server.origin}/r`, { method: 'PUT', body: new Uint8Array([0x61]) }));

@@ -15,6 +15,7 @@
  *   (per attempt, headers and body, and `totalTimeoutMs` for the call), `ERR_REDIRECT`,
  *   `ERR_ABORTED`; `ResponseFormatError` `ERR_RESPONSE_TOO_LARGE`.
  */
+import { toBytes } from '../encoding/encoding.js';
 import { isAuthError, SignatureError, TransportError } from '../errors/errors.js';
 import {
   type BoundedAnswer,
@@ -24,6 +25,7 @@ import {
   type RedirectPolicy,
 } from './bounded-fetch.js';
 import {
+  type BuiltRequest,
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_RETRY_STATUS_CODES,
   DEFAULT_TIMEOUT_MS,
@@ -48,6 +50,18 @@ export interface SigningFetchOptions {
   /** Rewrites the body once, before the first attempt. */
   transformBody?: ((body: Uint8Array) => Uint8Array | Promise<Uint8Array>) | undefined;
   /**
+   * Builds each attempt's body and/or headers from the caller's body, before `sign` (protocols
+   * that sign inside the body, such as Finnet's). Its `token` is handed to `onTokenRejected`.
+   */
+  build?:
+    | ((input: {
+        attempt: number;
+        url: URL;
+        body: Uint8Array;
+        context: Readonly<Record<string, unknown>>;
+      }) => BuiltRequest | Promise<BuiltRequest>)
+    | undefined;
+  /**
    * Whether an answer says the token was rejected. Called for non-2xx answers, and for 2xx ones
    * too when `checkSuccessBodies` is set (providers that report failures inside a 200). `body` is
    * the parsed JSON, or the text when it is not JSON.
@@ -56,8 +70,8 @@ export interface SigningFetchOptions {
     | ((answer: { status: number; body: unknown }, request: { context: Readonly<Record<string, unknown>> }) => boolean)
     | undefined;
   checkSuccessBodies?: boolean | undefined;
-  /** Drops the rejected token; gets the headers of the rejected attempt. */
-  onTokenRejected?: ((rejected: Headers) => Promise<void>) | undefined;
+  /** Drops the rejected token; gets the headers of the rejected attempt, and the token its `build` put in the body. */
+  onTokenRejected?: ((rejected: Headers, built: { token?: string | undefined }) => Promise<void>) | undefined;
 }
 
 /** `init.context` is handed to the signer and the token-rejected test, like ky's `context`. */
@@ -82,13 +96,21 @@ function parse(text: string): unknown {
   }
 }
 
-async function bytesOf(body: BodyInit | null | undefined): Promise<Uint8Array> {
-  if (body === undefined || body === null) return EMPTY;
-  if (typeof body === 'string') return encoder.encode(body);
-  if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  return new Uint8Array(await new Response(body).arrayBuffer());
+/**
+ * The bytes of a body, and the Content-Type that `fetch` would have sent with it (a string's
+ * `text/plain;charset=UTF-8`, FormData's `multipart/form-data; boundary=…`, a Blob's type): the
+ * body is sent as bytes, so that header must come from here.
+ */
+async function bytesOf(body: BodyInit | null | undefined): Promise<{ bytes: Uint8Array; contentType?: string }> {
+  if (body === undefined || body === null) return { bytes: EMPTY };
+  if (typeof body === 'string') return { bytes: encoder.encode(body), contentType: 'text/plain;charset=UTF-8' };
+  if (body instanceof Uint8Array) return { bytes: body };
+  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body) };
+  if (ArrayBuffer.isView(body)) return { bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) };
+  const response = new Response(body);
+  const contentType = response.headers.get('content-type');
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return contentType === null ? { bytes } : { bytes, contentType };
 }
 
 export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
@@ -140,7 +162,15 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         given !== undefined && !(given instanceof Headers) && !Array.isArray(given) && Symbol.iterator in given
           ? new Headers(given)
           : given;
-      body = await bytesOf(init?.body);
+      const read = await bytesOf(init?.body);
+      body = read.bytes;
+      if (read.contentType !== undefined) {
+        const withType = new Headers(headers);
+        if (!withType.has('content-type')) {
+          withType.set('content-type', read.contentType);
+          headers = withType;
+        }
+      }
       callerSignal = init?.signal ?? undefined;
     }
     if (options.transformBody && body.byteLength > 0) body = await options.transformBody(body);
@@ -189,9 +219,17 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
       const left = remaining();
       if (left <= 0) throw fail('ERR_TIMEOUT', attempt);
       const attemptHeaders = new Headers(headers);
+      let attemptBody = body;
+      let builtToken: string | undefined;
       let signed: Record<string, string>;
       try {
-        signed = await sign({ method, url, target, body, headers: attemptHeaders, attempt, context });
+        if (options.build) {
+          const built = await options.build({ attempt, url, body, context });
+          if (built.body !== undefined) attemptBody = toBytes(built.body);
+          for (const [name, value] of Object.entries(built.headers ?? {})) attemptHeaders.set(name, value);
+          builtToken = built.token;
+        }
+        signed = await sign({ method, url, target, body: attemptBody, headers: attemptHeaders, attempt, context });
       } catch (error) {
         if (isAuthError(error)) throw error;
         throw new SignatureError('ERR_SIGNING_FAILED', `signing the request to ${provider} failed`, 'signer', {
@@ -215,8 +253,13 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
       try {
         answer = await exchange(
           url,
-          hasBody
-            ? { method, headers: attemptHeaders, signal: controller.signal, body: body as Uint8Array<ArrayBuffer> }
+          hasBody || attemptBody.byteLength > 0
+            ? {
+                method,
+                headers: attemptHeaders,
+                signal: controller.signal,
+                body: attemptBody as Uint8Array<ArrayBuffer>,
+              }
             : { method, headers: attemptHeaders, signal: controller.signal },
         );
       } catch (error) {
@@ -260,7 +303,7 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         const text = decoder.decode(answer.bytes);
         if (options.isTokenRejected({ status: head.status, body: parse(text) }, { context })) {
           tokenRetried = true;
-          await options.onTokenRejected(attemptHeaders);
+          await options.onTokenRejected(attemptHeaders, { token: builtToken });
           continue;
         }
       }
