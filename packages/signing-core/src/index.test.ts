@@ -94,6 +94,7 @@ describe('public API surface', () => {
         "tokenClientOptionEntries",
         "tokenClientPartsOf",
         "tokenManagerOptionsOf",
+        "tokenRequestRetry",
         "validateOptions",
         "withProvider",
       ]
