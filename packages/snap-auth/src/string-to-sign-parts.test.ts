@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isInputError } from '@org/signing-core';
+import { readVectors, vectorById } from '@org/vitest-config/vectors';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_BODY_HASH } from './body-hash.js';
 import { snapStringToSign, snapStringToSignParts } from './string-to-sign.js';
@@ -33,17 +34,18 @@ describe('snapStringToSignParts', () => {
   });
 
   it('gives the access-token string clientId|timestamp and the notification string without a token', async () => {
+    const { inputs, stringToSign } = vectorById(readVectors('snap'), 'SNAP-B2B-1', 'access-token');
     const token = await snapStringToSignParts({
       kind: 'access-token',
-      clientId: 'G1234325-SNAP',
-      timestamp: '2023-07-31T07:10:00+07:00',
+      clientId: inputs.clientId,
+      timestamp: inputs.timestamp,
     });
     expect(token).toEqual({
-      stringToSign: 'G1234325-SNAP|2023-07-31T07:10:00+07:00',
+      stringToSign,
       separator: '|',
       parts: [
-        { name: 'clientId', label: 'client id (X-CLIENT-KEY)', value: 'G1234325-SNAP' },
-        { name: 'timestamp', label: 'X-TIMESTAMP', value: '2023-07-31T07:10:00+07:00' },
+        { name: 'clientId', label: 'client id (X-CLIENT-KEY)', value: inputs.clientId },
+        { name: 'timestamp', label: 'X-TIMESTAMP', value: inputs.timestamp },
       ],
     });
     const notification = await snapStringToSignParts({

@@ -8,7 +8,7 @@ import { snapAccessTokenSignature, verifySnapAccessTokenSignature } from './acce
 import { minifyBody, snapBodyHash } from './body-hash.js';
 import { snapNotificationSignature } from './notification-signature.js';
 import { snapServiceSignature, symmetricSignature } from './service-signature.js';
-import { serviceStringToSign, snapStringToSign } from './string-to-sign.js';
+import { serviceStringToSign, snapStringToSign, snapStringToSignParts } from './string-to-sign.js';
 import {
   asymmetricSignature,
   sha256Hex as sandboxSha256Hex,
@@ -75,6 +75,19 @@ describe('vectors/snap.json', () => {
     const result = await computed(vector);
     expect(result.stringToSign).toBe(vector.stringToSign);
     expect(result.expected).toEqual(vector.expected);
+  });
+
+  it.each(cases)('%s: snapStringToSignParts gives the same string, part by part', async (_id, vector) => {
+    if (vector.kind === 'service' && vector.inputs.body === undefined) return; // only the hash is published
+    const input =
+      vector.kind === 'access-token'
+        ? { kind: vector.kind, clientId: vector.inputs.clientId, timestamp: vector.inputs.timestamp }
+        : vector.kind === 'service' // (two branches, so each object keeps its own literal kind)
+          ? { ...vector.inputs, kind: vector.kind }
+          : { ...vector.inputs, kind: vector.kind };
+    const { stringToSign, separator, parts } = await snapStringToSignParts(input);
+    expect(stringToSign).toBe(vector.stringToSign);
+    expect(parts.map((part) => part.value).join(separator)).toBe(vector.stringToSign);
   });
 
   it.each(cases)('%s: the package verifies the published signature', async (_id, vector) => {
