@@ -108,7 +108,7 @@ const MODE_TEXT: Record<Mode, { usage: string; what: string; exit: string }> = {
   },
   verify: {
     usage: 'Usage: payauth verify <provider> <kind> --signature <value> [options]',
-    what: 'Checks a signature against the inputs given. When it does not match, tries the usual variants\n(timestamp format +07:00 / Z / milliseconds, body whitespace raw / minified /\nJSON.stringify(JSON.parse(body)), hex key case (Finnet), base64 padding (DOKU), …) and says which\ninput most likely differs; when none matches, most likely the key or secret differs.',
+    what: "Checks a signature against the inputs given. When it does not match, tries the usual variants\n(timestamp format +07:00 / Z / milliseconds, body whitespace raw / minified /\nJSON.stringify(JSON.parse(body)), PHP json_encode's \\/ and \\uXXXX escapes, hex key case (Finnet),\nbase64 padding (DOKU), …) and says which input most likely differs; when none matches, most likely\nthe key or secret differs.",
     exit: 'Exit codes: 0 the signature matches · 1 it does not · 2 usage · 3 bad input.',
   },
 };

@@ -115,6 +115,24 @@ describe('payauth verify snap', () => {
     );
   });
 
+  it("says the body differs when a PHP signer json_encode'd it (\\/ and \\uXXXX escapes), not that the key does", async () => {
+    const body = '{"returnUrl":"https://shop.example/return","name":"José"}';
+    const signature = await sign(snapArgs('{"returnUrl":"https:\\/\\/shop.example\\/return","name":"Jos\\u00e9"}'));
+    const result = await run([...snapArgs(body), '--signature', signature]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      '→ most likely the body differs: the signature matches with the body as PHP json_encode writes it (\\/ and \\uXXXX escapes)',
+    );
+    // JSON_UNESCAPED_UNICODE: the slashes escaped, the é as it is.
+    const slashesOnly = await sign(snapArgs('{"returnUrl":"https:\\/\\/shop.example\\/return","name":"José"}'));
+    const json = await run([...snapArgs(body), '--signature', slashesOnly, '--json']);
+    expect(JSON.parse(json.stdout).likely).toEqual({
+      input: 'body',
+      description: 'the body as PHP json_encode(…, JSON_UNESCAPED_UNICODE) writes it (\\/ escapes)',
+      value: '{"returnUrl":"https:\\/\\/shop.example\\/return","name":"José"}',
+    });
+  });
+
   it('says the access token differs when "Bearer " was pasted with it', async () => {
     const signature = await sign(snapArgs('{}'));
     const result = await run([
@@ -335,6 +353,19 @@ describe('payauth verify doku', () => {
     ]);
     expect(both.code).toBe(1);
     expect(JSON.parse(both.stdout).likely.input).toBe('timestamp and body');
+  });
+
+  it("says the body differs when a PHP signer json_encode'd it: the Digest is over the escaped bytes", async () => {
+    const plain = '{"callback_url":"https://shop.example/notify","customer":{"name":"Zoë 😀"}}';
+    const php = '{"callback_url":"https:\\/\\/shop.example\\/notify","customer":{"name":"Zo\\u00eb \\ud83d\\ude00"}}';
+    const args = (text: string) => ['doku', 'request', ...base, '--timestamp', '2020-08-11T08:45:42Z', '--body', text];
+    const signature = await sign(args(php));
+    const result = await run([...args(plain), '--signature', signature]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      '→ most likely the body differs: the signature matches with the body as PHP json_encode writes it (\\/ and \\uXXXX escapes)',
+    );
+    expect(result.stdout).not.toContain('most likely the key/secret differs');
   });
 
   it('recognises an unpadded Digest line and a signature given without its prefix', async () => {

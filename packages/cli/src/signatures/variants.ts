@@ -1,6 +1,7 @@
 /**
  * The usual ways two sides end up signing different bytes: another timestamp format, another
- * serialisation of the same JSON body, a secret with a stray line break.
+ * serialisation of the same JSON body (minified, re-serialised, pretty-printed, PHP's
+ * `json_encode` escapes), a secret with a stray line break.
  */
 import {
   formatIsoTimestamp,
@@ -93,6 +94,7 @@ export function bodyVariants(body: string, options: { minified?: boolean } = {})
     });
     if (options.minified !== false)
       candidates.push({ value: JSON.stringify(parsed, null, 2), description: 'pretty-printed with 2 spaces' });
+    candidates.push(...phpJsonEncodeVariants(minifyJson(body)));
   }
   if (options.minified !== false) {
     if (/\r?\n$/.test(body))
@@ -104,6 +106,59 @@ export function bodyVariants(body: string, options: { minified?: boolean } = {})
   }
   if (body !== '') candidates.push({ value: '', description: 'an empty body (the signer hashed nothing)' });
   return unique(body, candidates);
+}
+
+/**
+ * The minified body as PHP's `json_encode` writes it: by default `\/` for every `/` and
+ * `\uXXXX` for every non-ASCII character (UTF-16 code units, lower-case hex), and with either
+ * escape turned off by `JSON_UNESCAPED_UNICODE` or `JSON_UNESCAPED_SLASHES`.
+ */
+function phpJsonEncodeVariants(minified: string): ValueVariant[] {
+  return [
+    {
+      value: phpEscaped(minified, { slashes: true, unicode: true }),
+      description: 'the body as PHP json_encode writes it (\\/ and \\uXXXX escapes)',
+    },
+    {
+      value: phpEscaped(minified, { slashes: true, unicode: false }),
+      description: 'the body as PHP json_encode(…, JSON_UNESCAPED_UNICODE) writes it (\\/ escapes)',
+    },
+    {
+      value: phpEscaped(minified, { slashes: false, unicode: true }),
+      description: 'the body as PHP json_encode(…, JSON_UNESCAPED_SLASHES) writes it (\\uXXXX escapes)',
+    },
+  ];
+}
+
+/**
+ * JSON text with PHP's `json_encode` escapes inside its strings: `/` as `\/` (`slashes`) and
+ * each non-ASCII UTF-16 code unit as `\uxxxx` (`unicode`; U+2028 and U+2029 are escaped either
+ * way, as PHP does without `JSON_UNESCAPED_LINE_TERMINATORS`). Escapes already in the text are
+ * kept; nothing outside strings changes.
+ */
+function phpEscaped(json: string, escapes: { slashes: boolean; unicode: boolean }): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const ch = json[i] as string;
+    if (!inString) {
+      inString = ch === '"';
+      out += ch;
+    } else if (ch === '\\') {
+      out += ch + (json[i + 1] ?? '');
+      i++;
+    } else if (ch === '"') {
+      inString = false;
+      out += ch;
+    } else if (ch === '/' && escapes.slashes) {
+      out += '\\/';
+    } else if (ch.charCodeAt(0) > 0x7f && (escapes.unicode || ch === '\u2028' || ch === '\u2029')) {
+      out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
 
 /** A secret with surrounding whitespace or a line break trimmed, when it has any. */
