@@ -12,6 +12,7 @@ import {
   DOKU_SIGNATURE_PREFIX,
   dokuSignature,
   dokuStringToSign,
+  dokuStringToSignParts,
   verifyDokuSignature,
   verifyDokuStringToSign,
 } from './signature.js';
@@ -32,6 +33,9 @@ async function computed({ kind, inputs }: DokuVector) {
   }
   const signature = await dokuSignature({ ...components, body, secretKey });
   expect(await verifyDokuSignature({ ...components, body, secretKey, signature })).toBe(true);
+  expect((await dokuStringToSignParts({ ...components, body })).stringToSign).toBe(
+    await dokuStringToSign({ ...components, body }),
+  );
   return {
     stringToSign: await dokuStringToSign({ ...components, body }),
     expected: { ...(body === undefined ? {} : { digest: await dokuDigest(body) }), signature },

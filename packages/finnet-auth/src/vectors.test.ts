@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { readVectors, unreproducibleById, vectorById } from '@org/vitest-config/vectors';
 import { describe, expect, it } from 'vitest';
-import { finnetSignature, finnetStringToSign, hexKeyText } from './signature.js';
+import { finnetSignature, finnetStringToSign, finnetStringToSignParts, hexKeyText } from './signature.js';
 import { sandboxSignature, sandboxStringToSign } from './testing/sandbox-signature.js';
 
 const file = readVectors('finnet');
@@ -15,6 +15,7 @@ describe('vectors/finnet.json', () => {
   it.each(cases)('%s: computed from its inputs, string to sign and outputs match the file', async (_id, vector) => {
     const { fields, secretKey, hexKeyCase } = vector.inputs;
     expect(finnetStringToSign(fields)).toBe(vector.stringToSign);
+    expect(finnetStringToSignParts(fields).stringToSign).toBe(vector.stringToSign);
     expect({
       hexKey: hexKeyText(secretKey, hexKeyCase),
       signature: await finnetSignature(fields, secretKey, { hexKeyCase }),

@@ -5,7 +5,12 @@ import { createHash } from 'node:crypto';
 import type { FondyVector } from '@org/vitest-config/vectors';
 import { describe, expect, it } from 'vitest';
 import { FONDY_VECTORS } from './__fixtures__/vectors.js';
-import { fondySignature, fondySigningString, verifyFondySignature } from './payment-signature.js';
+import {
+  fondyPaymentStringToSignParts,
+  fondySignature,
+  fondySigningString,
+  verifyFondySignature,
+} from './payment-signature.js';
 import { fondyTokenSignature, fondyTokenStringToSignParts, verifyFondyTokenSignature } from './token-signature.js';
 
 const cases = FONDY_VECTORS.vectors.map((vector) => [vector.id, vector] as const);
@@ -25,6 +30,10 @@ async function computed(vector: FondyVector) {
   const { paymentKey, params } = vector.inputs;
   const signature = await fondySignature(params, paymentKey);
   expect(await verifyFondySignature({ ...params, signature }, paymentKey)).toBe(true);
+  const { parts } = fondyPaymentStringToSignParts(params);
+  expect(parts.map((part) => (part.name === 'paymentKey' ? paymentKey : part.value)).join('|')).toBe(
+    `${paymentKey}|${fondySigningString(params)}`,
+  );
   return { stringToSign: `${paymentKey}|${fondySigningString(params)}`, expected: { signature } };
 }
 
