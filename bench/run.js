@@ -14,6 +14,7 @@ import os from 'node:os';
 import { createDokuPartnerAuth } from '@org/doku-partner-auth';
 import { createFondyAuth } from '@org/fondy-auth';
 import {
+  createBoundedFetch,
   createHttpClient,
   createSigningFetch,
   createTokenManager,
@@ -369,6 +370,15 @@ if (section('transport')) {
     baselineName: 'fetch, precomputed headers',
     baseline: plainFetch(snapHeaders),
     candidate: bareKy(snapHeaders),
+  });
+  await transport({
+    name: 'ky with the bounded fetch (body read within the attempt, size limit)',
+    baselineName: 'bare ky, same headers',
+    baseline: bareKy(snapHeaders),
+    candidate: bareKy(snapHeaders, {
+      redirect: 'manual',
+      fetch: createBoundedFetch({ provider: 'bench', timeoutMs: 0, maxResponseBytes: 4 * 1024 * 1024 }),
+    }),
   });
   await transport({
     name: 'ky with retry limit 1 (clones each request)',
