@@ -140,6 +140,8 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
     let method: string;
     /** The caller's headers: each attempt starts from a fresh copy and adds its signature. */
     let headers: HeadersInit | undefined;
+    /** The Content-Type `fetch` would give the body, set on each attempt that has none. */
+    let bodyType: string | undefined;
     let body: Uint8Array;
     let callerSignal: AbortSignal | undefined;
     if (input instanceof Request) {
@@ -164,13 +166,7 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
           : given;
       const read = await bytesOf(init?.body);
       body = read.bytes;
-      if (read.contentType !== undefined) {
-        const withType = new Headers(headers);
-        if (!withType.has('content-type')) {
-          withType.set('content-type', read.contentType);
-          headers = withType;
-        }
-      }
+      bodyType = read.contentType;
       callerSignal = init?.signal ?? undefined;
     }
     if (options.transformBody && body.byteLength > 0) body = await options.transformBody(body);
@@ -219,6 +215,7 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
       const left = remaining();
       if (left <= 0) throw fail('ERR_TIMEOUT', attempt);
       const attemptHeaders = new Headers(headers);
+      if (bodyType !== undefined && !attemptHeaders.has('content-type')) attemptHeaders.set('content-type', bodyType);
       let attemptBody = body;
       let builtToken: string | undefined;
       let signed: Record<string, string>;
