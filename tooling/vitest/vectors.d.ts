@@ -131,3 +131,15 @@ export declare function vectorById<
 >(file: VectorFile<V>, id: string, kind?: K): Extract<V, { readonly kind: K }>;
 export declare function unreproducibleById(file: VectorFile<unknown>, id: string): Unreproducible;
 export declare function readRepoFile(path: string): string;
+
+/** What an implementation computes from a vector's inputs. */
+export interface ComputedVector {
+  readonly stringToSign: string;
+  readonly expected: object;
+}
+
+/** Registers one test per vector: `compute(vector)` must give the file's string to sign and outputs. */
+export declare function itComputesEveryVector<V extends { readonly id: string; readonly stringToSign: string }>(
+  file: VectorFile<V>,
+  compute: (vector: V) => Promise<ComputedVector> | ComputedVector,
+): void;
