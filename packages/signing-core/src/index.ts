@@ -75,24 +75,25 @@ export {
 export {
   type BuiltRequest,
   createHttpClient,
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  DEFAULT_RETRY_STATUS_CODES,
-  DEFAULT_TIMEOUT_MS,
-  DEFAULT_TOTAL_TIMEOUT_MS,
   type DescribedResponse,
   type FailureDescriber,
   type HttpClient,
   type HttpClientOptions,
   type JsonRequest,
-  type JsonResponse,
   type ProviderErrorDescription,
   type RequestSigner,
-  type RetryOptions,
-  readJson,
   type SignedOptions,
   type SigningContext,
-  tokenRequestRetry,
 } from './http/http-client.js';
+export { type JsonResponse, readJson } from './http/response-body.js';
+export {
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_RETRY_STATUS_CODES,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TOTAL_TIMEOUT_MS,
+  type RetryOptions,
+  tokenRequestRetry,
+} from './http/retry-policy.js';
 // JSON
 export { createSigningFetch, type SigningFetch, type SigningFetchOptions } from './http/signing-fetch.js';
 export { minifyJson } from './json/minify-json.js';

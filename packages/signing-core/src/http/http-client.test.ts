@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isProviderError, isResponseFormatError, isTransportError, ProviderError } from '../errors/errors.js';
-import { createHttpClient, tokenRequestRetry } from './http-client.js';
+import { createHttpClient } from './http-client.js';
+import { tokenRequestRetry } from './retry-policy.js';
 
 interface Seen {
   method: string;

@@ -24,7 +24,6 @@ import ky, {
   isNetworkError,
   isTimeoutError,
   type KyInstance,
-  type Options,
 } from 'ky';
 import { toBytes } from '../encoding/encoding.js';
 import {
@@ -39,22 +38,17 @@ import {
 import { isSecretName, redactText, type Secret } from '../secret/secret.js';
 import { SecretSet, type SecretValue } from '../secret/secret-set.js';
 import { createBoundedFetch, DEFAULT_MAX_RESPONSE_BYTES, type RedirectPolicy } from './bounded-fetch.js';
+import { bodyBytes, type JsonResponse, knownBody, notJsonError, parseBody, readJson } from './response-body.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TOTAL_TIMEOUT_MS,
+  kyRetry,
+  parseRetryAfter,
+  type RetryOptions,
+} from './retry-policy.js';
 
-export interface RetryOptions {
-  /** Retries after the first attempt. Default 2. */
-  limit?: number;
-  /** Methods that may be retried after a network error, timeout or retryable status. */
-  methods?: readonly string[];
-  /** Statuses that are retried. Default 408, 429, 500, 502, 503, 504. */
-  statusCodes?: readonly number[];
-  /** Cap on one backoff delay. Default 10 s. */
-  backoffLimitMs?: number;
-  /**
-   * Longest `Retry-After` waited for. A 429/503 asking for a longer wait is not retried: it
-   * fails at once (`ERR_RATE_LIMITED` for 429) with the asked wait in `retryAfterMs`. Default 30 s.
-   */
-  maxRetryAfterMs?: number;
-}
+export type { JsonResponse } from './response-body.js';
+export type { RetryOptions } from './retry-policy.js';
 
 /** What a provider extracts from an error body: its own code and message. */
 export interface ProviderErrorDescription {
@@ -238,15 +232,6 @@ export interface BuiltRequest {
   readonly token?: string | undefined;
 }
 
-export interface JsonResponse<T = unknown> {
-  readonly status: number;
-  readonly headers: Headers;
-  /** Parsed JSON body. */
-  readonly data: T;
-  /** The body text as received. */
-  readonly text: string;
-}
-
 export interface HttpClient {
   /** ky with the client's base URL, timeout, retries and error mapping. */
   readonly ky: KyInstance;
@@ -256,12 +241,6 @@ export interface HttpClient {
   requestJson<T = unknown>(request: JsonRequest): Promise<JsonResponse<T>>;
 }
 
-export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 504];
-/** Defaults of the bounds, in ms; documented in the README. */
-export const DEFAULT_TIMEOUT_MS = 15_000;
-export const DEFAULT_TOTAL_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
-const IDEMPOTENT_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace'];
 const EMPTY = new Uint8Array(0);
 const CALL = Symbol('call');
 /** Per-call state, kept in ky's per-request context (ky copies the context shallowly per call). */
@@ -284,66 +263,6 @@ interface CallState {
 }
 function callOf(context: Readonly<Record<string | symbol, unknown>> | undefined): CallState {
   return (context?.[CALL] as CallState | undefined) ?? {};
-}
-
-function kyRetry(retry: RetryOptions | number | undefined): NonNullable<Options['retry']> {
-  const options: RetryOptions = typeof retry === 'number' ? { limit: retry } : (retry ?? {});
-  const backoffLimit = options.backoffLimitMs ?? 10_000;
-  return {
-    limit: options.limit ?? 2,
-    methods: [...(options.methods ?? IDEMPOTENT_METHODS)].map((m) => m.toLowerCase()),
-    statusCodes: [...(options.statusCodes ?? DEFAULT_RETRY_STATUS_CODES)],
-    afterStatusCodes: [413, 429, 503],
-    maxRetryAfter: options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
-    backoffLimit,
-    retryOnTimeout: true,
-    shouldRetry: ({ error }) => {
-      // The bounded fetch's own typed failures: a broken connection or a deadline.
-      if (isTransportError(error)) return error.code === 'ERR_NETWORK' || error.code === 'ERR_TIMEOUT';
-      if (isAuthError(error)) return false;
-      // A Retry-After longer than we are willing to wait: fail now instead of sleeping.
-      if (isHTTPError(error) && [413, 429, 503].includes(error.response.status)) {
-        const after = parseRetryAfter(error.response.headers.get('retry-after'));
-        if (after !== undefined && after > (options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS)) return false;
-      }
-      return undefined;
-    },
-    // Exponential backoff (300 ms, 600 ms, 1.2 s…) with "equal jitter": half fixed, half random.
-    delay: (attempt) => 300 * 2 ** (attempt - 1),
-    jitter: (delay) => delay / 2 + Math.random() * (delay / 2),
-  };
-}
-
-/**
- * The retry policy of a token request, from the client's: a token request is a POST that is safe
- * to repeat (it only mints a token), so POST is retried like the idempotent methods; the limit,
- * statuses and backoff are the caller's.
- */
-export function tokenRequestRetry(retry: RetryOptions | number | undefined): RetryOptions {
-  return { ...(typeof retry === 'number' ? { limit: retry } : (retry ?? {})), methods: ['post'] };
-}
-
-/** A `Retry-After` value (seconds or an HTTP date) in ms; internal, shared with the signing fetch. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-async function bodyBytes(request: Request): Promise<Uint8Array> {
-  if (request.body === null) return EMPTY;
-  return new Uint8Array(await request.clone().arrayBuffer());
-}
-
-function parseBody(text: string): unknown {
-  if (text.length === 0) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -497,15 +416,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         return JSON.parse(text);
       } catch {
         if (!response.ok) return text;
-        throw new ResponseFormatError(
-          `${provider} answered HTTP ${response.status} with ${/^\s*</.test(text) ? 'an HTML page' : text.trim() ? 'a truncated or invalid JSON body' : 'an empty body'} instead of JSON`,
-          {
-            status: response.status,
-            contentType: response.headers.get('content-type'),
-            bodyExcerpt: excerpt(text, credentialsOf(request)),
-          },
-          { provider },
-        );
+        throw notJsonError(provider, response, text, excerpt(text, credentialsOf(request)));
       }
     },
     hooks: {
@@ -757,19 +668,6 @@ function signingHooks(
 }
 
 /**
- * The bytes of a request body given as a string or bytes, without reading the request's stream
- * (a clone tees it): what ky was handed is what it sends. `undefined` for anything else.
- */
-function knownBody(request: Request, body: unknown): Uint8Array | undefined {
-  if (request.body === null) return EMPTY;
-  if (typeof body === 'string') return encoder.encode(body);
-  if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  return undefined;
-}
-const encoder = new TextEncoder();
-
-/**
  * The credentials a request carried (the value of every `Authorization*` header and of every
  * header whose name says secret, e.g. `X-SIGNATURE`, `Signature`, and the token after its scheme): a provider that echoes the token it just rejected must not leak
  * it through the error, even after the token manager has forgotten it.
@@ -809,54 +707,4 @@ function networkReason(cause: unknown): string {
     (cause as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string') return code;
   return cause instanceof Error ? cause.message : 'network error';
-}
-
-/**
- * Reads a 2xx response that must be JSON. HTML pages, empty, truncated or otherwise invalid
- * bodies become `ResponseFormatError`; a connection dropped mid-body becomes `TransportError`.
- */
-export async function readJson<T = unknown>(
-  response: Response,
-  provider: string,
-  excerpt: (text: string) => string = (text) => redactText(text),
-): Promise<JsonResponse<T>> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (cause) {
-    throw new TransportError('ERR_NETWORK', `the connection to ${provider} broke while reading the response`, {
-      provider,
-      cause,
-    });
-  }
-  const contentType = response.headers.get('content-type');
-  const details = { status: response.status, contentType, bodyExcerpt: excerpt(text) };
-  if (contentType && /text\/html/i.test(contentType)) {
-    throw new ResponseFormatError(
-      `${provider} answered HTTP ${response.status} with an HTML page instead of JSON`,
-      details,
-      {
-        provider,
-      },
-    );
-  }
-  if (text.trim().length === 0) {
-    throw new ResponseFormatError(
-      `${provider} answered HTTP ${response.status} with an empty body instead of JSON`,
-      details,
-      {
-        provider,
-      },
-    );
-  }
-  try {
-    return { status: response.status, headers: response.headers, data: JSON.parse(text) as T, text };
-  } catch {
-    const looksHtml = /^\s*</.test(text);
-    throw new ResponseFormatError(
-      `${provider} answered HTTP ${response.status} with ${looksHtml ? 'an HTML page' : 'a truncated or invalid JSON body'} instead of JSON`,
-      details,
-      { provider },
-    );
-  }
 }

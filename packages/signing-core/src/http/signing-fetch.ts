@@ -24,16 +24,15 @@ import {
   DEFAULT_MAX_RESPONSE_BYTES,
   type RedirectPolicy,
 } from './bounded-fetch.js';
+import type { BuiltRequest, RequestSigner } from './http-client.js';
 import {
-  type BuiltRequest,
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_RETRY_STATUS_CODES,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOTAL_TIMEOUT_MS,
   parseRetryAfter,
-  type RequestSigner,
   type RetryOptions,
-} from './http-client.js';
+} from './retry-policy.js';
 
 export interface SigningFetchOptions {
   provider: string;

@@ -8,7 +8,7 @@
 import * as v from 'valibot';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import type { RedirectPolicy } from '../http/bounded-fetch.js';
-import type { RetryOptions } from '../http/http-client.js';
+import type { RetryOptions } from '../http/retry-policy.js';
 import type { Logger } from '../logger/logger.js';
 import type { Clock } from '../time/clock.js';
 import type { TokenStore } from '../token/token-store.js';

@@ -39,7 +39,7 @@ export interface TokenResult {
 }
 
 /** Why a fetch is happening, for logs and metrics. */
-export type TokenFetchReason = 'initial' | 'expired' | 'refresh' | 'invalidated' | 'forced';
+export type TokenFetchReason = 'initial' | 'expired' | 'refresh' | 'forced';
 
 export interface TokenManagerOptions {
   /** Cache key: unique per provider, base URL and client (e.g. `snap:https://api.example:client-1`). */
@@ -319,7 +319,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   }
 
   async function obtain(reason: TokenFetchReason, previous: Current | undefined): Promise<Current> {
-    const force = reason === 'forced' || reason === 'invalidated';
+    const force = reason === 'forced';
     let storeJustFailed = false;
     if (!force) {
       const stored = await storeCall('get', () => store.get(key));
