@@ -116,6 +116,16 @@ const headerSpecs = (mode: Mode): SettingSpec[] =>
 
 const bodyText = (inputs: KindInputs) => inputs.values.body ?? '';
 
+/** The method, path, body and timestamp of a service call or notification, as given. */
+function messageInputs(inputs: KindInputs) {
+  return {
+    method: inputText(inputs, 'method'),
+    path: inputText(inputs, 'path'),
+    body: bodyText(inputs),
+    timestamp: inputText(inputs, 'timestamp'),
+  };
+}
+
 /**
  * The "signer hashed the body as sent, without minifying it" variant of a service or
  * notification signature: the string to sign with the raw body's hash (the provider's
@@ -136,11 +146,8 @@ function rawBodyVariant(
       check: async () => {
         const { stringToSign } = await snapStringToSignParts({
           kind,
-          method: inputText(inputs, 'method'),
-          path: inputText(inputs, 'path'),
+          ...messageInputs(inputs),
           ...(kind === 'service' ? { accessToken: inputText(inputs, 'accessToken') } : {}),
-          body: text,
-          timestamp: inputText(inputs, 'timestamp'),
           minify: false,
         } as Parameters<typeof snapStringToSignParts>[0]);
         return verifySnapStringToSign({ stringToSign, signature, ...key() });
@@ -294,13 +301,7 @@ export const snapService: SignatureKind = {
     ...headerSpecs(mode),
   ],
   async explain(inputs) {
-    const input = {
-      method: inputText(inputs, 'method'),
-      path: inputText(inputs, 'path'),
-      accessToken: inputText(inputs, 'accessToken'),
-      body: bodyText(inputs),
-      timestamp: inputText(inputs, 'timestamp'),
-    };
+    const input = { ...messageInputs(inputs), accessToken: inputText(inputs, 'accessToken') };
     const signature = await snapServiceSignature({ ...input, clientSecret: inputText(inputs, 'clientSecret') });
     const headers = snapSignedHeaders({
       kind: 'service',
@@ -318,10 +319,7 @@ export const snapService: SignatureKind = {
   },
   async verify(inputs, signature) {
     const match = await verifySnapSignature({
-      method: inputText(inputs, 'method'),
-      path: inputText(inputs, 'path'),
-      body: bodyText(inputs),
-      timestamp: inputText(inputs, 'timestamp'),
+      ...messageInputs(inputs),
       signature,
       clientSecret: inputText(inputs, 'clientSecret'),
       accessToken: inputText(inputs, 'accessToken'),
@@ -383,12 +381,7 @@ export const snapNotification: SignatureKind = {
     ...(mode === 'sign' ? [clientId(false), ...headerSpecs(mode).filter((s) => s.name !== 'channelId')] : []),
   ],
   async explain(inputs) {
-    const input = {
-      method: inputText(inputs, 'method'),
-      path: inputText(inputs, 'path'),
-      body: bodyText(inputs),
-      timestamp: inputText(inputs, 'timestamp'),
-    };
+    const input = messageInputs(inputs);
     const signature = await snapNotificationSignature({
       ...input,
       privateKey: checkedPrivateKey(inputText(inputs, 'privateKey'), inputs.origins.privateKey),
@@ -408,10 +401,7 @@ export const snapNotification: SignatureKind = {
   },
   async verify(inputs, signature) {
     const match = await verifySnapSignature({
-      method: inputText(inputs, 'method'),
-      path: inputText(inputs, 'path'),
-      body: bodyText(inputs),
-      timestamp: inputText(inputs, 'timestamp'),
+      ...messageInputs(inputs),
       signature,
       publicKey: checkedPublicKey(inputText(inputs, 'publicKey'), inputs.origins.publicKey),
     });
