@@ -29,6 +29,7 @@ import {
 import type { KyInstance } from 'ky';
 import { DOKU_PARTNER_TOKEN_PATH, MAX_REQUEST_ID_LENGTH, PROVIDER } from './constants.js';
 import { describeDokuError } from './describe-error.js';
+import { dokuSignedHeaders } from './headers.js';
 import { type DokuPartnerAuthOptions, type DokuRequestTargetMode, resolveOptions } from './options.js';
 import { type DokuRequestBody, serializeBody } from './request-body.js';
 import { dokuSignature } from './signature.js';
@@ -205,12 +206,7 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
       body: input.body,
       secretKey: await secretKey(),
     });
-    const headers: Record<string, string> = {
-      'Client-Id': clientId,
-      'Request-Id': requestId,
-      'Request-Timestamp': timestamp,
-      Signature: signature,
-    };
+    const headers = dokuSignedHeaders({ clientId, requestId, timestamp, signature });
     if (authorization !== undefined) headers.Authorization = authorization;
     return { headers, requestId, timestamp };
   }

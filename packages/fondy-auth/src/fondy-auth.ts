@@ -23,7 +23,7 @@ import type { KyInstance } from 'ky';
 export type FondyFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 import { createAuthorizedKy } from './authorized-ky.js';
-import { PROVIDER, TOKEN_PATH, TOKEN_SCHEME } from './constants.js';
+import { FONDY_REQUEST_HEADERS, PROVIDER, TOKEN_PATH, TOKEN_SCHEME } from './constants.js';
 import { formatFondyDate } from './date-format.js';
 import { type FondyAuthOptions, resolveOptions } from './options.js';
 import {
@@ -32,6 +32,7 @@ import {
   describeFondyTokenFailure,
   readApiError,
 } from './provider-errors.js';
+import { fondyTokenRequestBody } from './token-request.js';
 import { parseTokenAnswer } from './token-response.js';
 import { fondyTokenSignature } from './token-signature.js';
 
@@ -106,8 +107,8 @@ export function createFondyAuth(options: FondyAuthOptions): FondyAuth {
       const answer = await tokenHttp.requestJson({
         method: 'POST',
         path: TOKEN_PATH,
-        body: JSON.stringify({ application_id: applicationId, date, signature }),
-        headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+        body: fondyTokenRequestBody({ applicationId, date, signature }),
+        headers: FONDY_REQUEST_HEADERS,
         retry: tokenRetry,
         secrets: [signature],
       });

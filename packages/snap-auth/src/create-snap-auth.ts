@@ -23,7 +23,7 @@ import {
   tokenRequestRetry,
 } from '@org/signing-core';
 import type { KyInstance } from 'ky';
-import { DEFAULT_CUSTOMER_TOKEN_PATH, DEFAULT_TOKEN_PATH, PROVIDER } from './constants.js';
+import { DEFAULT_CUSTOMER_TOKEN_PATH, DEFAULT_TOKEN_PATH, DEFAULT_TOKEN_REQUEST_BODY, PROVIDER } from './constants.js';
 import type { GetCustomerTokenOptions, SnapCustomerToken, SnapCustomerTokenGrant } from './customer-token.js';
 import { describeSnapError, describeSnapSuccessFailure } from './describe-error.js';
 import { externalIdGenerator } from './external-id.js';
@@ -132,7 +132,7 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     timestamp: timestampWriter(clock, config.tokenTimestampFormat ?? config.timestampFormat),
     clock,
     grantTypeCase: config.grantTypeCase ?? 'upper',
-    tokenRequestBody: config.tokenRequestBody ?? { grantType: 'client_credentials' },
+    tokenRequestBody: config.tokenRequestBody ?? DEFAULT_TOKEN_REQUEST_BODY,
     retry: tokenRetry,
     secrets,
   });
