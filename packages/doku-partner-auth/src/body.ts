@@ -9,5 +9,5 @@ export function exactBytes(body: DokuBodyInput | undefined, caller: string): Uin
   if (body === undefined) return undefined;
   if (typeof body === 'string') return encodeUtf8(body);
   if (body instanceof Uint8Array) return body;
-  throw new TypeError(`${caller}: body must be a string, a Uint8Array or undefined, received ${describeType(body)}`);
+  throw new TypeError(`[@org/doku-partner-auth] ${caller}: body must be a string, a Uint8Array or undefined, received ${describeType(body)}`);
 }

@@ -15,7 +15,7 @@ import type { DokuBodyInput } from './body.js';
  */
 export async function dokuDigest(body: DokuBodyInput): Promise<string> {
   if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
-    throw new TypeError(`dokuDigest: body must be a string or a Uint8Array, received ${describeType(body)}`);
+    throw new TypeError(`[@org/doku-partner-auth] dokuDigest: body must be a string or a Uint8Array, received ${describeType(body)}`);
   }
   return toBase64(await digest('SHA-256', body));
 }

@@ -339,7 +339,7 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
 
   function createKy(kyOptions: DokuKyOptions = {}): KyInstance {
     if (kyOptions === null || typeof kyOptions !== 'object') {
-      throw new TypeError(`createKy: options must be an object, received ${describeType(kyOptions)}`);
+      throw new TypeError(`[@org/doku-partner-auth] createKy: options must be an object, received ${describeType(kyOptions)}`);
     }
     const context = {
       ...(kyOptions.withToken === undefined ? {} : { withToken: kyOptions.withToken }),
@@ -351,14 +351,14 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
 
   async function signRequest(request: DokuSignRequestOptions): Promise<DokuSignedRequest> {
     if (request === null || typeof request !== 'object') {
-      throw new TypeError(`signRequest: expected an options object, received ${describeType(request)}`);
+      throw new TypeError(`[@org/doku-partner-auth] signRequest: expected an options object, received ${describeType(request)}`);
     }
     const { method, target } = request;
     if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) {
-      throw new TypeError('signRequest: method must be an HTTP method name such as "POST"');
+      throw new TypeError('[@org/doku-partner-auth] signRequest: method must be an HTTP method name such as "POST"');
     }
     if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//') || /[\s#]/.test(target)) {
-      throw new TypeError('signRequest: target must be a path (and query) starting with "/", without spaces or #');
+      throw new TypeError('[@org/doku-partner-auth] signRequest: target must be a path (and query) starting with "/", without spaces or #');
     }
     const upper = method.toUpperCase();
     const serialized = request.body === undefined ? undefined : await serializeBody(request.body);

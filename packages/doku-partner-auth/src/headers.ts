@@ -23,16 +23,16 @@ export interface DokuSignedHeadersInput extends Omit<DokuSignatureComponents, 't
  */
 export function dokuSignedHeaders(input: DokuSignedHeadersInput): Record<string, string> {
   if (input === null || typeof input !== 'object') {
-    throw new TypeError(`dokuSignedHeaders: expected an object, received ${describeType(input)}`);
+    throw new TypeError(`[@org/doku-partner-auth] dokuSignedHeaders: expected an object, received ${describeType(input)}`);
   }
   const kind = input.kind ?? 'request';
   if (kind !== 'request' && kind !== 'response')
-    throw new TypeError("dokuSignedHeaders: kind must be 'request' or 'response'");
+    throw new TypeError("[@org/doku-partner-auth] dokuSignedHeaders: kind must be 'request' or 'response'");
   const headers: Record<string, string> = {};
   const set = (name: string, field: 'clientId' | 'requestId' | 'timestamp' | 'signature') => {
     const value: unknown = input[field];
     if (typeof value !== 'string') {
-      throw new TypeError(`dokuSignedHeaders: ${field} must be a string, received ${describeType(value)}`);
+      throw new TypeError(`[@org/doku-partner-auth] dokuSignedHeaders: ${field} must be a string, received ${describeType(value)}`);
     }
     headers[name] = value;
   };

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { unprefixedTypeErrors } from '@org/vitest-config/house-style';
 import { describe, expect, it } from 'vitest';
 
 describe('public API surface', () => {
@@ -32,4 +34,8 @@ describe('public API surface', () => {
     expect(DOKU_PARTNER_TOKEN_PATH).toBe('/adv-core-api/partner/v1.0/token');
     expect(DOKU_PARTNER_FILE_PATH).toBe('/adv-core-api/partner/v1.0/file');
   });
+});
+
+it('programmer-misuse TypeErrors name the package ([@org/doku-partner-auth] …)', () => {
+  expect(unprefixedTypeErrors(fileURLToPath(new URL('.', import.meta.url)), '@org/doku-partner-auth')).toEqual([]);
 });

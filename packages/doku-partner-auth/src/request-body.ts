@@ -46,6 +46,6 @@ export async function serializeBody(body: DokuRequestBody): Promise<SerializedBo
     return { bytes: new Uint8Array(encodeUtf8(json)), contentType: 'application/json' };
   }
   throw new TypeError(
-    `signRequest: body must be a string, a Uint8Array, FormData, URLSearchParams, a plain object or an array, received ${describeType(body)}`,
+    `[@org/doku-partner-auth] signRequest: body must be a string, a Uint8Array, FormData, URLSearchParams, a plain object or an array, received ${describeType(body)}`,
   );
 }

@@ -73,7 +73,7 @@ const MAC_LENGTH = 32;
 
 function component(caller: string, field: string, value: unknown): string {
   if (typeof value !== 'string') {
-    throw new TypeError(`${caller}: ${field} must be a string, received ${describeType(value)}`);
+    throw new TypeError(`[@org/doku-partner-auth] ${caller}: ${field} must be a string, received ${describeType(value)}`);
   }
   if (value.length === 0 || value.includes('\n') || value.includes('\r')) {
     throw new InputError(
@@ -146,7 +146,7 @@ async function componentParts(
   unpaddedDigest: boolean,
 ): Promise<DokuStringToSignParts> {
   if (params === null || typeof params !== 'object') {
-    throw new TypeError(`${caller}: expected an object of signature components, received ${describeType(params)}`);
+    throw new TypeError(`[@org/doku-partner-auth] ${caller}: expected an object of signature components, received ${describeType(params)}`);
   }
   const clientId = component(caller, 'clientId', params.clientId);
   const requestId = component(caller, 'requestId', params.requestId);
@@ -159,7 +159,7 @@ async function componentParts(
   }
   const kind = params.kind ?? 'request';
   if (kind !== 'request' && kind !== 'response') {
-    throw new TypeError(`${caller}: kind must be 'request' or 'response'`);
+    throw new TypeError(`[@org/doku-partner-auth] ${caller}: kind must be 'request' or 'response'`);
   }
   const body = exactBytes(params.body, caller);
   const parts: DokuStringToSignPart[] = [
@@ -183,11 +183,11 @@ function secretOf(caller: string, secretKey: unknown): string | HmacKey {
   if (secretKey instanceof HmacKey) return secretKey;
   if (secretKey instanceof Secret || typeof secretKey === 'string') {
     const value = revealSecret(secretKey);
-    if (value.length === 0) throw new TypeError(`${caller}: secretKey must not be empty`);
+    if (value.length === 0) throw new TypeError(`[@org/doku-partner-auth] ${caller}: secretKey must not be empty`);
     return value;
   }
   throw new TypeError(
-    `${caller}: secretKey must be a string, a Secret or an HmacKey, received ${describeType(secretKey)}`,
+    `[@org/doku-partner-auth] ${caller}: secretKey must be a string, a Secret or an HmacKey, received ${describeType(secretKey)}`,
   );
 }
 
@@ -236,10 +236,10 @@ export function parseDokuSignatureValue(signature: string): Uint8Array | undefin
  */
 export async function verifyDokuSignature(params: VerifyDokuSignatureParams): Promise<boolean> {
   if (params === null || typeof params !== 'object') {
-    throw new TypeError(`verifyDokuSignature: expected an object, received ${describeType(params)}`);
+    throw new TypeError(`[@org/doku-partner-auth] verifyDokuSignature: expected an object, received ${describeType(params)}`);
   }
   if (typeof params.signature !== 'string') {
-    throw new TypeError(`verifyDokuSignature: signature must be a string, received ${describeType(params.signature)}`);
+    throw new TypeError(`[@org/doku-partner-auth] verifyDokuSignature: signature must be a string, received ${describeType(params.signature)}`);
   }
   const expected = await mac('verifyDokuSignature', params);
   const received = parseDokuSignatureValue(params.signature);
@@ -266,13 +266,13 @@ export interface VerifyDokuStringToSignParams {
 export async function verifyDokuStringToSign(params: VerifyDokuStringToSignParams): Promise<boolean> {
   const caller = 'verifyDokuStringToSign';
   if (params === null || typeof params !== 'object') {
-    throw new TypeError(`${caller}: expected an object, received ${describeType(params)}`);
+    throw new TypeError(`[@org/doku-partner-auth] ${caller}: expected an object, received ${describeType(params)}`);
   }
   if (typeof params.stringToSign !== 'string') {
-    throw new TypeError(`${caller}: stringToSign must be a string, received ${describeType(params.stringToSign)}`);
+    throw new TypeError(`[@org/doku-partner-auth] ${caller}: stringToSign must be a string, received ${describeType(params.stringToSign)}`);
   }
   if (typeof params.signature !== 'string') {
-    throw new TypeError(`${caller}: signature must be a string, received ${describeType(params.signature)}`);
+    throw new TypeError(`[@org/doku-partner-auth] ${caller}: signature must be a string, received ${describeType(params.signature)}`);
   }
   const expected = await hmac('SHA-256', secretOf(caller, params.secretKey), params.stringToSign);
   const received = parseDokuSignatureValue(params.signature);

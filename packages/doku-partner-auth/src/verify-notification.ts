@@ -67,7 +67,7 @@ function required(headers: Headers, name: string): string {
 function nonNegativeMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`verifyDokuNotification: ${name} must be a non-negative number of milliseconds`);
+    throw new TypeError(`[@org/doku-partner-auth] verifyDokuNotification: ${name} must be a non-negative number of milliseconds`);
   }
   return value;
 }
@@ -90,22 +90,22 @@ export async function verifyDokuNotification(
   options: VerifyDokuNotificationOptions,
 ): Promise<DokuNotification> {
   if (!(request instanceof Request)) {
-    throw new TypeError(`verifyDokuNotification: request must be a Request, received ${describeType(request)}`);
+    throw new TypeError(`[@org/doku-partner-auth] verifyDokuNotification: request must be a Request, received ${describeType(request)}`);
   }
   if (request.bodyUsed) {
     throw new TypeError(
-      'verifyDokuNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
+      '[@org/doku-partner-auth] verifyDokuNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
     );
   }
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`verifyDokuNotification: options must be an object, received ${describeType(options)}`);
+    throw new TypeError(`[@org/doku-partner-auth] verifyDokuNotification: options must be an object, received ${describeType(options)}`);
   }
   const toleranceMs = nonNegativeMs('toleranceMs', options.toleranceMs, DEFAULT_TOLERANCE_MS);
   const replayTtlMs = nonNegativeMs('replayTtlMs', options.replayTtlMs, 2 * toleranceMs);
   const clock = options.clock ?? Date.now;
-  if (typeof clock !== 'function') throw new TypeError('verifyDokuNotification: clock must be a function');
+  if (typeof clock !== 'function') throw new TypeError('[@org/doku-partner-auth] verifyDokuNotification: clock must be a function');
   if (options.target !== undefined && (typeof options.target !== 'string' || !options.target.startsWith('/'))) {
-    throw new TypeError('verifyDokuNotification: target must be a path starting with "/"');
+    throw new TypeError('[@org/doku-partner-auth] verifyDokuNotification: target must be a path starting with "/"');
   }
 
   const clientId = required(request.headers, 'Client-Id');

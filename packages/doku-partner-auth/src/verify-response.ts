@@ -46,7 +46,7 @@ function headerError(message: string): SignatureError {
  */
 export async function verifyDokuResponse(response: Response, options: VerifyDokuResponseOptions): Promise<boolean> {
   if (!(response instanceof Response)) {
-    throw new TypeError(`verifyDokuResponse: response must be a Response, received ${describeType(response)}`);
+    throw new TypeError(`[@org/doku-partner-auth] verifyDokuResponse: response must be a Response, received ${describeType(response)}`);
   }
   if (
     options === null ||
@@ -54,11 +54,11 @@ export async function verifyDokuResponse(response: Response, options: VerifyDoku
     options.request === null ||
     typeof options.request !== 'object'
   ) {
-    throw new TypeError('verifyDokuResponse: options must be an object with secretKey and request');
+    throw new TypeError('[@org/doku-partner-auth] verifyDokuResponse: options must be an object with secretKey and request');
   }
   const { request } = options;
   if (response.bodyUsed) {
-    throw new TypeError('verifyDokuResponse: the response body was already read; verify before reading it');
+    throw new TypeError('[@org/doku-partner-auth] verifyDokuResponse: the response body was already read; verify before reading it');
   }
   const signature = response.headers.get('Signature');
   if (signature === null || signature.trim().length === 0) {

@@ -367,7 +367,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     path?: string,
   ): { fields: Record<string, string>; transNumber: string | undefined; context: string } {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-      throw new TypeError(`FinnetAuth.${method}: params must be an object of string fields`);
+      throw new TypeError(`[@org/finnet-auth] FinnetAuth.${method}: params must be an object of string fields`);
     }
     // A field explicitly set to undefined counts as absent (e.g. `transNumber: maybeId`).
     const given = definedFields(params);
@@ -473,7 +473,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
       params: FinnetRequestParams,
       requestOptions: FinnetRequestOptions = {},
     ): Promise<FinnetResponse<T>> {
-      if (typeof path !== 'string') throw new TypeError('FinnetAuth.request: path must be a string');
+      if (typeof path !== 'string') throw new TypeError('[@org/finnet-auth] FinnetAuth.request: path must be a string');
       if (!path.startsWith('/')) {
         throw new InputError(
           'ERR_INVALID_INPUT',

@@ -52,7 +52,7 @@ function daysInMonth(year: number, monthIndex: number): number {
  */
 export function parseFinnetExpiry(text: string): Date {
   if (typeof text !== 'string') {
-    throw new TypeError(`parseFinnetExpiry: expected a string, received ${text === null ? 'null' : typeof text}`);
+    throw new TypeError(`[@org/finnet-auth] parseFinnetExpiry: expected a string, received ${text === null ? 'null' : typeof text}`);
   }
   if (text.length !== 18) throw invalid(`expected 18 characters, got ${text.length}`);
   const day = digits(text, 0, 'the day');

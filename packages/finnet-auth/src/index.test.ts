@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { unprefixedTypeErrors } from '@org/vitest-config/house-style';
 import { describe, expect, it } from 'vitest';
 
 describe('public API surface', () => {
@@ -29,4 +31,8 @@ describe('public API surface', () => {
     expect(api.FINNET_TOKEN_PATH).toBe('/apicobrand/security/getToken');
     expect(api.FINNET_WIDGET_TOP_UP_PATH).toBe('/apicobrand/widget/topup');
   });
+});
+
+it('programmer-misuse TypeErrors name the package ([@org/finnet-auth] …)', () => {
+  expect(unprefixedTypeErrors(fileURLToPath(new URL('.', import.meta.url)), '@org/finnet-auth')).toEqual([]);
 });

@@ -79,7 +79,7 @@ export interface FinnetStringToSignParts {
 
 function signedFields(params: FinnetParams, caller: string): FinnetStringToSignPart[] {
   if (!isRecord(params)) {
-    throw new TypeError(`${caller}: params must be an object of string fields, received ${describeType(params)}`);
+    throw new TypeError(`[@org/finnet-auth] ${caller}: params must be an object of string fields, received ${describeType(params)}`);
   }
   const names = Object.keys(params)
     .filter((name) => name !== 'signature')
@@ -119,13 +119,13 @@ export function hexKeyText(secretKey: string, hexKeyCase: HexKeyCase): string {
 
 function assertHexKeyCase(value: unknown, caller: string): asserts value is HexKeyCase | undefined {
   if (value !== undefined && value !== 'lower' && value !== 'upper') {
-    throw new TypeError(`${caller}: hexKeyCase must be 'lower' or 'upper'`);
+    throw new TypeError(`[@org/finnet-auth] ${caller}: hexKeyCase must be 'lower' or 'upper'`);
   }
 }
 
 function assertSecretKey(secretKey: unknown, caller: string): asserts secretKey is string {
   if (typeof secretKey !== 'string') {
-    throw new TypeError(`${caller}: secretKey must be a string, received ${describeType(secretKey)}`);
+    throw new TypeError(`[@org/finnet-auth] ${caller}: secretKey must be a string, received ${describeType(secretKey)}`);
   }
   if (secretKey.length === 0) {
     throw new InputError(
@@ -170,7 +170,7 @@ export async function finnetSignature(
 ): Promise<string> {
   assertSecretKey(secretKey, 'finnetSignature');
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('finnetSignature: options must be an object');
+    throw new TypeError('[@org/finnet-auth] finnetSignature: options must be an object');
   }
   assertHexKeyCase(options.hexKeyCase, 'finnetSignature');
   return signWithKey(await importFinnetKey(secretKey, options.hexKeyCase ?? 'lower'), params);

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { unprefixedTypeErrors } from '@org/vitest-config/house-style';
 import { describe, expect, it } from 'vitest';
 
 describe('public API', () => {
@@ -22,4 +24,8 @@ describe('public API', () => {
   it('@org/fondy-auth/testing exports exactly these names', async () => {
     expect(Object.keys(await import('./testing/index.js')).sort()).toEqual(['createFondySandbox']);
   });
+});
+
+it('programmer-misuse TypeErrors name the package ([@org/fondy-auth] …)', () => {
+  expect(unprefixedTypeErrors(fileURLToPath(new URL('.', import.meta.url)), '@org/fondy-auth')).toEqual([]);
 });

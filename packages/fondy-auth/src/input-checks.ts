@@ -20,7 +20,7 @@ export function invalid(field: string, message: string): InputError {
 export function requireKey(fn: string, field: string, value: unknown, positional = false): string {
   if (typeof value !== 'string' && !(value instanceof Secret)) {
     const message = `${fn}: ${field} must be a string or a Secret, received ${describeType(value)}`;
-    if (positional) throw new TypeError(message);
+    if (positional) throw new TypeError(`[@org/fondy-auth] ${message}`);
     throw invalid(field, message);
   }
   const text = revealSecret(value);

@@ -49,7 +49,7 @@ function toRecord(params: unknown, fn: string): Readonly<Record<string, unknown>
   }
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     throw new TypeError(
-      `${fn}: params must be an object of parameters or URLSearchParams, received ${describeType(params)}`,
+      `[@org/fondy-auth] ${fn}: params must be an object of parameters or URLSearchParams, received ${describeType(params)}`,
     );
   }
   return params as Readonly<Record<string, unknown>>;
@@ -199,7 +199,7 @@ export async function fondySdkSignature(
   sdk: FondySdk,
 ): Promise<string> {
   const fn = 'fondySdkSignature';
-  if (sdk !== 'node' && sdk !== 'php') throw new TypeError(`${fn}: sdk must be 'node' or 'php'`);
+  if (sdk !== 'node' && sdk !== 'php') throw new TypeError(`[@org/fondy-auth] ${fn}: sdk must be 'node' or 'php'`);
   const record = toRecord(params, fn);
   const key = requireKey(fn, 'paymentKey', paymentKey, true);
   const values = sdkValues(record, sdk);

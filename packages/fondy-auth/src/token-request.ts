@@ -18,7 +18,7 @@ export interface FondyTokenRequestBodyInput {
  */
 export function fondyTokenRequestBody(input: FondyTokenRequestBodyInput): string {
   if (input === null || typeof input !== 'object') {
-    throw new TypeError(`fondyTokenRequestBody: expected an object, received ${describeType(input)}`);
+    throw new TypeError(`[@org/fondy-auth] fondyTokenRequestBody: expected an object, received ${describeType(input)}`);
   }
   return JSON.stringify({ application_id: String(input.applicationId), date: input.date, signature: input.signature });
 }

@@ -64,7 +64,7 @@ function checkDate(value: unknown, fn = FN): string {
 export async function fondyTokenSignature(input: FondyTokenSignatureInput): Promise<string> {
   if (input === null || typeof input !== 'object') {
     throw new TypeError(
-      `${FN}: expected an object { secretKey, applicationId, date }, received ${describeType(input)}`,
+      `[@org/fondy-auth] ${FN}: expected an object { secretKey, applicationId, date }, received ${describeType(input)}`,
     );
   }
   const secretKey = requireKey(FN, 'secretKey', input.secretKey);
@@ -89,7 +89,7 @@ export function fondyTokenStringToSignParts(
 ): FondyStringToSignParts {
   const fn = 'fondyTokenStringToSignParts';
   if (input === null || typeof input !== 'object') {
-    throw new TypeError(`${fn}: expected an object { applicationId, date }, received ${describeType(input)}`);
+    throw new TypeError(`[@org/fondy-auth] ${fn}: expected an object { applicationId, date }, received ${describeType(input)}`);
   }
   const parts = [
     { name: 'secretKey', label: 'secret key (not shown)', value: SECRET_KEY_PLACEHOLDER },

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { unprefixedTypeErrors } from '@org/vitest-config/house-style';
 import { describe, expect, it } from 'vitest';
 
 describe('public API surface', () => {
@@ -121,4 +123,8 @@ describe('public API surface', () => {
       ]
     `);
   });
+});
+
+it('programmer-misuse TypeErrors name the package ([@org/signing-core] …)', () => {
+  expect(unprefixedTypeErrors(fileURLToPath(new URL('.', import.meta.url)), '@org/signing-core')).toEqual([]);
 });

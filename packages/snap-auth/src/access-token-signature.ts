@@ -56,7 +56,7 @@ export interface VerifySnapAccessTokenSignatureInput {
 export async function verifySnapAccessTokenSignature(input: VerifySnapAccessTokenSignatureInput): Promise<boolean> {
   const stringToSign = accessTokenStringToSign(input.clientId, input.timestamp);
   if (typeof input.signature !== 'string') {
-    throw new TypeError(`signature must be the base64 X-SIGNATURE text, received ${typeof input.signature}`);
+    throw new TypeError(`[@org/snap-auth] signature must be the base64 X-SIGNATURE text, received ${typeof input.signature}`);
   }
   const signature = decodeBase64(input.signature);
   if (signature === undefined) return false;

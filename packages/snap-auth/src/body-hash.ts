@@ -19,7 +19,7 @@ export const EMPTY_BODY_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c
 export function minifyBody(body: string | null | undefined, field = 'body'): string {
   if (body === undefined || body === null || body === '') return '';
   if (typeof body !== 'string') {
-    throw new TypeError(`${field} must be the JSON text (a string), received ${typeof body}`);
+    throw new TypeError(`[@org/snap-auth] ${field} must be the JSON text (a string), received ${typeof body}`);
   }
   try {
     return minifyJson(body);
@@ -60,6 +60,6 @@ export async function snapBodyHash(body?: string | null): Promise<string> {
  */
 export async function snapRawBodyHash(body?: string | null): Promise<string> {
   if (body === undefined || body === null || body === '') return EMPTY_BODY_HASH;
-  if (typeof body !== 'string') throw new TypeError(`body must be the JSON text (a string), received ${typeof body}`);
+  if (typeof body !== 'string') throw new TypeError(`[@org/snap-auth] body must be the JSON text (a string), received ${typeof body}`);
   return sha256Hex(body);
 }

@@ -41,7 +41,7 @@ export function grantBody(
   grantTypeCase: 'upper' | 'lower',
 ): { grantType: string; field: 'authCode' | 'refreshToken'; value: string } {
   if (grant === null || typeof grant !== 'object') {
-    throw new TypeError('getCustomerToken: expected { authCode } or { refreshToken }');
+    throw new TypeError('[@org/snap-auth] getCustomerToken: expected { authCode } or { refreshToken }');
   }
   const hasCode = 'authCode' in grant && grant.authCode !== undefined;
   const hasRefresh = 'refreshToken' in grant && grant.refreshToken !== undefined;
@@ -60,7 +60,7 @@ export function grantBody(
       ? (raw as Secret).reveal()
       : raw;
   if (typeof value !== 'string') {
-    throw new TypeError(`getCustomerToken: ${field} must be a string, received ${typeof value}`);
+    throw new TypeError(`[@org/snap-auth] getCustomerToken: ${field} must be a string, received ${typeof value}`);
   }
   if (value.length === 0) {
     throw new InputError('ERR_INVALID_INPUT', `getCustomerToken: ${field} is empty`, { field }, { provider: PROVIDER });

@@ -70,7 +70,7 @@ export function snapSignedHeaders(input: SnapSignedHeadersInput): Record<string,
   const kind = (input as { kind?: unknown } | null)?.kind;
   if (kind !== 'access-token' && kind !== 'service' && kind !== 'notification') {
     throw new TypeError(
-      `snapSignedHeaders: kind must be 'access-token', 'service' or 'notification', received ${JSON.stringify(kind)}`,
+      `[@org/snap-auth] snapSignedHeaders: kind must be 'access-token', 'service' or 'notification', received ${JSON.stringify(kind)}`,
     );
   }
   const headers: Record<string, string> = { [SNAP_HEADERS.contentType]: JSON_TYPE };

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { unprefixedTypeErrors } from '@org/vitest-config/house-style';
 import { describe, expect, it } from 'vitest';
 
 describe('public API surface', () => {
@@ -28,4 +30,8 @@ describe('public API surface', () => {
   it('@org/snap-auth/testing exports exactly these names', async () => {
     expect(Object.keys(await import('./testing/index.js')).sort()).toEqual(['createSnapSandbox']);
   });
+});
+
+it('programmer-misuse TypeErrors name the package ([@org/snap-auth] …)', () => {
+  expect(unprefixedTypeErrors(fileURLToPath(new URL('.', import.meta.url)), '@org/snap-auth')).toEqual([]);
 });

@@ -110,7 +110,7 @@ function canonicalComponent(text: string): string {
 function splitTarget(url: string | URL): { path: string; query: string } {
   if (url instanceof URL) return { path: url.pathname, query: url.search.replace(/^\?/, '') };
   if (typeof url !== 'string') {
-    throw new TypeError(`canonicalSnapRelativeUrl: expected a URL or a string, received ${typeof url}`);
+    throw new TypeError(`[@org/snap-auth] canonicalSnapRelativeUrl: expected a URL or a string, received ${typeof url}`);
   }
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)) {
     const parsed = new URL(url);

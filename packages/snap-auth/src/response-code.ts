@@ -122,7 +122,7 @@ const SERVICES: Readonly<Record<string, string>> = {
  */
 export function parseSnapResponseCode(code: string | number): SnapResponseCode {
   if (typeof code !== 'string' && typeof code !== 'number') {
-    throw new TypeError(`parseSnapResponseCode: expected a string or a number, received ${typeof code}`);
+    throw new TypeError(`[@org/snap-auth] parseSnapResponseCode: expected a string or a number, received ${typeof code}`);
   }
   const text = typeof code === 'number' ? String(code) : code;
   if (!/^\d{7}$/.test(text)) {

@@ -94,12 +94,12 @@ function customerTokenText(token: SnapCustomerTokenInput): string {
     }
     if ('token' in token && typeof token.token === 'string') return token.token;
   }
-  throw new TypeError('customerToken must be the token text, an AccessToken or the result of getCustomerToken()');
+  throw new TypeError('[@org/snap-auth] customerToken must be the token text, an AccessToken or the result of getCustomerToken()');
 }
 
 function resolveUrl(baseUrl: string, path: string): URL {
   if (typeof path !== 'string' || path.length === 0) {
-    throw new TypeError('path must be a non-empty string such as "/v1.0/balance-inquiry"');
+    throw new TypeError('[@org/snap-auth] path must be a non-empty string such as "/v1.0/balance-inquiry"');
   }
   if (/^https?:\/\//i.test(path)) return new URL(path);
   return new URL(`${baseUrl}/${path.replace(/^\/+/, '')}`);
@@ -174,7 +174,7 @@ export function createServiceSigner(config: ServiceSignerConfig): ServiceSigner 
 
     async signRequest(request: SnapRequest): Promise<SignedSnapRequest> {
       if (request === null || typeof request !== 'object') {
-        throw new TypeError('signRequest: expected { method, path, body?, customerToken?, headers? }');
+        throw new TypeError('[@org/snap-auth] signRequest: expected { method, path, body?, customerToken?, headers? }');
       }
       const method = methodText(request.method);
       const url = resolveUrl(config.baseUrl, request.path);
@@ -185,7 +185,7 @@ export function createServiceSigner(config: ServiceSignerConfig): ServiceSigner 
       for (const [name, value] of Object.entries(request.headers ?? {})) {
         const lower = name.toLowerCase();
         if (OWN.includes(lower) || lower === 'authorization-customer') continue;
-        if (typeof value !== 'string') throw new TypeError(`signRequest: header ${name} must be a string`);
+        if (typeof value !== 'string') throw new TypeError(`[@org/snap-auth] signRequest: header ${name} must be a string`);
         caller[name] = value;
         callerNames.add(lower);
       }

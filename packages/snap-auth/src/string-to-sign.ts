@@ -17,7 +17,7 @@ export type SnapTokenInput = string | { readonly token: string };
 
 export function requireText(value: unknown, field: string, what = 'a non-empty string'): string {
   if (typeof value !== 'string') {
-    throw new TypeError(`${field} must be ${what}, received ${value === null ? 'null' : typeof value}`);
+    throw new TypeError(`[@org/snap-auth] ${field} must be ${what}, received ${value === null ? 'null' : typeof value}`);
   }
   if (value.length === 0) {
     throw new InputError(
@@ -188,12 +188,12 @@ export type SnapStringToSignPartsInput = SnapStringToSignInput & {
 
 async function build(caller: string, input: SnapStringToSignInput, raw: boolean): Promise<SnapStringToSignParts> {
   if (input === null || typeof input !== 'object') {
-    throw new TypeError(`${caller}: expected an object with a kind`);
+    throw new TypeError(`[@org/snap-auth] ${caller}: expected an object with a kind`);
   }
   if (input.kind === 'access-token') return accessTokenParts(input.clientId, input.timestamp);
   if (input.kind !== 'service' && input.kind !== 'notification') {
     throw new TypeError(
-      `${caller}: kind must be 'access-token', 'service' or 'notification', received ${JSON.stringify((input as { kind?: unknown }).kind)}`,
+      `[@org/snap-auth] ${caller}: kind must be 'access-token', 'service' or 'notification', received ${JSON.stringify((input as { kind?: unknown }).kind)}`,
     );
   }
   const body = {

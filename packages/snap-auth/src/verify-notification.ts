@@ -118,11 +118,11 @@ export async function verifySnapNotification(
     typeof (request as Partial<Request>).clone !== 'function' ||
     typeof (request as Partial<Request>).headers?.get !== 'function'
   ) {
-    throw new TypeError('verifySnapNotification: expected a Web Request');
+    throw new TypeError('[@org/snap-auth] verifySnapNotification: expected a Web Request');
   }
   if (request.bodyUsed) {
     throw new TypeError(
-      'verifySnapNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
+      '[@org/snap-auth] verifySnapNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
     );
   }
   const config = validateOptions(PACKAGE_NAME, schema, options, {

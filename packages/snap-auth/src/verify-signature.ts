@@ -123,12 +123,12 @@ function assertOneMode(input: { publicKey?: unknown; clientSecret?: unknown; acc
  */
 export async function verifySnapSignature(input: VerifySnapSignatureInput): Promise<boolean> {
   if (input === null || typeof input !== 'object') {
-    throw new TypeError('verifySnapSignature: expected an object');
+    throw new TypeError('[@org/snap-auth] verifySnapSignature: expected an object');
   }
   assertOneMode(input);
   const bodyHash = await snapBodyHash(input.body);
   if (typeof input.signature !== 'string') {
-    throw new TypeError(`signature must be the base64 X-SIGNATURE text, received ${typeof input.signature}`);
+    throw new TypeError(`[@org/snap-auth] signature must be the base64 X-SIGNATURE text, received ${typeof input.signature}`);
   }
   const signature = decodeBase64(input.signature);
   if (signature === undefined) return false;
@@ -169,7 +169,7 @@ export type VerifySnapStringToSignInput =
  */
 export async function verifySnapStringToSign(input: VerifySnapStringToSignInput): Promise<boolean> {
   if (input === null || typeof input !== 'object') {
-    throw new TypeError('verifySnapStringToSign: expected an object');
+    throw new TypeError('[@org/snap-auth] verifySnapStringToSign: expected an object');
   }
   if ((input.publicKey === undefined) === (input.clientSecret === undefined)) {
     throw new InputError(
@@ -180,10 +180,10 @@ export async function verifySnapStringToSign(input: VerifySnapStringToSignInput)
     );
   }
   if (typeof input.stringToSign !== 'string') {
-    throw new TypeError(`stringToSign must be a string, received ${typeof input.stringToSign}`);
+    throw new TypeError(`[@org/snap-auth] stringToSign must be a string, received ${typeof input.stringToSign}`);
   }
   if (typeof input.signature !== 'string') {
-    throw new TypeError(`signature must be the base64 X-SIGNATURE text, received ${typeof input.signature}`);
+    throw new TypeError(`[@org/snap-auth] signature must be the base64 X-SIGNATURE text, received ${typeof input.signature}`);
   }
   const signature = decodeBase64(input.signature);
   return signature !== undefined && verifyOver(input, input.stringToSign, signature);

@@ -82,7 +82,7 @@ function keyMaterial(input: EncryptionKeyInput): Uint8Array | CryptoKey {
   if (input instanceof Uint8Array) return input.slice();
   if (typeof input === 'string') {
     const bytes = decodeKeyText(input);
-    if (bytes?.length !== KEY_LENGTH) throw new TypeError('encryption key: expected 32 bytes');
+    if (bytes?.length !== KEY_LENGTH) throw new TypeError('[@org/token-store-redis] encryption key: expected 32 bytes');
     return bytes;
   }
   return input;

@@ -35,13 +35,13 @@ export interface RedisTokenStore extends TokenStore {
 
 function checkKey(method: string, key: unknown): asserts key is string {
   if (typeof key !== 'string' || key.length === 0) {
-    throw new TypeError(`redisTokenStore.${method}: key must be a non-empty string`);
+    throw new TypeError(`[@org/token-store-redis] redisTokenStore.${method}: key must be a non-empty string`);
   }
 }
 
 function checkTtl(method: string, ttlMs: unknown): number {
   if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new TypeError(`redisTokenStore.${method}: ttlMs must be a positive number of milliseconds`);
+    throw new TypeError(`[@org/token-store-redis] redisTokenStore.${method}: ttlMs must be a positive number of milliseconds`);
   }
   return Math.max(1, Math.ceil(ttlMs));
 }
@@ -160,7 +160,7 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
       checkKey('set', key);
       const ttl = checkTtl('set', ttlMs);
       if (value === null || typeof value !== 'object' || typeof value.token !== 'string' || value.token === '') {
-        throw new TypeError('redisTokenStore.set: value must be a stored token');
+        throw new TypeError('[@org/token-store-redis] redisTokenStore.set: value must be a stored token');
       }
       const keys = await keysFor(key);
       const encoded = await encode(keys, value);
@@ -218,7 +218,7 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
     store.waitForChange = async (key, timeoutMs) => {
       checkKey('waitForChange', key);
       if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) {
-        throw new TypeError('redisTokenStore.waitForChange: timeoutMs must be a number of milliseconds');
+        throw new TypeError('[@org/token-store-redis] redisTokenStore.waitForChange: timeoutMs must be a number of milliseconds');
       }
       await waitForChange(await keysFor(key), timeoutMs);
     };

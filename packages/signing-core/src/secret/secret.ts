@@ -12,7 +12,7 @@ export class Secret {
   readonly #value: string;
 
   constructor(value: string) {
-    if (typeof value !== 'string') throw new TypeError('Secret: value must be a string');
+    if (typeof value !== 'string') throw new TypeError('[@org/signing-core] Secret: value must be a string');
     this.#value = value;
   }
 

@@ -111,7 +111,7 @@ export function parseUtcOffset(offset: string | number): number {
     return offset === 0 ? 0 : offset;
   }
   if (typeof offset !== 'string') {
-    throw new TypeError(`parseUtcOffset: expected a string or a number, received ${typeOf(offset)}`);
+    throw new TypeError(`[@org/signing-core] parseUtcOffset: expected a string or a number, received ${typeOf(offset)}`);
   }
   const minutes = offset === 'Z' ? 0 : offset.length === 6 ? scanOffset(offset, 0) : Number.NaN;
   if (!Number.isFinite(minutes)) {
@@ -137,7 +137,7 @@ export function parseUtcOffset(offset: string | number): number {
  */
 export function parseIsoTimestamp(text: string): number {
   if (typeof text !== 'string') {
-    throw new TypeError(`parseIsoTimestamp: expected a string, received ${typeOf(text)}`);
+    throw new TypeError(`[@org/signing-core] parseIsoTimestamp: expected a string, received ${typeOf(text)}`);
   }
   const n = text.length;
   // Shortest: 2024-08-21T14:27:50Z (20). Longest: 9 fraction digits and ±HH:MM (35).
@@ -239,7 +239,7 @@ function shifted(date: Date | number, offsetMinutes: number): Date {
       // Works for Dates from other realms too; throws a TypeError for anything else.
       ms = Date.prototype.getTime.call(date);
     } catch {
-      throw new TypeError(`expected a Date or epoch milliseconds, received ${typeOf(date)}`);
+      throw new TypeError(`[@org/signing-core] expected a Date or epoch milliseconds, received ${typeOf(date)}`);
     }
   }
   if (!Number.isFinite(ms)) {

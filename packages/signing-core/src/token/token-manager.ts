@@ -141,20 +141,20 @@ function sleep(ms: number): Promise<void> {
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`createTokenManager: ${name} must be a non-negative number of milliseconds`);
+    throw new TypeError(`[@org/signing-core] createTokenManager: ${name} must be a non-negative number of milliseconds`);
   }
   return value;
 }
 
 export function createTokenManager(options: TokenManagerOptions): TokenManager {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('createTokenManager: options must be an object');
+    throw new TypeError('[@org/signing-core] createTokenManager: options must be an object');
   }
   if (typeof options.key !== 'string' || options.key.length === 0) {
-    throw new TypeError('createTokenManager: key must be a non-empty string');
+    throw new TypeError('[@org/signing-core] createTokenManager: key must be a non-empty string');
   }
   if (typeof options.fetchToken !== 'function') {
-    throw new TypeError('createTokenManager: fetchToken must be a function');
+    throw new TypeError('[@org/signing-core] createTokenManager: fetchToken must be a function');
   }
   const { key, fetchToken, logger, provider } = options;
   const store = options.store ?? memoryTokenStore({ clock: options.clock ?? Date.now });

@@ -47,7 +47,7 @@ interface Entry {
 export function memoryTokenStore(options: MemoryTokenStoreOptions = {}): TokenStore {
   const maxEntries = options.maxEntries ?? 1000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new TypeError('memoryTokenStore: maxEntries must be a positive whole number');
+    throw new TypeError('[@org/signing-core] memoryTokenStore: maxEntries must be a positive whole number');
   }
   const clock = options.clock ?? Date.now;
   const entries = new Map<string, Entry>();

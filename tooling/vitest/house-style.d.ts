@@ -1,0 +1,1 @@
+export declare function unprefixedTypeErrors(srcDir: string, packageName: string): string[];
