@@ -24,11 +24,34 @@ describe('startSandboxes', () => {
         applicationId: s.fondy.applicationId,
         secretKey: s.fondy.secretKey,
       });
-      await Promise.all([snap.getAccessToken(), finnet.getToken(), doku.getToken(), fondy.getToken()]);
-      expect(s.snap.sandbox.requests.count(s.snap.tokenPath)).toBe(1);
-      expect(s.finnet.sandbox.requests.count(s.finnet.tokenPath)).toBe(1);
-      expect(s.doku.sandbox.requests.count(s.doku.tokenPath)).toBe(1);
-      expect(s.fondy.sandbox.requests.count(s.fondy.tokenPath)).toBe(1);
+      const clients = [snap, finnet, doku, fondy];
+      await Promise.all(clients.map((client) => client.getToken()));
+      // One set of names for every sandbox's token controls.
+      const sandboxes = [s.snap.sandbox, s.finnet.sandbox, s.doku.sandbox, s.fondy.sandbox];
+      expect(sandboxes.map((box) => [box.issuedTokens, box.activeTokens])).toEqual([
+        [1, 1],
+        [1, 1],
+        [1, 1],
+        [1, 1],
+      ]);
+      for (const box of sandboxes) box.expireTokens();
+      expect(sandboxes.map((box) => [box.issuedTokens, box.activeTokens])).toEqual([
+        [1, 0],
+        [1, 0],
+        [1, 0],
+        [1, 0],
+      ]);
+      await Promise.all(clients.map((client) => client.getToken({ forceRefresh: true })));
+      expect(sandboxes.map((box) => [box.issuedTokens, box.activeTokens])).toEqual([
+        [2, 1],
+        [2, 1],
+        [2, 1],
+        [2, 1],
+      ]);
+      expect(s.snap.sandbox.requests.count(s.snap.tokenPath)).toBe(2);
+      expect(s.finnet.sandbox.requests.count(s.finnet.tokenPath)).toBe(2);
+      expect(s.doku.sandbox.requests.count(s.doku.tokenPath)).toBe(2);
+      expect(s.fondy.sandbox.requests.count(s.fondy.tokenPath)).toBe(2);
       expect(s.environment()).toMatchObject({
         PAYAUTH_SNAP_BASE_URL: s.snap.url,
         PAYAUTH_SNAP_PRIVATE_KEY: s.snap.privateKey,

@@ -23,6 +23,13 @@ export class SandboxTokens {
   readonly #live = new Map<string, IssuedToken>();
   #issued = 0;
 
+  /** How many issued tokens still work at `nowMs`. */
+  active(nowMs: number): number {
+    let count = 0;
+    for (const token of this.#live.values()) if (nowMs < token.exp * 1000) count += 1;
+    return count;
+  }
+
   get issued(): number {
     return this.#issued;
   }

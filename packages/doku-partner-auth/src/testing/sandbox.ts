@@ -8,7 +8,7 @@
  * `{"error":{"code":"…","message":"…"}}`, and its codes are the sandbox's own.
  */
 import { randomUUID } from 'node:crypto';
-import { createSandboxCore, type RecordedRequest, type SandboxCore } from '@org/signing-core/testing';
+import { createSandboxCore, type RecordedRequest, type TokenSandbox } from '@org/signing-core/testing';
 import { sameValue, sandboxSignature } from './sandbox-signature.js';
 import { type IssuedToken, SandboxTokens } from './sandbox-tokens.js';
 
@@ -75,7 +75,7 @@ export interface DokuSandboxNotification {
   readonly target?: string | undefined;
 }
 
-export interface DokuSandbox extends SandboxCore {
+export interface DokuSandbox extends TokenSandbox {
   /** Every token issued so far is refused from now on (as if it had expired). */
   expireTokens(): void;
   /** How many tokens the sandbox has issued. */
@@ -374,6 +374,12 @@ export function createDokuSandbox(options: DokuSandboxOptions): DokuSandbox {
     expireTokens: () => tokens.expireAll(),
     get tokensIssued() {
       return tokens.issued;
+    },
+    get issuedTokens() {
+      return tokens.issued;
+    },
+    get activeTokens() {
+      return tokens.active(clock());
     },
     get uploads() {
       return [...uploads];

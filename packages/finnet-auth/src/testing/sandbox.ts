@@ -22,7 +22,7 @@ import {
   toHex,
   validateOptions,
 } from '@org/signing-core';
-import { createSandboxCore, jsonResponse, type RecordedRequest, type SandboxCore } from '@org/signing-core/testing';
+import { createSandboxCore, jsonResponse, type RecordedRequest, type TokenSandbox } from '@org/signing-core/testing';
 import * as v from 'valibot';
 import { formatFinnetExpiry } from '../expiry.js';
 import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from '../provider.js';
@@ -79,7 +79,7 @@ export interface FinnetSandboxOptions {
   widgetTopUpPath?: string | undefined;
 }
 
-export interface FinnetSandbox extends SandboxCore {
+export interface FinnetSandbox extends TokenSandbox {
   readonly paths: { readonly token: string; readonly widgetTopUp: string };
   /** Every token issued so far stops being accepted (Top Up answers `E07`). */
   expireTokens(): void;
@@ -279,6 +279,12 @@ export function createFinnetSandbox(options: FinnetSandboxOptions): FinnetSandbo
       for (const tokenID of tokens.keys()) tokens.set(tokenID, Number.NEGATIVE_INFINITY);
     },
     activeTokenCount() {
+      return this.activeTokens;
+    },
+    get issuedTokens() {
+      return tokens.size;
+    },
+    get activeTokens() {
       const now = clock();
       let count = 0;
       for (const expiresAt of tokens.values()) if (now < expiresAt) count += 1;

@@ -12,7 +12,7 @@
  * - The core kit's fault injection and request recording, and controls to expire or revoke tokens.
  */
 import { digest, isInputError, randomAlphanumeric, timingSafeEqual, toHex } from '@org/signing-core';
-import { createSandboxCore, jsonResponse, type SandboxCore } from '@org/signing-core/testing';
+import { createSandboxCore, jsonResponse, type TokenSandbox } from '@org/signing-core/testing';
 import {
   AUTHORIZATION_TOKEN_REQUIRED,
   INVALID_AUTH_TOKEN,
@@ -50,7 +50,7 @@ export interface FondySandboxOptions {
   readonly reports?: Readonly<Record<string, FondySandboxReport>>;
 }
 
-export interface FondySandbox extends SandboxCore {
+export interface FondySandbox extends TokenSandbox {
   /** `/authorizer/token/application/get` */
   readonly tokenPath: string;
   /** `/api/extend/company/report/` */
@@ -208,6 +208,12 @@ export function createFondySandbox(options: FondySandboxOptions): FondySandbox {
       return entry !== undefined;
     },
     activeTokenCount() {
+      return this.activeTokens;
+    },
+    get issuedTokens() {
+      return issued.size;
+    },
+    get activeTokens() {
       const now = clock();
       let count = 0;
       for (const entry of issued.values()) if (!entry.revoked && now < entry.expiresAt) count += 1;

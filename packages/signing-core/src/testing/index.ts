@@ -32,5 +32,6 @@ export {
   RequestRecorder,
   type RunningSandbox,
   type SandboxCore,
+  type TokenSandbox,
 } from './sandbox.js';
 export { serveOnLoopback } from './serve.node.js';

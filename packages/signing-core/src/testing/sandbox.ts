@@ -181,6 +181,19 @@ export interface SandboxCore {
 }
 
 /**
+ * The token controls of every provider sandbox, under one set of names (each sandbox adds its
+ * own: uploads, notifications, revocation…).
+ */
+export interface TokenSandbox extends SandboxCore {
+  /** How many tokens the sandbox has issued so far. */
+  readonly issuedTokens: number;
+  /** How many of them still work now (not expired, not revoked). */
+  readonly activeTokens: number;
+  /** Expires every token issued so far: a call that carries one is refused as the provider would. */
+  expireTokens(): void;
+}
+
+/**
  * Wraps a provider's routing function with recording and fault injection.
  * `route` sees the request (body still unread) and the recorded copy (body as text).
  */

@@ -3,7 +3,7 @@
  * sends and the object `createSnapSandbox` returns.
  */
 import type { KeyObject } from 'node:crypto';
-import type { SandboxCore } from '@org/signing-core/testing';
+import type { TokenSandbox } from '@org/signing-core/testing';
 
 /** A client registered with the sandbox. */
 export interface SnapSandboxClient {
@@ -97,7 +97,7 @@ export interface SnapSandboxDelivery {
   readonly externalId: string;
 }
 
-export interface SnapSandbox extends SandboxCore {
+export interface SnapSandbox extends TokenSandbox {
   readonly tokenPath: string;
   readonly customerTokenPath: string;
   readonly servicePath: string;

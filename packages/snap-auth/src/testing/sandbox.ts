@@ -83,6 +83,15 @@ export function createSnapSandbox(options: SnapSandboxOptions): SnapSandbox {
     get providerPublicKey() {
       return createPublicKey(providerPrivateKey()).export({ type: 'spki', format: 'pem' }).toString();
     },
+    get issuedTokens() {
+      return ledger.issuedTokenCount;
+    },
+    get activeTokens() {
+      const now = clock();
+      let count = 0;
+      for (const record of ledger.tokens.values()) if (now < record.expiresAt) count += 1;
+      return count;
+    },
     get issuedTokenCount() {
       return ledger.issuedTokenCount;
     },
