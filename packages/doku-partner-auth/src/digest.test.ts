@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ORDER_BODY_VECTOR, POST_VECTOR, TOKEN_VECTOR } from './__fixtures__/vectors.js';
-import { dokuDigest } from './digest.js';
+import { dokuDigest } from './protocol/digest.js';
 
 const nodeDigest = (data: string | Uint8Array) => createHash('sha256').update(data).digest('base64');
 

@@ -23,7 +23,7 @@ import {
 } from './__fixtures__/helpers.js';
 import { TOKEN_VECTOR } from './__fixtures__/vectors.js';
 import { createDokuPartnerAuth, type DokuPartnerAuthOptions } from './index.js';
-import { dokuSignature } from './signature.js';
+import { dokuSignature } from './protocol/signature.js';
 import { createDokuSandbox, type DokuSandbox } from './testing/index.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

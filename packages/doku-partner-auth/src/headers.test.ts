@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DOKU_HEADERS } from './constants.js';
-import { dokuSignedHeaders } from './headers.js';
+import { DOKU_HEADERS } from './protocol/constants.js';
+import { dokuSignedHeaders } from './protocol/headers.js';
 
 const input = { clientId: 'BRN-1', requestId: 'r1', timestamp: '2020-08-11T08:45:42Z', signature: 'HMACSHA256=x' };
 

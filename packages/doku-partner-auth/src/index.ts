@@ -1,13 +1,5 @@
 // @org/doku-partner-auth — the public API, by name.
 
-export type { DokuBodyInput } from './body.js';
-export {
-  DOKU_HEADERS,
-  DOKU_PARTNER_BASE_URLS,
-  DOKU_PARTNER_FILE_PATH,
-  DOKU_PARTNER_TOKEN_PATH,
-} from './constants.js';
-export { dokuDigest } from './digest.js';
 export {
   createDokuPartnerAuth,
   type DokuKyOptions,
@@ -15,10 +7,23 @@ export {
   type DokuSignedRequest,
   type DokuSignedRequestInfo,
   type DokuSignRequestOptions,
-} from './doku-partner-auth.js';
-export { type DokuSignedHeadersInput, dokuSignedHeaders } from './headers.js';
-export type { DokuPartnerAuthOptions, DokuPartnerEnvironment, DokuRequestTargetMode } from './options.js';
-export type { DokuRequestBody } from './request-body.js';
+} from './client/doku-partner-auth.js';
+export type { DokuPartnerAuthOptions, DokuPartnerEnvironment, DokuRequestTargetMode } from './client/options.js';
+export {
+  type DokuNotification,
+  type VerifyDokuNotificationOptions,
+  verifyDokuNotification,
+} from './client/verify-notification.js';
+export type { DokuBodyInput } from './protocol/body.js';
+export {
+  DOKU_HEADERS,
+  DOKU_PARTNER_BASE_URLS,
+  DOKU_PARTNER_FILE_PATH,
+  DOKU_PARTNER_TOKEN_PATH,
+} from './protocol/constants.js';
+export { dokuDigest } from './protocol/digest.js';
+export { type DokuSignedHeadersInput, dokuSignedHeaders } from './protocol/headers.js';
+export type { DokuRequestBody } from './protocol/request-body.js';
 export {
   DOKU_SIGNATURE_PREFIX,
   type DokuSecretKey,
@@ -35,16 +40,11 @@ export {
   type VerifyDokuStringToSignParams,
   verifyDokuSignature,
   verifyDokuStringToSign,
-} from './signature.js';
-export type { DokuTokenExpirySource } from './token-response.js';
-export {
-  type DokuNotification,
-  type VerifyDokuNotificationOptions,
-  verifyDokuNotification,
-} from './verify-notification.js';
+} from './protocol/signature.js';
+export type { DokuTokenExpirySource } from './protocol/token-response.js';
 export {
   type DokuRequestIdentity,
   type DokuResponseSignatureMode,
   type VerifyDokuResponseOptions,
   verifyDokuResponse,
-} from './verify-response.js';
+} from './protocol/verify-response.js';

@@ -8,7 +8,7 @@ import {
   parseDokuSignatureValue,
   type VerifyDokuSignatureParams,
   verifyDokuSignature,
-} from './signature.js';
+} from './protocol/signature.js';
 import { sandboxSignature } from './testing/sandbox-signature.js';
 
 /** A body whose digest is the published one does not exist in the docs; sign the published components via a stub body. */

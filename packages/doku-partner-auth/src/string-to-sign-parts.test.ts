@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { isInputError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
 import { SECRET, TOKEN_VECTOR } from './__fixtures__/vectors.js';
-import { dokuStringToSign, dokuStringToSignParts, verifyDokuStringToSign } from './signature.js';
+import { dokuStringToSign, dokuStringToSignParts, verifyDokuStringToSign } from './protocol/signature.js';
 
 const token = {
   clientId: TOKEN_VECTOR.clientId,

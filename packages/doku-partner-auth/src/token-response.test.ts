@@ -3,7 +3,7 @@ import { isResponseFormatError } from '@org/signing-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DOKU_SAMPLE_TOKEN } from './__fixtures__/vectors.js';
-import { jwtExpiry, parseDokuTokenResponse } from './token-response.js';
+import { jwtExpiry, parseDokuTokenResponse } from './protocol/token-response.js';
 
 const NOW = Date.UTC(2024, 0, 10, 0, 0, 0); // 1704844800 s: after DOKU's sample iat, before its exp
 const context = (extra: Partial<Parameters<typeof parseDokuTokenResponse>[1]> = {}) => ({

@@ -7,7 +7,7 @@ import { hmac, toBase64 } from '@org/signing-core';
 import { type DokuVector, itComputesEveryVector } from '@org/vitest-config/vectors';
 import { describe, expect, it } from 'vitest';
 import { DOKU_VECTORS } from './__fixtures__/vectors.js';
-import { dokuDigest } from './digest.js';
+import { dokuDigest } from './protocol/digest.js';
 import {
   DOKU_SIGNATURE_PREFIX,
   dokuSignature,
@@ -15,7 +15,7 @@ import {
   dokuStringToSignParts,
   verifyDokuSignature,
   verifyDokuStringToSign,
-} from './signature.js';
+} from './protocol/signature.js';
 import { sandboxSignature } from './testing/sandbox-signature.js';
 
 const cases = DOKU_VECTORS.vectors.map((vector) => [vector.id, vector] as const);

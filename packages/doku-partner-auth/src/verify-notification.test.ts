@@ -1,12 +1,12 @@
 import { isSignatureError, memoryReplayStore, type ReplayStore, Secret } from '@org/signing-core';
 import { type RunningSandbox, serveOnLoopback } from '@org/signing-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDokuSandbox } from './testing/index.js';
 import {
   type DokuNotification,
   type VerifyDokuNotificationOptions,
   verifyDokuNotification,
-} from './verify-notification.js';
+} from './client/verify-notification.js';
+import { createDokuSandbox } from './testing/index.js';
 
 const CLIENT = { clientId: 'BRN-0001-10791114622547', secretKey: 'SK-notify-secret' };
 const NOW = Date.UTC(2024, 7, 21, 7, 27, 50);

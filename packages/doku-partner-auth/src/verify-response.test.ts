@@ -1,7 +1,7 @@
 import { isSignatureError, isTransportError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
+import { verifyDokuResponse } from './protocol/verify-response.js';
 import { sandboxSignature } from './testing/sandbox-signature.js';
-import { verifyDokuResponse } from './verify-response.js';
 
 const SECRET = 'SK-response-secret';
 const REQUEST = { clientId: 'BRN-1', requestId: 'req-1', requestTarget: '/adv-core-api/partner/v1.0/token' };

@@ -2,9 +2,9 @@ import { isAuthError, isProviderError, isTransportError, randomAlphanumeric } fr
 import type { Fault } from '@org/signing-core/testing';
 import { describe, expect, it } from 'vitest';
 import { bodyOf, SECRET, setup } from './__fixtures__/harness.js';
-import type { FinnetAuth } from './auth.js';
-import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from './provider.js';
-import { finnetSignature } from './signature.js';
+import type { FinnetAuth } from './client/auth.js';
+import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from './protocol/provider.js';
+import { finnetSignature } from './protocol/signature.js';
 
 const topUp = { requestType: 'widgetTopUp', phoneNumber: '08111008696' } as const;
 

@@ -8,9 +8,9 @@ import {
 } from '@org/signing-core';
 import { describe, expect, it, vi } from 'vitest';
 import { bodyOf, fakeClock, SECRET, setup, T0 } from './__fixtures__/harness.js';
-import { createFinnetAuth } from './auth.js';
-import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from './provider.js';
-import { finnetSignature } from './signature.js';
+import { createFinnetAuth } from './client/auth.js';
+import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from './protocol/provider.js';
+import { finnetSignature } from './protocol/signature.js';
 
 const HOUR = 3_600_000;
 const topUp = { requestType: 'widgetTopUp', phoneNumber: '08111008696' } as const;

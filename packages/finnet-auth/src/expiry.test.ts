@@ -1,7 +1,7 @@
 import { isInputError } from '@org/signing-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FINNET_EXPIRY_FORMAT, formatFinnetExpiry, parseFinnetExpiry } from './expiry.js';
+import { FINNET_EXPIRY_FORMAT, formatFinnetExpiry, parseFinnetExpiry } from './protocol/expiry.js';
 
 function failure(text: string) {
   try {

@@ -8,9 +8,9 @@
  */
 import { runFaultSuite } from '@org/signing-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFinnetAuth } from './auth.js';
-import { formatFinnetExpiry } from './expiry.js';
-import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from './provider.js';
+import { createFinnetAuth } from './client/auth.js';
+import { formatFinnetExpiry } from './protocol/expiry.js';
+import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from './protocol/provider.js';
 
 // `.`, `j` and `z` have letters in their hex, so the lower- and upper-case hex keys differ.
 const SECRET = 'Faults.Secret-zj9';

@@ -1,8 +1,8 @@
 import { isInputError } from '@org/signing-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertTransNumber, FIELD_MAX_LENGTH, requestTypeMaxLength, validateFields } from './fields.js';
-import { FINNET_WIDGET_TOP_UP_PATH } from './provider.js';
+import { assertTransNumber, FIELD_MAX_LENGTH, requestTypeMaxLength, validateFields } from './protocol/fields.js';
+import { FINNET_WIDGET_TOP_UP_PATH } from './protocol/provider.js';
 
 const fieldOf = (run: () => void) => {
   try {

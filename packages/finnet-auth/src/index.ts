@@ -8,15 +8,15 @@ export {
   type FinnetResponse,
   type FinnetResponseBody,
   type FinnetSignedRequest,
-} from './auth.js';
-export { parseFinnetExpiry } from './expiry.js';
-export type { FinnetAuthOptions } from './options.js';
+} from './client/auth.js';
+export type { FinnetAuthOptions } from './client/options.js';
+export { parseFinnetExpiry } from './protocol/expiry.js';
 export {
   FINNET_DEVELOPMENT_URL,
   FINNET_REQUEST_HEADERS,
   FINNET_TOKEN_PATH,
   FINNET_WIDGET_TOP_UP_PATH,
-} from './provider.js';
+} from './protocol/provider.js';
 export {
   type FinnetParams,
   type FinnetSignatureOptions,
@@ -26,6 +26,6 @@ export {
   finnetStringToSign,
   finnetStringToSignParts,
   type HexKeyCase,
-} from './signature.js';
-export { type FinnetAnswer, isFinnetTokenRejected } from './token-rejection.js';
-export type { TransNumberContext, TransNumberGenerator } from './trans-number.js';
+} from './protocol/signature.js';
+export { type FinnetAnswer, isFinnetTokenRejected } from './protocol/token-rejection.js';
+export type { TransNumberContext, TransNumberGenerator } from './protocol/trans-number.js';

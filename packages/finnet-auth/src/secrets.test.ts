@@ -8,10 +8,10 @@ import { isProviderError, randomAlphanumeric } from '@org/signing-core';
 import type { Fault } from '@org/signing-core/testing';
 import { describe, expect, it } from 'vitest';
 import { bodyOf, setup } from './__fixtures__/harness.js';
-import { createFinnetAuth } from './auth.js';
-import { parseFinnetExpiry } from './expiry.js';
-import { FINNET_WIDGET_TOP_UP_PATH } from './provider.js';
-import { finnetSignature, hexKeyText } from './signature.js';
+import { createFinnetAuth } from './client/auth.js';
+import { parseFinnetExpiry } from './protocol/expiry.js';
+import { FINNET_WIDGET_TOP_UP_PATH } from './protocol/provider.js';
+import { finnetSignature, hexKeyText } from './protocol/signature.js';
 
 async function outcome(run: () => unknown): Promise<unknown> {
   try {

@@ -3,7 +3,7 @@ import { isInputError } from '@org/signing-core';
 import { readVectors, unreproducibleById, vectorById } from '@org/vitest-config/vectors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareBytes, finnetSignature, finnetStringToSign, hexKeyText } from './signature.js';
+import { compareBytes, finnetSignature, finnetStringToSign, hexKeyText } from './protocol/signature.js';
 
 /** An independent implementation on node:crypto, written from the documented steps. */
 function reference(params: Record<string, string>, secret: string, upper = false): string {

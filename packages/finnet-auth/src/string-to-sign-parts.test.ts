@@ -1,7 +1,7 @@
 import { isInputError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
-import { FINNET_REQUEST_HEADERS } from './provider.js';
-import { finnetStringToSign, finnetStringToSignParts } from './signature.js';
+import { FINNET_REQUEST_HEADERS } from './protocol/provider.js';
+import { finnetStringToSign, finnetStringToSignParts } from './protocol/signature.js';
 
 describe('finnetStringToSignParts', () => {
   it('gives each signed field in byte order of the names; joined, the text finnetStringToSign builds', () => {

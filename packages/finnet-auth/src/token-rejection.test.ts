@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFinnetTokenRejected } from './token-rejection.js';
+import { isFinnetTokenRejected } from './protocol/token-rejection.js';
 
 const answer = (statusCode: string | undefined, statusDesc: string | undefined) => ({
   status: 200,

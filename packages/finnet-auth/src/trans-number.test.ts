@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { T0 } from './__fixtures__/harness.js';
-import { defaultTransNumber } from './trans-number.js';
+import { defaultTransNumber } from './protocol/trans-number.js';
 
 describe('defaultTransNumber', () => {
   it('is a prefix, the GMT+7 time and 12 random alphanumerics (29 characters)', () => {

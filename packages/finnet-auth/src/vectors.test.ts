@@ -11,7 +11,7 @@ import {
   vectorById,
 } from '@org/vitest-config/vectors';
 import { describe, expect, it } from 'vitest';
-import { finnetSignature, finnetStringToSign, finnetStringToSignParts, hexKeyText } from './signature.js';
+import { finnetSignature, finnetStringToSign, finnetStringToSignParts, hexKeyText } from './protocol/signature.js';
 import { sandboxSignature, sandboxStringToSign } from './testing/sandbox-signature.js';
 
 const file = readVectors('finnet');

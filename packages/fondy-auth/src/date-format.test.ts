@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatFondyDate } from './date-format.js';
+import { formatFondyDate } from './protocol/date-format.js';
 
 describe('formatFondyDate', () => {
   it('formats UTC as YYYY-MM-DD HH:mm:ss, like the documentation example', () => {

@@ -8,8 +8,8 @@
  */
 import { runFaultSuite } from '@org/signing-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { REPORT_PATH, TOKEN_PATH } from './constants.js';
 import { createFondyAuth } from './index.js';
+import { REPORT_PATH, TOKEN_PATH } from './protocol/constants.js';
 
 const SECRET_KEY = 'faults-secret-key-Zq81';
 const reportBody = (i: number) => ({ report_id: 745, merchant_id: 1549901, filters: [], on_page: 10, page: i + 1 });

@@ -3,8 +3,8 @@ import { isProviderError, memoryTokenStore } from '@org/signing-core';
 import type { RunningSandbox } from '@org/signing-core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tokenSignatureVector } from './__fixtures__/vectors.js';
-import { createFondyAuth } from './fondy-auth.js';
-import type { FondyAuthOptions } from './options.js';
+import { createFondyAuth } from './client/fondy-auth.js';
+import type { FondyAuthOptions } from './client/options.js';
 import { createFondySandbox, type FondySandbox, type FondySandboxOptions } from './testing/index.js';
 
 const APP = { applicationId: '1234', secretKey: 'secret-key' };

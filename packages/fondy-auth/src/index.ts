@@ -1,11 +1,10 @@
 // @org/fondy-auth — the public API, by name.
 
-export { FONDY_REQUEST_HEADERS } from './constants.js';
-
-export { formatFondyDate } from './date-format.js';
-export { createFondyAuth, type FondyAuth, type FondyFetch } from './fondy-auth.js';
-export { type FondyHostName, fondyHosts } from './hosts.js';
-export type { FondyAuthOptions } from './options.js';
+export { createFondyAuth, type FondyAuth, type FondyFetch } from './client/fondy-auth.js';
+export type { FondyAuthOptions } from './client/options.js';
+export { FONDY_REQUEST_HEADERS } from './protocol/constants.js';
+export { formatFondyDate } from './protocol/date-format.js';
+export { type FondyHostName, fondyHosts } from './protocol/hosts.js';
 export {
   type FondyParams,
   type FondyParamValue,
@@ -15,13 +14,13 @@ export {
   fondySignature,
   fondySigningString,
   verifyFondySignature,
-} from './payment-signature.js';
-export type { FondyStringToSignPart, FondyStringToSignParts } from './string-to-sign-parts.js';
-export { type FondyTokenRequestBodyInput, fondyTokenRequestBody } from './token-request.js';
+} from './protocol/payment-signature.js';
+export type { FondyStringToSignPart, FondyStringToSignParts } from './protocol/string-to-sign-parts.js';
+export { type FondyTokenRequestBodyInput, fondyTokenRequestBody } from './protocol/token-request.js';
 export {
   type FondyTokenSignatureInput,
   fondyTokenSignature,
   fondyTokenStringToSignParts,
   type VerifyFondyTokenSignatureInput,
   verifyFondyTokenSignature,
-} from './token-signature.js';
+} from './protocol/token-signature.js';

@@ -1,7 +1,7 @@
 import { isConfigError, memoryTokenStore, Secret } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
-import { fondyHosts } from './hosts.js';
-import { type FondyAuthOptions, resolveOptions } from './options.js';
+import { type FondyAuthOptions, resolveOptions } from './client/options.js';
+import { fondyHosts } from './protocol/hosts.js';
 
 const configError = (options: unknown) => {
   try {

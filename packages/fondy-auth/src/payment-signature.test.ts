@@ -3,7 +3,12 @@ import { isInputError, Secret } from '@org/signing-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classicSignatureVector } from './__fixtures__/vectors.js';
-import { type FondyParams, fondySignature, fondySigningString, verifyFondySignature } from './payment-signature.js';
+import {
+  type FondyParams,
+  fondySignature,
+  fondySigningString,
+  verifyFondySignature,
+} from './protocol/payment-signature.js';
 
 const sha1 = (text: string) => createHash('sha1').update(text, 'utf8').digest('hex');
 

@@ -7,7 +7,7 @@ import {
   readApiError,
   readApiErrorResponse,
   readTokenError,
-} from './provider-errors.js';
+} from './protocol/provider-errors.js';
 
 describe('Fondy error shapes', () => {
   it('reads the documented token 403 (error_code is a number)', () => {

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { isInputError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
-import { FONDY_REQUEST_HEADERS } from './constants.js';
-import { fondyPaymentStringToSignParts, fondySdkSignature, fondySignature } from './payment-signature.js';
-import { fondyTokenRequestBody } from './token-request.js';
-import { fondyTokenSignature, fondyTokenStringToSignParts, verifyFondyTokenSignature } from './token-signature.js';
+import { FONDY_REQUEST_HEADERS } from './protocol/constants.js';
+import { fondyPaymentStringToSignParts, fondySdkSignature, fondySignature } from './protocol/payment-signature.js';
+import { fondyTokenRequestBody } from './protocol/token-request.js';
+import {
+  fondyTokenSignature,
+  fondyTokenStringToSignParts,
+  verifyFondyTokenSignature,
+} from './protocol/token-signature.js';
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 const order = { order_id: 'test123456', order_desc: 'test order', currency: 'USD', amount: 125, merchant_id: 1396424 };

@@ -1,6 +1,6 @@
 import { isResponseFormatError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
-import { parseTokenAnswer } from './token-response.js';
+import { parseTokenAnswer } from './protocol/token-response.js';
 
 const answer = (data: unknown, status = 200) => ({ status, data, text: JSON.stringify(data) ?? '' });
 const catchError = (fn: () => unknown) => {

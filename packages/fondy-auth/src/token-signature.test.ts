@@ -3,7 +3,7 @@ import { isInputError, Secret } from '@org/signing-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tokenSignatureVector } from './__fixtures__/vectors.js';
-import { fondyTokenSignature } from './token-signature.js';
+import { fondyTokenSignature } from './protocol/token-signature.js';
 
 const reference = (secretKey: string, applicationId: string, date: string) =>
   createHash('sha512').update(`${secretKey}|${applicationId}|${date}`, 'utf8').digest('hex');

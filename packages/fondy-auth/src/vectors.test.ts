@@ -10,8 +10,12 @@ import {
   fondySignature,
   fondySigningString,
   verifyFondySignature,
-} from './payment-signature.js';
-import { fondyTokenSignature, fondyTokenStringToSignParts, verifyFondyTokenSignature } from './token-signature.js';
+} from './protocol/payment-signature.js';
+import {
+  fondyTokenSignature,
+  fondyTokenStringToSignParts,
+  verifyFondyTokenSignature,
+} from './protocol/token-signature.js';
 
 const cases = FONDY_VECTORS.vectors.map((vector) => [vector.id, vector] as const);
 

@@ -3,7 +3,7 @@ import { isKeyFormatError } from '@org/signing-core';
 import { readVectors, vectorById } from '@org/vitest-config/vectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { otherKeyPair, privateKeyPem, publicKeyPem } from './__fixtures__/setup.js';
-import { snapAccessTokenSignature, verifySnapAccessTokenSignature } from './access-token-signature.js';
+import { snapAccessTokenSignature, verifySnapAccessTokenSignature } from './protocol/access-token-signature.js';
 
 // SNAP-B2B-1 (protocols.md §2.1, [VERIFIED]): Midtrans docs, repeated by Qoinhub.
 const B2B1 = vectorById(readVectors('snap'), 'SNAP-B2B-1', 'access-token');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isInputError } from '@org/signing-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_BODY_HASH, minifyBody, snapBodyHash } from './body-hash.js';
+import { EMPTY_BODY_HASH, minifyBody, snapBodyHash } from './protocol/body-hash.js';
 
 const nodeSha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 

@@ -20,7 +20,7 @@ import {
   START,
   testClock,
 } from './__fixtures__/setup.js';
-import { createSnapAuth } from './create-snap-auth.js';
+import { createSnapAuth } from './client/create-snap-auth.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

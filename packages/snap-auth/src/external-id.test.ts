@@ -1,6 +1,6 @@
 import { formatCompactTimestamp } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
-import { externalIdGenerator } from './external-id.js';
+import { externalIdGenerator } from './protocol/external-id.js';
 
 describe('X-EXTERNAL-ID generator', () => {
   it('makes 36-digit numeric ids that start with yyyyMMddHHmmss in +07:00', () => {

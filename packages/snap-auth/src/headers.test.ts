@@ -1,6 +1,6 @@
 import { isInputError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
-import { SNAP_HEADERS, snapSignedHeaders } from './headers.js';
+import { SNAP_HEADERS, snapSignedHeaders } from './protocol/headers.js';
 
 describe('snapSignedHeaders', () => {
   it('lays out the access-token request headers', () => {

@@ -1,33 +1,39 @@
 // @org/snap-auth — the public API, by name.
 
+// Client
+export { createSnapAuth, type SnapAuth } from './client/create-snap-auth.js';
+export type { SnapAuthOptions } from './client/options.js';
+// Presets
+export { type SnapPreset, type SnapPresets, snapPresets } from './client/presets.js';
+export type { SignedSnapRequest, SnapCustomerTokenInput, SnapRequest } from './client/service-signer.js';
+export type { SnapFetch } from './client/signed-transport.js';
+// Notifications
+export {
+  type VerifiedSnapNotification,
+  type VerifySnapNotificationOptions,
+  verifySnapNotification,
+} from './client/verify-notification.js';
 // Signatures (pure functions)
 export {
   type SnapAccessTokenSignatureInput,
   snapAccessTokenSignature,
   type VerifySnapAccessTokenSignatureInput,
   verifySnapAccessTokenSignature,
-} from './access-token-signature.js';
-export { EMPTY_BODY_HASH, snapBodyHash } from './body-hash.js';
+} from './protocol/access-token-signature.js';
+export { EMPTY_BODY_HASH, snapBodyHash } from './protocol/body-hash.js';
 // Protocol constants
 export {
   DEFAULT_TOKEN_PATH as SNAP_TOKEN_PATH,
   DEFAULT_TOKEN_REQUEST_BODY as SNAP_TOKEN_REQUEST_BODY,
-} from './constants.js';
-// Client
-export { createSnapAuth, type SnapAuth } from './create-snap-auth.js';
-export type { GetCustomerTokenOptions, SnapCustomerToken, SnapCustomerTokenGrant } from './customer-token.js';
-export { SNAP_HEADERS, type SnapSignedHeadersInput, snapSignedHeaders } from './headers.js';
-export { type SnapNotificationSignatureInput, snapNotificationSignature } from './notification-signature.js';
-export type { SnapAuthOptions } from './options.js';
-// Presets
-export { type SnapPreset, type SnapPresets, snapPresets } from './presets.js';
+} from './protocol/constants.js';
+export type { GetCustomerTokenOptions, SnapCustomerToken, SnapCustomerTokenGrant } from './protocol/customer-token.js';
+export { SNAP_HEADERS, type SnapSignedHeadersInput, snapSignedHeaders } from './protocol/headers.js';
+export { type SnapNotificationSignatureInput, snapNotificationSignature } from './protocol/notification-signature.js';
 // Relative URL
-export { canonicalSnapRelativeUrl } from './relative-url.js';
+export { canonicalSnapRelativeUrl } from './protocol/relative-url.js';
 // Response codes
-export { parseSnapResponseCode, type SnapResponseCode } from './response-code.js';
-export { type SnapServiceSignatureInput, snapServiceSignature } from './service-signature.js';
-export type { SignedSnapRequest, SnapCustomerTokenInput, SnapRequest } from './service-signer.js';
-export type { SnapFetch } from './signed-transport.js';
+export { parseSnapResponseCode, type SnapResponseCode } from './protocol/response-code.js';
+export { type SnapServiceSignatureInput, snapServiceSignature } from './protocol/service-signature.js';
 export {
   type SnapStringToSignInput,
   type SnapStringToSignPart,
@@ -36,14 +42,8 @@ export {
   type SnapTokenInput,
   snapStringToSign,
   snapStringToSignParts,
-} from './string-to-sign.js';
-export type { SnapTimestampFormat } from './timestamp.js';
-// Notifications
-export {
-  type VerifiedSnapNotification,
-  type VerifySnapNotificationOptions,
-  verifySnapNotification,
-} from './verify-notification.js';
+} from './protocol/string-to-sign.js';
+export type { SnapTimestampFormat } from './protocol/timestamp.js';
 export {
   type VerifySnapAsymmetricInput,
   type VerifySnapSignatureInput,
@@ -51,4 +51,4 @@ export {
   type VerifySnapSymmetricInput,
   verifySnapSignature,
   verifySnapStringToSign,
-} from './verify-signature.js';
+} from './protocol/verify-signature.js';

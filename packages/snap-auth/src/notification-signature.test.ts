@@ -1,7 +1,7 @@
 import { createHash, createVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { privateKeyPem, publicKeyPem } from './__fixtures__/setup.js';
-import { snapNotificationSignature } from './notification-signature.js';
+import { snapNotificationSignature } from './protocol/notification-signature.js';
 
 describe('snapNotificationSignature', () => {
   it('signs METHOD:path:lowerhex(sha256(minify(body))):timestamp with SHA256withRSA', async () => {

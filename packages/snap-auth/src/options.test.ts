@@ -1,8 +1,8 @@
 import { isConfigError, isKeyFormatError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
 import { privateKeyPem, publicKeyPem } from './__fixtures__/setup.js';
-import { createSnapAuth } from './create-snap-auth.js';
-import type { SnapAuthOptions } from './options.js';
+import { createSnapAuth } from './client/create-snap-auth.js';
+import type { SnapAuthOptions } from './client/options.js';
 
 const valid: SnapAuthOptions = { baseUrl: 'https://api.example.id', clientId: 'client', privateKey: privateKeyPem };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { privateKeyPem } from './__fixtures__/setup.js';
-import { createSnapAuth } from './create-snap-auth.js';
-import { snapPresets } from './presets.js';
+import { createSnapAuth } from './client/create-snap-auth.js';
+import { snapPresets } from './client/presets.js';
 
 describe('snapPresets', () => {
   it('has the seed URLs of ifortepay Payment and Disbursement (stage and production)', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalSnapRelativeUrl, relativeUrlAsSent } from './relative-url.js';
+import { canonicalSnapRelativeUrl, relativeUrlAsSent } from './protocol/relative-url.js';
 
 describe('canonicalSnapRelativeUrl (Faspay rules, opt-in)', () => {
   it.each([

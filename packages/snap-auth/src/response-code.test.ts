@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseSnapResponseCode } from './response-code.js';
+import { parseSnapResponseCode } from './protocol/response-code.js';
 
 describe('parseSnapResponseCode', () => {
   it.each([

@@ -8,12 +8,12 @@ import { inspect } from 'node:util';
 import { memoryReplayStore } from '@org/signing-core';
 import { type RunningSandbox, serveOnLoopback } from '@org/signing-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snapAccessTokenSignature } from './access-token-signature.js';
-import { createSnapAuth, type SnapAuth } from './create-snap-auth.js';
-import { snapServiceSignature } from './service-signature.js';
+import { createSnapAuth, type SnapAuth } from './client/create-snap-auth.js';
+import { verifySnapNotification } from './client/verify-notification.js';
+import { snapAccessTokenSignature } from './protocol/access-token-signature.js';
+import { snapServiceSignature } from './protocol/service-signature.js';
+import { verifySnapSignature } from './protocol/verify-signature.js';
 import { createSnapSandbox, type SnapSandbox } from './testing/sandbox.js';
-import { verifySnapNotification } from './verify-notification.js';
-import { verifySnapSignature } from './verify-signature.js';
 
 const random = () => randomBytes(24).toString('base64url');
 const clientSecret = random();

@@ -3,9 +3,9 @@ import { AccessToken, importHmacKey } from '@org/signing-core';
 import { readVectors, vectorById } from '@org/vitest-config/vectors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_BODY_HASH } from './body-hash.js';
-import { snapServiceSignature, symmetricSignature } from './service-signature.js';
-import { serviceStringToSign } from './string-to-sign.js';
+import { EMPTY_BODY_HASH } from './protocol/body-hash.js';
+import { snapServiceSignature, symmetricSignature } from './protocol/service-signature.js';
+import { serviceStringToSign } from './protocol/string-to-sign.js';
 
 // SNAP-SYM-1 (protocols.md §2.3, [VERIFIED]): Midtrans docs; the string to sign is published, the body is not.
 const sym1 = vectorById(readVectors('snap'), 'SNAP-SYM-1', 'service');

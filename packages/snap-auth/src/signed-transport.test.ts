@@ -1,7 +1,7 @@
 import { isProviderError } from '@org/signing-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, harness, testClock } from './__fixtures__/setup.js';
-import { canonicalSnapRelativeUrl } from './relative-url.js';
+import { canonicalSnapRelativeUrl } from './protocol/relative-url.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { isInputError } from '@org/signing-core';
 import { readVectors, vectorById } from '@org/vitest-config/vectors';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_BODY_HASH } from './body-hash.js';
-import { snapStringToSign, snapStringToSignParts } from './string-to-sign.js';
+import { EMPTY_BODY_HASH } from './protocol/body-hash.js';
+import { snapStringToSign, snapStringToSignParts } from './protocol/string-to-sign.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const service = {

@@ -1,8 +1,8 @@
 import { AccessToken, isInputError } from '@org/signing-core';
 import { readVectors, vectorById } from '@org/vitest-config/vectors';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_BODY_HASH } from './body-hash.js';
-import { snapStringToSign } from './string-to-sign.js';
+import { EMPTY_BODY_HASH } from './protocol/body-hash.js';
+import { snapStringToSign } from './protocol/string-to-sign.js';
 
 describe('snapStringToSign', () => {
   it('builds the access-token string: clientId|timestamp (SNAP-B2B-1)', async () => {

@@ -1,7 +1,7 @@
 import { formatIsoTimestamp, isProviderError, isResponseFormatError } from '@org/signing-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseExpiry, parseSeconds, readB2b2cTokenResponse, readB2bTokenResponse } from './token-response.js';
+import { parseExpiry, parseSeconds, readB2b2cTokenResponse, readB2bTokenResponse } from './protocol/token-response.js';
 
 const now = Date.parse('2026-03-02T10:00:00+07:00');
 const ctx = { now, status: 200 };

@@ -11,11 +11,12 @@ import {
   vectorById,
 } from '@org/vitest-config/vectors';
 import { describe, expect, it } from 'vitest';
-import { snapAccessTokenSignature, verifySnapAccessTokenSignature } from './access-token-signature.js';
-import { minifyBody, snapBodyHash } from './body-hash.js';
-import { snapNotificationSignature } from './notification-signature.js';
-import { snapServiceSignature, symmetricSignature } from './service-signature.js';
-import { serviceStringToSign, snapStringToSign, snapStringToSignParts } from './string-to-sign.js';
+import { snapAccessTokenSignature, verifySnapAccessTokenSignature } from './protocol/access-token-signature.js';
+import { minifyBody, snapBodyHash } from './protocol/body-hash.js';
+import { snapNotificationSignature } from './protocol/notification-signature.js';
+import { snapServiceSignature, symmetricSignature } from './protocol/service-signature.js';
+import { serviceStringToSign, snapStringToSign, snapStringToSignParts } from './protocol/string-to-sign.js';
+import { verifySnapSignature } from './protocol/verify-signature.js';
 import {
   asymmetricSignature,
   sha256Hex as sandboxSha256Hex,
@@ -24,7 +25,6 @@ import {
   toPrivateKey,
   toPublicKey,
 } from './testing/sandbox-signature.js';
-import { verifySnapSignature } from './verify-signature.js';
 
 const file = readVectors('snap');
 const cases = file.vectors.map((vector) => [vector.id, vector] as const);

@@ -16,8 +16,8 @@ import {
   privateKeyPem,
   publicKeyPem,
 } from './__fixtures__/setup.js';
-import { snapNotificationSignature } from './notification-signature.js';
-import { type VerifySnapNotificationOptions, verifySnapNotification } from './verify-notification.js';
+import { type VerifySnapNotificationOptions, verifySnapNotification } from './client/verify-notification.js';
+import { snapNotificationSignature } from './protocol/notification-signature.js';
 
 let h: Harness;
 let merchant: RunningSandbox;

@@ -1,9 +1,9 @@
 import { isInputError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
 import { otherKeyPair, privateKeyPem, publicKeyPem } from './__fixtures__/setup.js';
-import { snapNotificationSignature } from './notification-signature.js';
-import { snapServiceSignature } from './service-signature.js';
-import { verifySnapSignature } from './verify-signature.js';
+import { snapNotificationSignature } from './protocol/notification-signature.js';
+import { snapServiceSignature } from './protocol/service-signature.js';
+import { verifySnapSignature } from './protocol/verify-signature.js';
 
 const request = {
   method: 'POST',

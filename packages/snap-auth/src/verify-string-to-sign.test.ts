@@ -2,8 +2,8 @@ import { createHmac, createSign } from 'node:crypto';
 import { isInputError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_SECRET, otherKeyPair, privateKeyPem, publicKeyPem } from './__fixtures__/setup.js';
-import { snapStringToSignParts } from './string-to-sign.js';
-import { verifySnapStringToSign } from './verify-signature.js';
+import { snapStringToSignParts } from './protocol/string-to-sign.js';
+import { verifySnapStringToSign } from './protocol/verify-signature.js';
 
 const stringToSign =
   'POST:/notify:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855:2020-01-01T00:00:00Z';

@@ -1,8 +1,8 @@
 import { formatUtcTimestamp } from '@org/signing-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT, FILE_PATH, manualClock, REQUIREMENTS_QUERY, TOKEN_PATH } from '../__fixtures__/helpers.js';
-import { dokuSignature } from '../signature.js';
-import { verifyDokuResponse } from '../verify-response.js';
+import { dokuSignature } from '../protocol/signature.js';
+import { verifyDokuResponse } from '../protocol/verify-response.js';
 import { createDokuSandbox } from './index.js';
 
 const OTHER = { clientId: 'BRN-0002-20000000000000', secretKey: 'SK-other-client' };

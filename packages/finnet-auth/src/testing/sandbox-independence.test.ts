@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { formatCompactTimestamp } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
 import { fakeClock, SECRET } from '../__fixtures__/harness.js';
-import { FINNET_TOKEN_PATH } from '../provider.js';
+import { FINNET_TOKEN_PATH } from '../protocol/provider.js';
 import { createFinnetSandbox, FINNET_SANDBOX_CODES } from './sandbox.js';
 
 const hexOf = (text: string) => Buffer.from(text, 'utf8').toString('hex');

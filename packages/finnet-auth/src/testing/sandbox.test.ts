@@ -1,9 +1,9 @@
 import { formatCompactTimestamp, isConfigError } from '@org/signing-core';
 import { describe, expect, it } from 'vitest';
 import { fakeClock, SECRET, T0 } from '../__fixtures__/harness.js';
-import { parseFinnetExpiry } from '../expiry.js';
-import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from '../provider.js';
-import { finnetSignature, type HexKeyCase } from '../signature.js';
+import { parseFinnetExpiry } from '../protocol/expiry.js';
+import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from '../protocol/provider.js';
+import { finnetSignature, type HexKeyCase } from '../protocol/signature.js';
 import { createFinnetSandbox, FINNET_SANDBOX_CODES, type FinnetSandboxOptions } from './sandbox.js';
 
 const ORIGIN = 'http://sandbox.test';

@@ -24,8 +24,8 @@ import {
 } from '@org/signing-core';
 import { createSandboxCore, jsonResponse, type RecordedRequest, type TokenSandbox } from '@org/signing-core/testing';
 import * as v from 'valibot';
-import { formatFinnetExpiry } from '../expiry.js';
-import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from '../provider.js';
+import { formatFinnetExpiry } from '../protocol/expiry.js';
+import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from '../protocol/provider.js';
 import { type SandboxHexKeyCase, sandboxSignature } from './sandbox-signature.js';
 
 /** The sandbox's own status codes (Finnet documents only `000`). */

@@ -20,7 +20,7 @@ import {
   MAX_DATE_LENGTH,
   REPORT_PATH,
   TOKEN_PATH,
-} from '../constants.js';
+} from '../protocol/constants.js';
 import { type FondySandboxReport, sampleReports } from './sample-report.js';
 
 export interface FondySandboxApplication {

@@ -5,8 +5,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { RunningSandbox } from '@org/signing-core/testing';
 import { readRepoFile, readVectors, vectorById } from '@org/vitest-config/vectors';
-import { createSnapAuth, type SnapAuth } from '../create-snap-auth.js';
-import type { SnapAuthOptions } from '../options.js';
+import { createSnapAuth, type SnapAuth } from '../client/create-snap-auth.js';
+import type { SnapAuthOptions } from '../client/options.js';
 import { createSnapSandbox, type SnapSandbox, type SnapSandboxOptions } from '../testing/sandbox.js';
 
 const b2b1 = vectorById(readVectors('snap'), 'SNAP-B2B-1', 'access-token');

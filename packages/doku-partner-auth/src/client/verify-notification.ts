@@ -1,0 +1,187 @@
+/**
+ * Verifying an HTTP Notification (or Inquiry request) that DOKU sends to the merchant: the
+ * signature over the raw received bytes with the merchant's own path as `Request-Target`, a
+ * replay window on `Request-Timestamp`, and optionally `Request-Id` de-duplication.
+ */
+import {
+  assertTimestampWithinWindow,
+  type Clock,
+  describeType,
+  isAuthError,
+  parseIsoTimestamp,
+  type ReplayStore,
+  SignatureError,
+  TransportError,
+} from '@org/signing-core';
+import { PROVIDER } from '../protocol/constants.js';
+import { type DokuSecretKey, verifyDokuSignature } from '../protocol/signature.js';
+
+export interface VerifyDokuNotificationOptions {
+  /** The Secret Key from the DOKU Back Office. */
+  readonly secretKey: DokuSecretKey;
+  /** When set, the `Client-Id` header must be exactly this. */
+  readonly clientId?: string | undefined;
+  /**
+   * The `Request-Target` DOKU signed: the path of the notification URL you registered. Default:
+   * the path of the request URL as your server sees it (set it when a proxy rewrites paths).
+   */
+  readonly target?: string | undefined;
+  /** How far `Request-Timestamp` may be from now, either way. Default 5 minutes. */
+  readonly toleranceMs?: number | undefined;
+  /** Epoch-ms clock. Default `Date.now`. */
+  readonly clock?: Clock | undefined;
+  /** When set, a `Request-Id` already seen (per Client-Id) is refused with `ERR_REPLAYED`. */
+  readonly replayStore?: ReplayStore | undefined;
+  /** How long an id is remembered. Default: twice `toleranceMs`, so a replay cannot outlive the window. */
+  readonly replayTtlMs?: number | undefined;
+}
+
+/** A notification whose signature, timestamp (and, with a replay store, id) checked out. */
+export interface DokuNotification {
+  readonly clientId: string;
+  readonly requestId: string;
+  /** `Request-Timestamp` as received. */
+  readonly timestamp: string;
+  /** The `Request-Target` that was verified. */
+  readonly target: string;
+  /** The raw body bytes that were verified. */
+  readonly bytes: Uint8Array;
+  /** The body as UTF-8 text (parse it yourself; the bytes were verified, not this text). */
+  readonly body: string;
+}
+
+const DEFAULT_TOLERANCE_MS = 5 * 60_000;
+/** Lenient on purpose: the bytes were verified; the text is a convenience (invalid UTF-8 becomes U+FFFD). */
+const textDecoder = new TextDecoder('utf-8');
+
+function headerError(message: string): SignatureError {
+  return new SignatureError('ERR_SIGNATURE_MISMATCH', message, 'header', { provider: PROVIDER });
+}
+
+function required(headers: Headers, name: string): string {
+  const value = headers.get(name);
+  if (value === null || value.trim().length === 0) throw headerError(`the DOKU notification has no ${name} header`);
+  return value.trim();
+}
+
+function nonNegativeMs(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(
+      `[@org/doku-partner-auth] verifyDokuNotification: ${name} must be a non-negative number of milliseconds`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Verifies a DOKU notification received as a Web `Request` and returns its verified parts. It
+ * reads a clone of the request, so your handler can still read the body afterwards.
+ *
+ * Checks, in order: the four headers are present (`header`), `Client-Id` matches
+ * `options.clientId` (`header`), `Request-Timestamp` parses and lies within the window
+ * (`timestamp`), the signature matches over the raw bytes (`signature`), and, with a replay
+ * store, the `Request-Id` is new (`replay`, recorded only after the signature verified).
+ *
+ * @throws {SignatureError} saying which check failed (`check` is `header`, `timestamp`,
+ *   `signature` or `replay`).
+ * @throws {TypeError} when `request` is not a Request or the options are malformed.
+ */
+export async function verifyDokuNotification(
+  request: Request,
+  options: VerifyDokuNotificationOptions,
+): Promise<DokuNotification> {
+  if (!(request instanceof Request)) {
+    throw new TypeError(
+      `[@org/doku-partner-auth] verifyDokuNotification: request must be a Request, received ${describeType(request)}`,
+    );
+  }
+  if (request.bodyUsed) {
+    throw new TypeError(
+      '[@org/doku-partner-auth] verifyDokuNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
+    );
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(
+      `[@org/doku-partner-auth] verifyDokuNotification: options must be an object, received ${describeType(options)}`,
+    );
+  }
+  const toleranceMs = nonNegativeMs('toleranceMs', options.toleranceMs, DEFAULT_TOLERANCE_MS);
+  const replayTtlMs = nonNegativeMs('replayTtlMs', options.replayTtlMs, 2 * toleranceMs);
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== 'function')
+    throw new TypeError('[@org/doku-partner-auth] verifyDokuNotification: clock must be a function');
+  if (options.target !== undefined && (typeof options.target !== 'string' || !options.target.startsWith('/'))) {
+    throw new TypeError('[@org/doku-partner-auth] verifyDokuNotification: target must be a path starting with "/"');
+  }
+
+  const clientId = required(request.headers, 'Client-Id');
+  const requestId = required(request.headers, 'Request-Id');
+  const timestamp = required(request.headers, 'Request-Timestamp');
+  const signature = required(request.headers, 'Signature');
+  if (options.clientId !== undefined && clientId !== options.clientId) {
+    throw headerError('the Client-Id header of the DOKU notification is not the configured client id');
+  }
+
+  let timestampMs: number;
+  try {
+    timestampMs = parseIsoTimestamp(timestamp);
+  } catch {
+    throw headerError('the Request-Timestamp header of the DOKU notification is not an ISO-8601 timestamp');
+  }
+  assertTimestampWithinWindow(timestampMs, {
+    now: clock(),
+    toleranceMs,
+    provider: PROVIDER,
+    header: 'Request-Timestamp',
+  });
+
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await request.clone().arrayBuffer());
+  } catch (cause) {
+    throw new TransportError('ERR_NETWORK', 'the body of the DOKU notification could not be read', {
+      provider: PROVIDER,
+      cause,
+    });
+  }
+  const target = options.target ?? new URL(request.url).pathname;
+  let valid: boolean;
+  try {
+    valid = await verifyDokuSignature({
+      clientId,
+      requestId,
+      timestamp,
+      target,
+      body: bytes,
+      secretKey: options.secretKey,
+      signature,
+    });
+  } catch (error) {
+    // A component DOKU sent that cannot be signed (e.g. a line break) cannot verify either.
+    if (isAuthError(error, 'ERR_INVALID_INPUT')) throw headerError(`the DOKU notification has a malformed header`);
+    throw error;
+  }
+  if (!valid) {
+    throw new SignatureError(
+      'ERR_SIGNATURE_MISMATCH',
+      'the Signature of the DOKU notification does not match its components and body',
+      'signature',
+      { provider: PROVIDER },
+    );
+  }
+
+  if (options.replayStore !== undefined) {
+    const fresh = await options.replayStore.remember(`doku:${clientId}:${requestId}`, replayTtlMs);
+    if (!fresh) {
+      throw new SignatureError(
+        'ERR_REPLAYED',
+        'this DOKU notification Request-Id was already accepted (a replay or a redelivery)',
+        'replay',
+        { provider: PROVIDER },
+      );
+    }
+  }
+
+  return { clientId, requestId, timestamp, target, bytes, body: textDecoder.decode(bytes) };
+}

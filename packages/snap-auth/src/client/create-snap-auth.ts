@@ -1,0 +1,204 @@
+/**
+ * `createSnapAuth(options)`: the SNAP authentication layer of a merchant.
+ *
+ * - `getAccessToken()`: the B2B token through the core token manager (cached, refreshed
+ *   ahead of expiry in the background, one request for any number of concurrent callers);
+ * - `getCustomerToken()`: B2B2C tokens, per customer, never cached here;
+ * - `signRequest()`, `ky` and `fetch`: signed service calls, re-signed on every attempt, with
+ *   one refresh-and-retry when the provider rejects the token (`401xx01` / `401xx03`);
+ * - `verifyNotification()`: incoming notifications, asymmetric or symmetric.
+ */
+import {
+  type AccessToken,
+  createHttpClient,
+  createTokenManager,
+  type GetTokenOptions,
+  httpClientOptionsOf,
+  importHmacKey,
+  importRsaPrivateKey,
+  type RequestSigningAuth,
+  type RetryOptions,
+  SecretSet,
+  tokenManagerOptionsOf,
+  tokenRequestRetry,
+} from '@org/signing-core';
+import type { KyInstance } from 'ky';
+import {
+  DEFAULT_CUSTOMER_TOKEN_PATH,
+  DEFAULT_TOKEN_PATH,
+  DEFAULT_TOKEN_REQUEST_BODY,
+  PROVIDER,
+} from '../protocol/constants.js';
+import type { GetCustomerTokenOptions, SnapCustomerToken, SnapCustomerTokenGrant } from '../protocol/customer-token.js';
+import { describeSnapError, describeSnapSuccessFailure } from '../protocol/describe-error.js';
+import { externalIdGenerator } from '../protocol/external-id.js';
+import { relativeUrlAsSent } from '../protocol/relative-url.js';
+import { timestampWriter } from '../protocol/timestamp.js';
+import { type SnapAuthOptions, validateSnapAuthOptions } from './options.js';
+import { createServiceSigner, type SignedSnapRequest, type SnapRequest } from './service-signer.js';
+import { createSignedTransport, type SnapFetch } from './signed-transport.js';
+import { createTokenRequester } from './token-requests.js';
+import {
+  type VerifiedSnapNotification,
+  type VerifySnapNotificationOptions,
+  verifySnapNotification,
+} from './verify-notification.js';
+
+/** What `createSnapAuth` returns: the core's provider shape (`TokenAuth`), plus SNAP's own calls. */
+export interface SnapAuth extends RequestSigningAuth<SnapRequest, SignedSnapRequest> {
+  /** The configured client id (X-CLIENT-KEY). */
+  readonly clientId: string;
+  /** The configured base URL, without trailing slash. */
+  readonly baseUrl: string;
+  /** The B2B access token: cached, refreshed ahead of expiry, fetched once for all concurrent callers. */
+  getToken(options?: GetTokenOptions): Promise<AccessToken>;
+  /** Drops a B2B token the provider rejected (pass it, so a newer token is kept). */
+  invalidateToken(token?: AccessToken | string): Promise<void>;
+  /** {@link SnapAuth.getToken} under SNAP's name for it (the access token). */
+  getAccessToken(options?: GetTokenOptions): Promise<AccessToken>;
+  /** {@link SnapAuth.invalidateToken} under SNAP's name. */
+  invalidateAccessToken(token?: AccessToken | string): Promise<void>;
+  /** A B2B2C (customer) token from an auth code or a refresh token. Not cached: keep it with the customer. */
+  getCustomerToken(grant: SnapCustomerTokenGrant, options?: GetCustomerTokenOptions): Promise<SnapCustomerToken>;
+  /** The body to send and every header of a signed service call (for your own HTTP client). */
+  signRequest(request: SnapRequest): Promise<SignedSnapRequest>;
+  /**
+   * ky, signing every attempt. Paths are appended to `baseUrl` (`auth.ky.post('v1.0/…', { json })`);
+   * pass a `URL` object for an absolute URL. Non-2xx answers throw `ProviderError`.
+   */
+  readonly ky: KyInstance;
+  /** A `fetch` that signs every attempt; resolves with the provider's response whatever its status. */
+  readonly fetch: SnapFetch;
+  /**
+   * Verifies an incoming notification. Defaults: `providerPublicKey` (asymmetric) when
+   * configured, else `clientSecret` (symmetric); `notificationToleranceMs`; `replayStore`.
+   */
+  verifyNotification(request: Request, options?: VerifySnapNotificationOptions): Promise<VerifiedSnapNotification>;
+}
+
+function retryOptions(retry: RetryOptions | number | undefined): RetryOptions {
+  return typeof retry === 'number' ? { limit: retry } : { ...(retry ?? {}) };
+}
+
+/** `…/b2b` → `…/b2b2c`; anything else → the default B2B2C path. */
+function customerPathFor(tokenPath: string): string {
+  return /\/b2b$/.test(tokenPath) ? `${tokenPath}2c` : DEFAULT_CUSTOMER_TOKEN_PATH;
+}
+
+/**
+ * Creates the SNAP authentication layer for one client of one provider.
+ *
+ * @throws {ConfigError} listing every invalid option.
+ * @throws {KeyFormatError} when `privateKey` or `providerPublicKey` cannot be used as that RSA
+ *   key (the message names the option).
+ */
+export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
+  const config = validateSnapAuthOptions(options);
+  const { baseUrl, clientId } = config;
+  const clock = config.clock ?? Date.now;
+  const tokenPath = config.tokenPath ?? DEFAULT_TOKEN_PATH;
+  const customerTokenPath = config.customerTokenPath ?? customerPathFor(tokenPath);
+
+  // Both keys were parsed by the validation above; the private key is imported once, now, and
+  // reused (a key the runtime still refuses surfaces on first use as KeyFormatError).
+  const privateKey = importRsaPrivateKey(config.privateKey);
+  privateKey.catch(() => undefined);
+  const hmacKey = config.clientSecret === undefined ? undefined : importHmacKey('SHA-512', config.clientSecret);
+  hmacKey?.catch(() => undefined);
+
+  const userRetry = retryOptions(config.retry);
+  // Service calls keep the idempotent-methods rule (the core keeps the one token-rejected retry
+  // even with `retry: 0`); token requests are retried as the core's policy says.
+  const tokenRetry = tokenRequestRetry(userRetry);
+
+  // The core scrubs a failed request's own Authorization* values; the client secret and the B2B
+  // tokens handed out lately are listed too, for the errors of requests that did not carry them
+  // (B2B2C token requests, a 2xx body read by `.json()`), where a provider may still echo them.
+  const secrets = () => new SecretSet([config.clientSecret], tokens.recentTokens());
+  const transportOptions = {
+    provider: PROVIDER,
+    baseUrl,
+    ...httpClientOptionsOf(config),
+    retry: userRetry,
+    describeError: describeSnapError,
+    secrets,
+  };
+  // One client: `auth.ky` treats a failure code inside a 2xx body as a failure, token requests
+  // (their own `describeFailure`) any code that is not 2xx; `auth.fetch` hands every response
+  // back as it came.
+  const http = createHttpClient({ ...transportOptions, describeSuccessFailure: describeSnapSuccessFailure });
+
+  const requester = createTokenRequester({
+    http,
+    clientId,
+    privateKey: () => privateKey,
+    tokenPath,
+    customerTokenPath,
+    timestamp: timestampWriter(clock, config.tokenTimestampFormat ?? config.timestampFormat),
+    clock,
+    grantTypeCase: config.grantTypeCase ?? 'upper',
+    tokenRequestBody: config.tokenRequestBody ?? DEFAULT_TOKEN_REQUEST_BODY,
+    retry: tokenRetry,
+    secrets,
+  });
+
+  const tokens = createTokenManager({
+    key: `${PROVIDER}:${baseUrl}:${clientId}`,
+    fetchToken: () => requester.fetchB2bToken(),
+    ...tokenManagerOptionsOf(config),
+    clock,
+    provider: PROVIDER,
+  });
+
+  const externalId = config.externalId ?? externalIdGenerator(clock);
+  const signer = createServiceSigner({
+    tokens,
+    hmacKey: hmacKey === undefined ? undefined : () => hmacKey,
+    baseUrl,
+    partnerId: config.partnerId ?? clientId,
+    channelId: config.channelId,
+    origin: config.origin,
+    timestamp: timestampWriter(clock, config.timestampFormat),
+    externalId,
+    relativeUrl: config.relativeUrl ?? relativeUrlAsSent,
+  });
+  const transport = createSignedTransport({
+    http,
+    fetchOptions: { provider: PROVIDER, baseUrl, ...httpClientOptionsOf(config), retry: userRetry },
+    signer,
+    tokens,
+    baseUrl,
+    externalId,
+  });
+
+  return Object.freeze({
+    clientId,
+    baseUrl,
+    getToken: (getOptions?: GetTokenOptions) => tokens.getToken(getOptions),
+    invalidateToken: (token?: AccessToken | string) => tokens.invalidate(token),
+    getAccessToken: (getOptions?: GetTokenOptions) => tokens.getToken(getOptions),
+    invalidateAccessToken: (token?: AccessToken | string) => tokens.invalidate(token),
+    getCustomerToken: (grant: SnapCustomerTokenGrant, grantOptions?: GetCustomerTokenOptions) =>
+      requester.fetchCustomerToken(grant, grantOptions),
+    signRequest: (request: SnapRequest) => signer.signRequest(request),
+    ky: transport.ky,
+    fetch: transport.fetch,
+    verifyNotification: (request: Request, verifyOptions: VerifySnapNotificationOptions = {}) => {
+      const explicit = verifyOptions.publicKey !== undefined || verifyOptions.clientSecret !== undefined;
+      const mode = explicit
+        ? {}
+        : config.providerPublicKey !== undefined
+          ? { publicKey: config.providerPublicKey }
+          : config.clientSecret !== undefined
+            ? { clientSecret: config.clientSecret }
+            : {};
+      return verifySnapNotification(request, {
+        clock,
+        ...(config.notificationToleranceMs === undefined ? {} : { toleranceMs: config.notificationToleranceMs }),
+        ...(config.replayStore === undefined ? {} : { replayStore: config.replayStore }),
+        ...mode,
+        ...verifyOptions,
+      });
+    },
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * The ky instance and the `fetch` wrapper of `createSnapAuth`: every attempt is signed afresh
+ * (new X-TIMESTAMP, X-SIGNATURE and X-EXTERNAL-ID), the body is minified once so the bytes
+ * sent are the bytes hashed, and a `401xx01` / `401xx03` answer (token rejected) drops the
+ * token, fetches a new one and retries the call once.
+ */
+import {
+  createSigningFetch,
+  decodeUtf8,
+  encodeUtf8,
+  type HttpClient,
+  type SigningFetchOptions,
+  type TokenManager,
+} from '@org/signing-core';
+import type { KyInstance, Options } from 'ky';
+import { minifyBody } from '../protocol/body-hash.js';
+import { describeSnapError, withSnapMessage } from '../protocol/describe-error.js';
+import { nextExternalId, type ServiceSigner } from './service-signer.js';
+
+/** A `fetch`-compatible function that signs SNAP service calls. Relative paths are appended to `baseUrl`. */
+export type SnapFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface SignedTransportConfig {
+  /** For `ky`. */
+  readonly http: HttpClient;
+  /** For `fetch`: the core's signing fetch, without ky (the response is handed back as is). */
+  readonly fetchOptions: Omit<SigningFetchOptions, 'sign' | 'transformBody' | 'isTokenRejected' | 'onTokenRejected'>;
+  readonly signer: ServiceSigner;
+  readonly tokens: TokenManager;
+  readonly baseUrl: string;
+  readonly externalId: () => string;
+}
+
+const CALLER_EXTERNAL_ID = Symbol('snapCallerExternalId');
+
+function headerFrom(headers: unknown, name: string): string | undefined {
+  if (headers === undefined || headers === null) return undefined;
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers as Record<string, unknown>);
+  for (const [key, value] of entries as [string, unknown][]) {
+    if (typeof key === 'string' && key.toLowerCase() === name && typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+export function createSignedTransport(config: SignedTransportConfig): { ky: KyInstance; fetch: SnapFetch } {
+  const setExternalId = ({ request, options }: { request: Request; options: { context?: unknown } }) => {
+    const supplied = (options.context as Record<symbol, unknown> | undefined)?.[CALLER_EXTERNAL_ID];
+    request.headers.set('X-EXTERNAL-ID', typeof supplied === 'string' ? supplied : nextExternalId(config.externalId));
+  };
+
+  // The protocol, once, for both transports: what is signed, the minified body, which token to drop.
+  const sign: SigningFetchOptions['sign'] = (context) =>
+    config.signer.attemptHeaders({
+      method: context.method,
+      url: context.url,
+      body: context.body,
+      has: (name) => context.headers.has(name),
+    });
+  const transformBody = (body: Uint8Array): Uint8Array => {
+    const text = decodeUtf8(body);
+    const minified = minifyBody(text);
+    return minified === text ? body : encodeUtf8(minified);
+  };
+  const dropRejected = async (headers: Headers) => {
+    const rejected = (headers.get('authorization') ?? '').replace(/^Bearer\s+/i, '');
+    await config.tokens.invalidate(rejected.length > 0 ? rejected : undefined);
+  };
+
+  const ky = config.http
+    .signed({
+      sign,
+      transformBody,
+      onTokenRejected: (request) => dropRejected(request.headers),
+    })
+    .extend({
+      prefix: config.baseUrl,
+      hooks: {
+        init: [
+          (options: Options) => {
+            const supplied = headerFrom(options.headers, 'x-external-id');
+            options.context = { ...options.context, [CALLER_EXTERNAL_ID]: supplied };
+          },
+        ],
+        beforeRequest: [setExternalId],
+        beforeRetry: [setExternalId],
+        beforeError: [({ error }) => withSnapMessage(error, 'service call') as Error],
+      },
+    });
+  const signingFetch = createSigningFetch({
+    ...config.fetchOptions,
+    sign: async (context) => ({
+      ...(await sign(context)),
+      'X-EXTERNAL-ID': context.headers.get('x-external-id') ?? nextExternalId(config.externalId),
+    }),
+    transformBody,
+    isTokenRejected: (answer) => describeSnapError(answer).tokenRejected === true,
+    onTokenRejected: dropRejected,
+  });
+  const fetch: SnapFetch = async (input, init) => {
+    try {
+      return await signingFetch(input, init);
+    } catch (error) {
+      throw withSnapMessage(error, 'service call');
+    }
+  };
+
+  return { ky, fetch };
+}

@@ -1,0 +1,261 @@
+/**
+ * Verifying an incoming SNAP notification (provider → merchant) from a Web `Request`:
+ *
+ * 1. X-SIGNATURE and X-TIMESTAMP are present (and X-EXTERNAL-ID when de-duplicating);
+ * 2. X-TIMESTAMP is an ISO-8601 timestamp within ±`toleranceMs` (default 5 min) of now;
+ * 3. the signature verifies over the raw body: asymmetric with the provider's public key, or
+ *    symmetric with the client secret and the access token of the request;
+ * 4. the X-EXTERNAL-ID was not seen before (only with a `replayStore`; recorded only after the
+ *    signature verified, so forged requests cannot burn ids).
+ *
+ * Each failure is a `SignatureError` whose `check` says which step failed. The body hash is
+ * over `minify(raw body)` as SNAP prescribes; a sender that hashed its raw, unminified bytes
+ * is accepted too (both are computed from the bytes received, never from a re-serialisation).
+ */
+import {
+  assertTimestampWithinWindow,
+  type Clock,
+  ConfigError,
+  minifyJson,
+  optionSchemas,
+  parseIsoTimestamp,
+  type ReplayStore,
+  type RsaPublicKeyInput,
+  SignatureError,
+  validateOptions,
+} from '@org/signing-core';
+import * as v from 'valibot';
+import { decodeBase64 } from '../protocol/access-token-signature.js';
+import { EMPTY_BODY_HASH, sha256Hex } from '../protocol/body-hash.js';
+import {
+  DEFAULT_NOTIFICATION_TOLERANCE_MS,
+  DEFAULT_REPLAY_TTL_MS,
+  PACKAGE_NAME,
+  PROVIDER,
+} from '../protocol/constants.js';
+import { type VerifySnapSignatureInput, verifyOverBodyHash } from '../protocol/verify-signature.js';
+import { publicKeySchema } from './key-options.js';
+
+/** Options of {@link verifySnapNotification}: give `publicKey` (asymmetric) or `clientSecret` (symmetric). */
+export interface VerifySnapNotificationOptions {
+  /** Asymmetric notifications: the provider's RSA public key. */
+  publicKey?: RsaPublicKeyInput | undefined;
+  /** Symmetric notifications (e.g. DOKU SNAP): the shared client secret. */
+  clientSecret?: string | undefined;
+  /**
+   * Symmetric only: the access token the signature covers. Default: the bearer token of the
+   * request's `Authorization` header (check yourself that it is a token you issued).
+   */
+  accessToken?: string | undefined;
+  /**
+   * The relative URL the provider signed. Default: the request URL's path and query. Set it
+   * when a proxy rewrites the path before your handler sees it.
+   */
+  path?: string | undefined;
+  /** Allowed X-TIMESTAMP skew either way. Default 300 000 ms (±5 min). */
+  toleranceMs?: number | undefined;
+  /** De-duplicates X-EXTERNAL-ID (then required). Default: no de-duplication. */
+  replayStore?: ReplayStore | undefined;
+  /** How long an X-EXTERNAL-ID is remembered. Default one day. */
+  replayTtlMs?: number | undefined;
+  /** Epoch-ms clock. Default `Date.now`. */
+  clock?: Clock | undefined;
+}
+
+/** A notification that passed every check. */
+export interface VerifiedSnapNotification {
+  /** Which form the signature had. */
+  readonly mode: 'asymmetric' | 'symmetric';
+  /** The raw body text as received. */
+  readonly body: string;
+  /** The body parsed as JSON; undefined when it is empty or not JSON. */
+  readonly json: unknown;
+  /** The X-TIMESTAMP value. */
+  readonly timestamp: string;
+  /** X-EXTERNAL-ID, when sent. */
+  readonly externalId: string | undefined;
+  /** X-PARTNER-ID, when sent. */
+  readonly partnerId: string | undefined;
+}
+
+const schema = v.object({
+  publicKey: v.exactOptional(v.optional(publicKeySchema)),
+  clientSecret: v.exactOptional(v.optional(optionSchemas.nonEmptyString('the client secret (a non-empty string)'))),
+  accessToken: v.exactOptional(v.optional(optionSchemas.nonEmptyString('the access token (a non-empty string)'))),
+  path: v.exactOptional(v.optional(optionSchemas.path())),
+  toleranceMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1))),
+  replayStore: v.exactOptional(
+    v.optional(optionSchemas.withMethods<ReplayStore>(['remember'], 'a replay store with remember(id, ttlMs)')),
+  ),
+  replayTtlMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1, 31 * 24 * 60 * 60_000))),
+  clock: v.exactOptional(v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds'))),
+});
+
+function reject(
+  code: 'ERR_SIGNATURE_MISMATCH' | 'ERR_TIMESTAMP_OUT_OF_WINDOW' | 'ERR_REPLAYED',
+  message: string,
+  check: 'signature' | 'timestamp' | 'replay' | 'header',
+): SignatureError {
+  return new SignatureError(code, `SNAP notification rejected: ${message}`, check, { provider: PROVIDER });
+}
+
+function header(request: Request, name: string): string | undefined {
+  const value = request.headers.get(name);
+  return value === null || value.trim().length === 0 ? undefined : value.trim();
+}
+
+/**
+ * Verifies a SNAP notification `Request` (see the module comment for the checks, in order).
+ * Reads the body from a clone, so the request stays readable.
+ *
+ * @throws {SignatureError} `check: 'header'` (a header is missing or malformed), `'timestamp'`
+ *   (`ERR_TIMESTAMP_OUT_OF_WINDOW`), `'signature'` (`ERR_SIGNATURE_MISMATCH`) or `'replay'` (`ERR_REPLAYED`).
+ * @throws {ConfigError} for bad options (neither or both of publicKey and clientSecret…).
+ * @throws {TypeError} when `request` is not a Request or its body was already read.
+ */
+export async function verifySnapNotification(
+  request: Request,
+  options: VerifySnapNotificationOptions,
+): Promise<VerifiedSnapNotification> {
+  if (
+    request === null ||
+    typeof request !== 'object' ||
+    typeof (request as Partial<Request>).clone !== 'function' ||
+    typeof (request as Partial<Request>).headers?.get !== 'function'
+  ) {
+    throw new TypeError('[@org/snap-auth] verifySnapNotification: expected a Web Request');
+  }
+  if (request.bodyUsed) {
+    throw new TypeError(
+      '[@org/snap-auth] verifySnapNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
+    );
+  }
+  const config = validateOptions(PACKAGE_NAME, schema, options, {
+    provider: PROVIDER,
+  }) as VerifySnapNotificationOptions;
+  if ((config.publicKey === undefined) === (config.clientSecret === undefined)) {
+    const both = config.publicKey !== undefined;
+    const expected = 'exactly one of publicKey (asymmetric) and clientSecret (symmetric notifications)';
+    throw new ConfigError(
+      `[${PACKAGE_NAME}] invalid option:\n  - publicKey: expected ${expected}, received ${both ? 'both' : 'neither'}`,
+      [{ path: 'publicKey', expected, received: both ? 'both' : 'neither' }],
+      { provider: PROVIDER },
+    );
+  }
+  const mode = config.publicKey !== undefined ? 'asymmetric' : 'symmetric';
+  const clock = config.clock ?? Date.now;
+
+  // 1. headers
+  const signatureText = header(request, 'x-signature');
+  const timestamp = header(request, 'x-timestamp');
+  const externalId = header(request, 'x-external-id');
+  const partnerId = header(request, 'x-partner-id');
+  if (signatureText === undefined)
+    throw reject('ERR_SIGNATURE_MISMATCH', 'the X-SIGNATURE header is missing', 'header');
+  if (timestamp === undefined) throw reject('ERR_SIGNATURE_MISMATCH', 'the X-TIMESTAMP header is missing', 'header');
+  if (config.replayStore && externalId === undefined) {
+    throw reject('ERR_SIGNATURE_MISMATCH', 'the X-EXTERNAL-ID header is missing', 'header');
+  }
+  let accessToken: string | undefined;
+  if (mode === 'symmetric') {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
+    accessToken = config.accessToken ?? bearer;
+    if (accessToken === undefined) {
+      throw reject(
+        'ERR_SIGNATURE_MISMATCH',
+        'the Authorization: Bearer header is missing (the symmetric signature covers the access token)',
+        'header',
+      );
+    }
+  }
+
+  // 2. timestamp
+  let timestampMs: number;
+  try {
+    timestampMs = parseIsoTimestamp(timestamp);
+  } catch {
+    throw reject('ERR_SIGNATURE_MISMATCH', 'X-TIMESTAMP is not an ISO-8601 timestamp with an offset', 'header');
+  }
+  try {
+    assertTimestampWithinWindow(timestampMs, {
+      now: clock(),
+      toleranceMs: config.toleranceMs ?? DEFAULT_NOTIFICATION_TOLERANCE_MS,
+      provider: PROVIDER,
+      header: 'X-TIMESTAMP',
+    });
+  } catch (error) {
+    throw reject('ERR_TIMESTAMP_OUT_OF_WINDOW', (error as Error).message, 'timestamp');
+  }
+
+  // 3. signature over the raw body
+  const raw = new Uint8Array(await request.clone().arrayBuffer());
+  const body = new TextDecoder().decode(raw);
+  const hashes: string[] = [];
+  if (raw.length === 0) {
+    hashes.push(EMPTY_BODY_HASH);
+  } else {
+    let minified: string | undefined;
+    try {
+      minified = minifyJson(body);
+    } catch {
+      minified = undefined;
+    }
+    if (minified !== undefined) hashes.push(await sha256Hex(minified));
+    const rawHash = await sha256Hex(raw);
+    if (!hashes.includes(rawHash)) hashes.push(rawHash);
+  }
+  const signature = decodeBase64(signatureText);
+  const url = new URL(request.url);
+  const input: VerifySnapSignatureInput =
+    mode === 'asymmetric'
+      ? {
+          method: request.method,
+          path: config.path ?? url.pathname + url.search,
+          timestamp,
+          signature: signatureText,
+          publicKey: config.publicKey as RsaPublicKeyInput,
+        }
+      : {
+          method: request.method,
+          path: config.path ?? url.pathname + url.search,
+          timestamp,
+          signature: signatureText,
+          clientSecret: config.clientSecret as string,
+          accessToken: accessToken as string,
+        };
+  let verified = false;
+  if (signature !== undefined) {
+    for (const hash of hashes) {
+      if (await verifyOverBodyHash(input, hash, signature)) {
+        verified = true;
+        break;
+      }
+    }
+  }
+  if (!verified) {
+    throw reject(
+      'ERR_SIGNATURE_MISMATCH',
+      `X-SIGNATURE does not verify (${mode} form over ${input.method.toUpperCase()} ${input.path}): the body, path or timestamp was altered, or the ${mode === 'asymmetric' ? 'public key' : 'client secret or access token'} is not the signer's`,
+      'signature',
+    );
+  }
+
+  // 4. replay
+  if (config.replayStore && externalId !== undefined) {
+    const fresh = await config.replayStore.remember(
+      `snap:${partnerId ?? ''}:${externalId}`,
+      config.replayTtlMs ?? DEFAULT_REPLAY_TTL_MS,
+    );
+    if (!fresh) {
+      throw reject('ERR_REPLAYED', `X-EXTERNAL-ID ${externalId} was already received`, 'replay');
+    }
+  }
+
+  let json: unknown;
+  try {
+    json = body.length === 0 ? undefined : JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  return Object.freeze({ mode, body, json, timestamp, externalId, partnerId });
+}
