@@ -47,8 +47,6 @@ import {
   type RetryOptions,
 } from './retry-policy.js';
 
-export type { JsonResponse } from './response-body.js';
-export type { RetryOptions } from './retry-policy.js';
 
 /** What a provider extracts from an error body: its own code and message. */
 export interface ProviderErrorDescription {

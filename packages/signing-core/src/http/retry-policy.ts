@@ -27,7 +27,7 @@ export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [408, 429, 500, 502
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_TOTAL_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000; /** Methods retried by default: the idempotent ones (payments are POSTs, and are not). */
-export const IDEMPOTENT_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace'];
+const IDEMPOTENT_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace'];
 
 /** ky's retry options for a policy. */
 export function kyRetry(retry: RetryOptions | number | undefined): NonNullable<Options['retry']> {
