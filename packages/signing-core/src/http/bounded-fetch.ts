@@ -78,7 +78,8 @@ export async function readBodyBounded(
   provider: string,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'));
+  const length = response.headers.get('content-length');
+  const declared = length === null ? Number.NaN : Number(length);
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge(response, maxBytes, provider);
@@ -87,7 +88,7 @@ export async function readBodyBounded(
   if (body === null) return new Uint8Array(0);
   // A declared length within the limit: the runtime's own read (it fails on a short body, and the
   // caller's signal still aborts it). Otherwise count the chunks as they come.
-  if (Number.isFinite(declared) && response.headers.has('content-length')) {
+  if (Number.isFinite(declared)) {
     if (signal?.aborted) throw signal.reason;
     return new Uint8Array(await response.arrayBuffer());
   }
@@ -154,6 +155,30 @@ export function bufferedResponse(answer: BoundedAnswer): Response {
   return response;
 }
 
+function deadlineError(provider: string, timeoutMs: number): TransportError {
+  return new TransportError('ERR_TIMEOUT', `${provider} did not finish answering within ${timeoutMs} ms`, {
+    provider,
+  });
+}
+
+/** A failure typed: our deadline (`expired`, its controller), the caller's abort, or a broken connection. */
+function typedFailure(
+  error: unknown,
+  stage: 'connect' | 'body',
+  provider: string,
+  expired: AbortController | undefined,
+  callerSignal: AbortSignal | null | undefined,
+): unknown {
+  if (expired) return expired.signal.reason;
+  if (callerSignal?.aborted) return callerSignal.reason ?? error;
+  if (error instanceof ResponseFormatError || error instanceof TransportError) return error;
+  if (stage === 'connect') return error; // ky types connection failures (NetworkError)
+  return new TransportError('ERR_NETWORK', `the connection to ${provider} broke while reading the response`, {
+    provider,
+    cause: error,
+  });
+}
+
 /** An init that says nothing (ky passes `{}`): the request is sent as it is. */
 function isEmptyInit(init: RequestInit | undefined): boolean {
   if (init === undefined) return true;
@@ -186,32 +211,18 @@ export function createBoundedExchange(
     const signal = controller?.signal ?? callerSignal ?? undefined;
     let timedOut = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const onCallerAbort = () => controller?.abort(callerSignal?.reason);
+    // Closures only for an own deadline: the common calls (ky's, the signing fetch's) allocate none.
+    const onCallerAbort = controller && callerSignal ? () => controller.abort(callerSignal.reason) : undefined;
     if (controller) {
       timer = setTimeout(() => {
         timedOut = true;
-        controller.abort(deadlineError());
+        controller.abort(deadlineError(provider, timeoutMs));
       }, timeoutMs);
       (timer as { unref?: () => void }).unref?.();
-      if (callerSignal?.aborted) onCallerAbort();
-      else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    }
-
-    function deadlineError(): TransportError {
-      return new TransportError('ERR_TIMEOUT', `${provider} did not finish answering within ${timeoutMs} ms`, {
-        provider,
-      });
-    }
-    /** Whatever went wrong, typed: our deadline, the caller's abort, or a broken connection. */
-    function typed(error: unknown, stage: 'connect' | 'body'): unknown {
-      if (timedOut) return controller?.signal.reason;
-      if (callerSignal?.aborted) return callerSignal.reason ?? error;
-      if (error instanceof ResponseFormatError || error instanceof TransportError) return error;
-      if (stage === 'connect') return error; // ky types connection failures (NetworkError)
-      return new TransportError('ERR_NETWORK', `the connection to ${provider} broke while reading the response`, {
-        provider,
-        cause: error,
-      });
+      if (onCallerAbort) {
+        if (callerSignal?.aborted) onCallerAbort();
+        else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+      }
     }
 
     try {
@@ -220,9 +231,12 @@ export function createBoundedExchange(
       // Anything else goes to the runtime's fetch with the same init, so it builds the one Request.
       const passThrough =
         input instanceof Request && isEmptyInit(init) && input.redirect === 'manual' && signal === input.signal;
-      const firstInit: RequestInit | undefined = passThrough
-        ? init
-        : { ...init, ...(signal ? { signal } : {}), redirect: 'manual' };
+      // An init that already says `redirect: 'manual'` with the signal to use (the signing fetch's)
+      // is used as it is, not copied.
+      const firstInit: RequestInit | undefined =
+        passThrough || (init?.redirect === 'manual' && init.signal === signal)
+          ? init
+          : { ...init, ...(signal ? { signal } : {}), redirect: 'manual' };
       // Only a same-origin redirect needs the request's parts again: then build it (and keep its body).
       let request: Request | undefined = policy === 'same-origin' ? new Request(input, firstInit) : undefined;
       const replayBody = request && request.body !== null ? await request.clone().arrayBuffer() : null;
@@ -231,7 +245,7 @@ export function createBoundedExchange(
         try {
           response = await (request ? fetchImpl(request) : fetchImpl(input, firstInit));
         } catch (error) {
-          throw typed(error, 'connect');
+          throw typedFailure(error, 'connect', provider, timedOut ? controller : undefined, callerSignal);
         }
         if (isRedirect(response)) {
           const requestUrl = request?.url ?? (input instanceof Request ? input.url : String(input));
@@ -275,7 +289,7 @@ export function createBoundedExchange(
         try {
           bytes = await readBodyBounded(response, maxResponseBytes, provider, signal);
         } catch (error) {
-          throw typed(error, 'body');
+          throw typedFailure(error, 'body', provider, timedOut ? controller : undefined, callerSignal);
         }
         return {
           head: response,
@@ -286,7 +300,7 @@ export function createBoundedExchange(
     } finally {
       if (controller) {
         clearTimeout(timer);
-        callerSignal?.removeEventListener('abort', onCallerAbort);
+        if (onCallerAbort) callerSignal?.removeEventListener('abort', onCallerAbort);
       }
     }
   };

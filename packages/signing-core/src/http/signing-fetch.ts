@@ -87,6 +87,48 @@ const ABSOLUTE = /^[a-z][a-z\d+.-]*:/i;
 /** Rejections are small bodies: a larger answer is a real one and is not decoded to be checked. */
 const MAX_REJECTION_BODY_BYTES = 64 * 1024;
 
+/** The context of a call given none: one frozen object for all. */
+const NO_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The call ends without an answer: its own deadline, or the caller's abort (or the caller's own timeout). */
+function callFailure(
+  reason: 'ERR_TIMEOUT' | 'ERR_ABORTED',
+  attempts: number,
+  provider: string,
+  totalTimeoutMs: number,
+  callerSignal: AbortSignal | undefined,
+): TransportError {
+  // A caller's `AbortSignal.timeout()` is a timeout too.
+  const code =
+    reason === 'ERR_ABORTED' && (callerSignal?.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
+      ? 'ERR_TIMEOUT'
+      : reason;
+  return new TransportError(
+    code,
+    code === 'ERR_TIMEOUT' && reason === 'ERR_TIMEOUT'
+      ? `${provider} did not answer within ${totalTimeoutMs} ms in all (${attempts} attempt${attempts === 1 ? '' : 's'})`
+      : code === 'ERR_TIMEOUT'
+        ? `the request to ${provider} timed out (the caller's signal)`
+        : `the request to ${provider} was aborted`,
+    { provider, attempts },
+  );
+}
+
+/** Waits `ms`, or less if the caller aborts; false when the call's deadline (`left` ms away) comes first. */
+function waitFor(ms: number, left: number, callerSignal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    if (ms >= left) return resolve(false);
+    if (ms <= 0) return resolve(true);
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', done);
+      resolve(true);
+    }
+    callerSignal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 function parse(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -169,50 +211,20 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
       callerSignal = init?.signal ?? undefined;
     }
     if (options.transformBody && body.byteLength > 0) body = await options.transformBody(body);
-    const context: Readonly<Record<string, unknown>> = init?.context ?? {};
+    const context: Readonly<Record<string, unknown>> = init?.context ?? NO_CONTEXT;
     const target = url.pathname + url.search;
     const hasBody = body.byteLength > 0 || !(method === 'GET' || method === 'HEAD');
 
     // The call's deadline is a clock reading, not a controller: one controller and one timer per
     // attempt cover that attempt's own deadline and what is left of the call's.
+    // No closures per call on the way to an answer: failures and waits are module functions.
     const startedAt = performance.now();
-    const remaining = () => totalTimeoutMs - (performance.now() - startedAt);
-
-    const fail = (reason: 'ERR_TIMEOUT' | 'ERR_ABORTED', attempts: number) => {
-      // A caller's `AbortSignal.timeout()` is a timeout too.
-      const code =
-        reason === 'ERR_ABORTED' && (callerSignal?.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
-          ? 'ERR_TIMEOUT'
-          : reason;
-      return new TransportError(
-        code,
-        code === 'ERR_TIMEOUT' && reason === 'ERR_TIMEOUT'
-          ? `${provider} did not answer within ${totalTimeoutMs} ms in all (${attempts} attempt${attempts === 1 ? '' : 's'})`
-          : code === 'ERR_TIMEOUT'
-            ? `the request to ${provider} timed out (the caller's signal)`
-            : `the request to ${provider} was aborted`,
-        { provider, attempts },
-      );
-    };
-    /** Waits `ms`, or less if the caller aborts; false when the call's deadline comes first. */
-    const wait = (ms: number) =>
-      new Promise<boolean>((resolve) => {
-        if (ms >= remaining()) return resolve(false);
-        if (ms <= 0) return resolve(true);
-        const timer = setTimeout(done, ms);
-        function done() {
-          clearTimeout(timer);
-          callerSignal?.removeEventListener('abort', done);
-          resolve(true);
-        }
-        callerSignal?.addEventListener('abort', done, { once: true });
-      });
 
     let tokenRetried = false;
     for (let attempt = 0, retries = 0; ; attempt++) {
-      if (callerSignal?.aborted) throw fail('ERR_ABORTED', attempt);
-      const left = remaining();
-      if (left <= 0) throw fail('ERR_TIMEOUT', attempt);
+      if (callerSignal?.aborted) throw callFailure('ERR_ABORTED', attempt, provider, totalTimeoutMs, callerSignal);
+      const left = totalTimeoutMs - (performance.now() - startedAt);
+      if (left <= 0) throw callFailure('ERR_TIMEOUT', attempt, provider, totalTimeoutMs, callerSignal);
       const attemptHeaders = new Headers(headers);
       if (bodyType !== undefined && !attemptHeaders.has('content-type')) attemptHeaders.set('content-type', bodyType);
       let attemptBody = body;
@@ -243,8 +255,8 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         controller.abort();
       }, span);
       (timer as { unref?: () => void }).unref?.();
-      const onCallerAbort = () => controller.abort(callerSignal?.reason);
-      callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+      const onCallerAbort = callerSignal ? () => controller.abort(callerSignal.reason) : undefined;
+      if (onCallerAbort) callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
       let answer: BoundedAnswer;
       try {
         answer = await exchange(
@@ -254,13 +266,15 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
                 method,
                 headers: attemptHeaders,
                 signal: controller.signal,
+                redirect: 'manual',
                 body: attemptBody as Uint8Array<ArrayBuffer>,
               }
-            : { method, headers: attemptHeaders, signal: controller.signal },
+            : { method, headers: attemptHeaders, signal: controller.signal, redirect: 'manual' },
         );
       } catch (error) {
-        if (callerSignal?.aborted) throw fail('ERR_ABORTED', attempt + 1);
-        if (expired === 'call') throw fail('ERR_TIMEOUT', attempt + 1);
+        if (callerSignal?.aborted)
+          throw callFailure('ERR_ABORTED', attempt + 1, provider, totalTimeoutMs, callerSignal);
+        if (expired === 'call') throw callFailure('ERR_TIMEOUT', attempt + 1, provider, totalTimeoutMs, callerSignal);
         const typed =
           expired === 'attempt'
             ? new TransportError('ERR_TIMEOUT', `${provider} did not finish answering within ${timeoutMs} ms`, {
@@ -272,7 +286,7 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         const transient = typed.code === 'ERR_NETWORK' || typed.code === 'ERR_TIMEOUT';
         if (transient && retries < limit && methods.has(method)) {
           retries += 1;
-          if (await wait(backoff(retries))) continue;
+          if (await waitFor(backoff(retries), totalTimeoutMs - (performance.now() - startedAt), callerSignal)) continue;
         }
         if (typed instanceof TransportError && typed.attempts === undefined) {
           throw new TransportError(typed.code, `${typed.message} (${attempt + 1} attempt${attempt === 0 ? '' : 's'})`, {
@@ -284,7 +298,7 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         throw typed;
       } finally {
         clearTimeout(timer);
-        callerSignal?.removeEventListener('abort', onCallerAbort);
+        if (onCallerAbort) callerSignal?.removeEventListener('abort', onCallerAbort);
       }
 
       const { head } = answer;
@@ -307,7 +321,15 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         const after = parseRetryAfter(head.headers.get('retry-after'));
         if (after === undefined || after <= maxRetryAfter) {
           retries += 1;
-          if ((await wait(after ?? backoff(retries))) && !callerSignal?.aborted) continue;
+          if (
+            (await waitFor(
+              after ?? backoff(retries),
+              totalTimeoutMs - (performance.now() - startedAt),
+              callerSignal,
+            )) &&
+            !callerSignal?.aborted
+          )
+            continue;
         }
       }
       return bufferedResponse(answer);
