@@ -65,14 +65,14 @@ const schema = v.strictObject({
     [v.picklist(['test', 'production']), optionSchemas.baseUrl()],
     "'test', 'production' or an absolute http(s) URL without query or fragment",
   ),
-  validTimeMinutes: v.optional(
-    v.pipe(v.number(minutes), v.integer(minutes), v.minValue(1, minutes), v.maxValue(525_600, minutes)),
+  validTimeMinutes: v.exactOptional(
+    v.optional(v.pipe(v.number(minutes), v.integer(minutes), v.minValue(1, minutes), v.maxValue(525_600, minutes))),
   ),
-  requestId: v.optional(optionSchemas.func<() => string>('a function returning a Request-Id')),
-  responseSignature: v.optional(
-    v.picklist(['off', 'verify-if-present', 'require'], "'off', 'verify-if-present' or 'require'"),
+  requestId: v.exactOptional(v.optional(optionSchemas.func<() => string>('a function returning a Request-Id'))),
+  responseSignature: v.exactOptional(
+    v.optional(v.picklist(['off', 'verify-if-present', 'require'], "'off', 'verify-if-present' or 'require'")),
   ),
-  requestTarget: v.optional(v.picklist(['path', 'path-and-query'], "'path' or 'path-and-query'")),
+  requestTarget: v.exactOptional(v.optional(v.picklist(['path', 'path-and-query'], "'path' or 'path-and-query'"))),
   ...tokenClientOptionEntries(),
 });
 

@@ -50,7 +50,7 @@ export interface FinnetAuthOptions extends Omit<TokenClientOptions, 'retry'> {
 const SECRET_KEY_EXPECTED = 'the merchant secret key as a non-empty string';
 
 // Every option also accepts `undefined` (the interface says `?: T | undefined`), hence `v.optional`.
-const optional = <T extends v.GenericSchema>(schema: T) => v.optional(schema);
+const optional = <T extends v.GenericSchema>(schema: T) => v.exactOptional(v.optional(schema));
 
 // Finnet has no single `retry`: token and widget calls are retried separately.
 const { retry: _retry, ...sharedEntries } = tokenClientOptionEntries();

@@ -94,10 +94,12 @@ const schema = v.strictObject({
     ),
     v.transform((value) => Secret.from(value)),
   ),
-  baseUrl: v.optional(host(), 'wallet'),
-  apiBaseUrl: v.optional(host()),
+  baseUrl: v.exactOptional(v.optional(host(), 'wallet'), 'wallet'),
+  apiBaseUrl: v.exactOptional(v.optional(host())),
   ...tokenClientOptionEntries(),
-  formatDate: v.optional(optionSchemas.func<(now: Date) => string>('a function (now: Date) => string')),
+  formatDate: v.exactOptional(
+    v.optional(optionSchemas.func<(now: Date) => string>('a function (now: Date) => string')),
+  ),
 });
 
 /**

@@ -201,11 +201,13 @@ export const optionSchemas = {
     const shape = v.union([
       limit,
       v.strictObject({
-        limit: v.optional(limit),
-        methods: v.optional(v.array(v.string())),
-        statusCodes: v.optional(v.array(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)))),
-        backoffLimitMs: v.optional(optionSchemas.milliseconds()),
-        maxRetryAfterMs: v.optional(optionSchemas.milliseconds()),
+        limit: v.exactOptional(v.optional(limit)),
+        methods: v.exactOptional(v.optional(v.array(v.string()))),
+        statusCodes: v.exactOptional(
+          v.optional(v.array(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)))),
+        ),
+        backoffLimitMs: v.exactOptional(v.optional(optionSchemas.milliseconds())),
+        maxRetryAfterMs: v.exactOptional(v.optional(optionSchemas.milliseconds())),
       }),
     ]);
     // One message for the whole value, whichever branch or field failed.
@@ -297,26 +299,28 @@ export interface TokenClientOptions {
 /** The valibot entries for {@link TokenClientOptions}, to spread into a provider's option schema. */
 export function tokenClientOptionEntries() {
   return {
-    fetch: v.optional(optionSchemas.func<typeof globalThis.fetch>('a fetch function')),
-    clock: v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds')),
-    tokenStore: v.optional(optionSchemas.tokenStore()),
-    refreshAheadMs: v.optional(optionSchemas.milliseconds()),
-    expiryMarginMs: v.optional(optionSchemas.milliseconds()),
-    timeoutMs: v.optional(optionSchemas.milliseconds(1, 300_000)),
-    totalTimeoutMs: v.optional(optionSchemas.milliseconds(1, 600_000)),
-    maxResponseBytes: v.optional(
-      v.pipe(
-        v.number('a whole number of bytes from 1024 to 1073741824'),
-        v.integer('a whole number of bytes from 1024 to 1073741824'),
-        v.minValue(1024, 'a whole number of bytes from 1024 to 1073741824'),
-        v.maxValue(1024 ** 3, 'a whole number of bytes from 1024 to 1073741824'),
+    fetch: v.exactOptional(v.optional(optionSchemas.func<typeof globalThis.fetch>('a fetch function'))),
+    clock: v.exactOptional(v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds'))),
+    tokenStore: v.exactOptional(v.optional(optionSchemas.tokenStore())),
+    refreshAheadMs: v.exactOptional(v.optional(optionSchemas.milliseconds())),
+    expiryMarginMs: v.exactOptional(v.optional(optionSchemas.milliseconds())),
+    timeoutMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1, 300_000))),
+    totalTimeoutMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1, 600_000))),
+    maxResponseBytes: v.exactOptional(
+      v.optional(
+        v.pipe(
+          v.number('a whole number of bytes from 1024 to 1073741824'),
+          v.integer('a whole number of bytes from 1024 to 1073741824'),
+          v.minValue(1024, 'a whole number of bytes from 1024 to 1073741824'),
+          v.maxValue(1024 ** 3, 'a whole number of bytes from 1024 to 1073741824'),
+        ),
       ),
     ),
-    redirect: v.optional(v.picklist(['error', 'same-origin'], "'error' or 'same-origin'")),
-    retry: v.optional(optionSchemas.retry()),
-    lockWaitMs: v.optional(optionSchemas.milliseconds(0, 600_000)),
-    tokenFetchTimeoutMs: v.optional(optionSchemas.milliseconds(1, 600_000)),
-    logger: v.optional(optionSchemas.logger()),
+    redirect: v.exactOptional(v.optional(v.picklist(['error', 'same-origin'], "'error' or 'same-origin'"))),
+    retry: v.exactOptional(v.optional(optionSchemas.retry())),
+    lockWaitMs: v.exactOptional(v.optional(optionSchemas.milliseconds(0, 600_000))),
+    tokenFetchTimeoutMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1, 600_000))),
+    logger: v.exactOptional(v.optional(optionSchemas.logger())),
   };
 }
 

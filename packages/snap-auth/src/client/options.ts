@@ -111,10 +111,12 @@ const schema = v.strictObject({
   privateKey: privateKeySchema,
   clientSecret: optionalString('the client secret (a non-empty string)'),
   partnerId: v.exactOptional(
-    v.optional(
-      v.pipe(
-        optionSchemas.nonEmptyString('the partner id (a non-empty string of at most 36 characters)'),
-        v.maxLength(36, 'the partner id (a non-empty string of at most 36 characters)'),
+    v.exactOptional(
+      v.optional(
+        v.pipe(
+          optionSchemas.nonEmptyString('the partner id (a non-empty string of at most 36 characters)'),
+          v.maxLength(36, 'the partner id (a non-empty string of at most 36 characters)'),
+        ),
       ),
     ),
   ),
@@ -124,14 +126,18 @@ const schema = v.strictObject({
   tokenTimestampFormat: v.exactOptional(v.optional(timestampFormatSchema)),
   grantTypeCase: v.exactOptional(v.optional(v.picklist(['upper', 'lower'], "'upper' or 'lower'"))),
   tokenRequestBody: v.exactOptional(
-    v.optional(v.record(v.string(), v.unknown(), 'a JSON object such as { grantType: "client_credentials" }')),
+    v.exactOptional(
+      v.optional(v.record(v.string(), v.unknown(), 'a JSON object such as { grantType: "client_credentials" }')),
+    ),
   ),
   relativeUrl: v.exactOptional(v.optional(optionSchemas.func<(url: URL) => string>('a function (url: URL) => string'))),
   externalId: v.exactOptional(v.optional(optionSchemas.func<() => string>('a function () => string'))),
   providerPublicKey: v.exactOptional(v.optional(publicKeySchema)),
   notificationToleranceMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1))),
   replayStore: v.exactOptional(
-    v.optional(optionSchemas.withMethods<ReplayStore>(['remember'], 'a replay store with remember(id, ttlMs)')),
+    v.exactOptional(
+      v.optional(optionSchemas.withMethods<ReplayStore>(['remember'], 'a replay store with remember(id, ttlMs)')),
+    ),
   ),
 });
 

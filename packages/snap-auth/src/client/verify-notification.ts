@@ -85,7 +85,9 @@ const schema = v.object({
   path: v.exactOptional(v.optional(optionSchemas.path())),
   toleranceMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1))),
   replayStore: v.exactOptional(
-    v.optional(optionSchemas.withMethods<ReplayStore>(['remember'], 'a replay store with remember(id, ttlMs)')),
+    v.exactOptional(
+      v.optional(optionSchemas.withMethods<ReplayStore>(['remember'], 'a replay store with remember(id, ttlMs)')),
+    ),
   ),
   replayTtlMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1, 31 * 24 * 60 * 60_000))),
   clock: v.exactOptional(v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds'))),
