@@ -41,7 +41,9 @@ function checkKey(method: string, key: unknown): asserts key is string {
 
 function checkTtl(method: string, ttlMs: unknown): number {
   if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new TypeError(`[@org/token-store-redis] redisTokenStore.${method}: ttlMs must be a positive number of milliseconds`);
+    throw new TypeError(
+      `[@org/token-store-redis] redisTokenStore.${method}: ttlMs must be a positive number of milliseconds`,
+    );
   }
   return Math.max(1, Math.ceil(ttlMs));
 }
@@ -218,7 +220,9 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
     store.waitForChange = async (key, timeoutMs) => {
       checkKey('waitForChange', key);
       if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) {
-        throw new TypeError('[@org/token-store-redis] redisTokenStore.waitForChange: timeoutMs must be a number of milliseconds');
+        throw new TypeError(
+          '[@org/token-store-redis] redisTokenStore.waitForChange: timeoutMs must be a number of milliseconds',
+        );
       }
       await waitForChange(await keysFor(key), timeoutMs);
     };

@@ -84,7 +84,9 @@ export async function importHmacKey(algorithm: HmacAlgorithm, secret: string | U
 
 function assertHmacAlgorithm(algorithm: string): asserts algorithm is HmacAlgorithm {
   if (algorithm !== 'SHA-256' && algorithm !== 'SHA-512') {
-    throw new TypeError(`[@org/signing-core] unsupported HMAC algorithm ${JSON.stringify(algorithm)}: use 'SHA-256' or 'SHA-512'`);
+    throw new TypeError(
+      `[@org/signing-core] unsupported HMAC algorithm ${JSON.stringify(algorithm)}: use 'SHA-256' or 'SHA-512'`,
+    );
   }
 }
 
@@ -102,7 +104,9 @@ export function hmac(
 ): Promise<Uint8Array> {
   if (key instanceof HmacKey) {
     if (key.algorithm !== algorithm) {
-      return Promise.reject(new TypeError(`[@org/signing-core] hmac: key was imported for ${key.algorithm}, not ${algorithm}`));
+      return Promise.reject(
+        new TypeError(`[@org/signing-core] hmac: key was imported for ${key.algorithm}, not ${algorithm}`),
+      );
     }
     let bytes: Uint8Array;
     try {
@@ -121,7 +125,9 @@ export function hmac(
 export function digest(algorithm: DigestAlgorithm, data: string | Uint8Array): Promise<Uint8Array> {
   if (algorithm !== 'SHA-256' && algorithm !== 'SHA-512' && algorithm !== 'SHA-1') {
     return Promise.reject(
-      new TypeError(`[@org/signing-core] unsupported digest ${JSON.stringify(algorithm)}: use 'SHA-1', 'SHA-256' or 'SHA-512'`),
+      new TypeError(
+        `[@org/signing-core] unsupported digest ${JSON.stringify(algorithm)}: use 'SHA-1', 'SHA-256' or 'SHA-512'`,
+      ),
     );
   }
   let bytes: Uint8Array;

@@ -47,7 +47,6 @@ import {
   type RetryOptions,
 } from './retry-policy.js';
 
-
 /** What a provider extracts from an error body: its own code and message. */
 export interface ProviderErrorDescription {
   providerCode?: string | undefined;

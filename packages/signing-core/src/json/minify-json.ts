@@ -87,7 +87,9 @@ for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
  */
 export function minifyJson(text: string): string {
   if (typeof text !== 'string') {
-    throw new TypeError(`[@org/signing-core] minifyJson: expected a string, received ${text === null ? 'null' : typeof text}`);
+    throw new TypeError(
+      `[@org/signing-core] minifyJson: expected a string, received ${text === null ? 'null' : typeof text}`,
+    );
   }
   const n = text.length;
   if (n > 0 && text.charCodeAt(0) === BOM) {

@@ -111,7 +111,9 @@ export function parseUtcOffset(offset: string | number): number {
     return offset === 0 ? 0 : offset;
   }
   if (typeof offset !== 'string') {
-    throw new TypeError(`[@org/signing-core] parseUtcOffset: expected a string or a number, received ${typeOf(offset)}`);
+    throw new TypeError(
+      `[@org/signing-core] parseUtcOffset: expected a string or a number, received ${typeOf(offset)}`,
+    );
   }
   const minutes = offset === 'Z' ? 0 : offset.length === 6 ? scanOffset(offset, 0) : Number.NaN;
   if (!Number.isFinite(minutes)) {

@@ -141,7 +141,9 @@ function sleep(ms: number): Promise<void> {
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`[@org/signing-core] createTokenManager: ${name} must be a non-negative number of milliseconds`);
+    throw new TypeError(
+      `[@org/signing-core] createTokenManager: ${name} must be a non-negative number of milliseconds`,
+    );
   }
   return value;
 }
