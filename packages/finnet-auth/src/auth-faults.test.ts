@@ -2,7 +2,7 @@ import { isAuthError, isProviderError, isTransportError, randomAlphanumeric } fr
 import type { Fault } from '@org/signing-core/testing';
 import { describe, expect, it } from 'vitest';
 import { bodyOf, SECRET, setup } from './__fixtures__/harness.js';
-import type { FinnetAuth } from './client/auth.js';
+import type { FinnetAuth } from './client/types.js';
 import { FINNET_TOKEN_PATH, FINNET_WIDGET_TOP_UP_PATH } from './protocol/provider.js';
 import { finnetSignature } from './protocol/signature.js';
 

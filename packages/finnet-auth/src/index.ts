@@ -1,15 +1,15 @@
 // @org/finnet-auth — the public API, by name.
 
-export {
-  createFinnetAuth,
-  type FinnetAuth,
-  type FinnetRequestOptions,
-  type FinnetRequestParams,
-  type FinnetResponse,
-  type FinnetResponseBody,
-  type FinnetSignedRequest,
-} from './client/auth.js';
+export { createFinnetAuth } from './client/auth.js';
 export type { FinnetAuthOptions } from './client/options.js';
+export type {
+  FinnetAuth,
+  FinnetRequestOptions,
+  FinnetRequestParams,
+  FinnetResponse,
+  FinnetResponseBody,
+  FinnetSignedRequest,
+} from './client/types.js';
 export { parseFinnetExpiry } from './protocol/expiry.js';
 export {
   FINNET_DEVELOPMENT_URL,

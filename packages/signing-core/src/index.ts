@@ -73,6 +73,7 @@ export {
   readBodyBounded,
 } from './http/bounded-fetch.js';
 export {
+  type AttemptBuilder,
   type BuiltRequest,
   createHttpClient,
   type DescribedResponse,

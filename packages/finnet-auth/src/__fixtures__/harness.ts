@@ -4,8 +4,9 @@
  */
 import type { RunningSandbox } from '@org/signing-core/testing';
 import { afterEach } from 'vitest';
-import { createFinnetAuth, type FinnetAuth } from '../client/auth.js';
+import { createFinnetAuth } from '../client/auth.js';
 import type { FinnetAuthOptions } from '../client/options.js';
+import type { FinnetAuth } from '../client/types.js';
 import { createFinnetSandbox, type FinnetSandbox, type FinnetSandboxOptions } from '../testing/sandbox.js';
 
 /** 2024-08-21 14:27:50 in GMT+7: the documentation's sample reqDtime `20240821142750`. */

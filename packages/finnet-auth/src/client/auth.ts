@@ -38,6 +38,7 @@ import { assertTransNumber, validateFields } from '../protocol/fields.js';
 import { FINNET_DEVELOPMENT_URL, FINNET_TOKEN_PATH, PACKAGE_NAME, PROVIDER } from '../protocol/provider.js';
 import { type FinnetParams, hexKeyText, importFinnetKey, signWithKey } from '../protocol/signature.js';
 import { type FinnetAnswer, isFinnetTokenRejected } from '../protocol/token-rejection.js';
+import { defaultTransNumber } from '../protocol/trans-number.js';
 import { type FinnetAuthOptions, finnetAuthOptionsSchema } from './options.js';
 import type {
   FinnetAuth,
@@ -47,17 +48,6 @@ import type {
   FinnetResponseBody,
   FinnetSignedRequest,
 } from './types.js';
-
-export type {
-  FinnetAuth,
-  FinnetRequestOptions,
-  FinnetRequestParams,
-  FinnetResponse,
-  FinnetResponseBody,
-  FinnetSignedRequest,
-} from './types.js';
-
-import { defaultTransNumber } from '../protocol/trans-number.js';
 
 /** Fields the client computes: a caller passing them is told so. */
 const COMPUTED_FIELDS = ['signature', 'reqDtime', 'tokenID'] as const;

@@ -153,14 +153,7 @@ export interface SignedOptions {
    * the JSON), so a retry carries a fresh, freshly signed body. The secrets it returns are
    * scrubbed from the call's errors.
    */
-  build?:
-    | ((input: {
-        attempt: number;
-        url: URL;
-        body: Uint8Array;
-        context: Readonly<Record<string, unknown>>;
-      }) => BuiltRequest | Promise<BuiltRequest>)
-    | undefined;
+  build?: AttemptBuilder | undefined;
   /**
    * Decides whether a non-2xx answer means "access token rejected"; it sees the request and
    * ky's per-request `context` (e.g. a call sent without a token is never "token rejected").
@@ -219,6 +212,17 @@ export interface JsonRequest {
   /** Extra secrets to scrub from this request's errors (e.g. an auth code or refresh token in its body). */
   secrets?: Iterable<SecretValue> | undefined;
 }
+
+/**
+ * Builds one attempt's body and/or headers from the caller's body, for `signed()` and the signing
+ * fetch (protocols that sign inside the body).
+ */
+export type AttemptBuilder = (input: {
+  readonly attempt: number;
+  readonly url: URL;
+  readonly body: Uint8Array;
+  readonly context: Readonly<Record<string, unknown>>;
+}) => BuiltRequest | Promise<BuiltRequest>;
 
 /** What a per-attempt builder returns: the body and/or headers, and the secrets they carry. */
 export interface BuiltRequest {

@@ -24,7 +24,7 @@ import {
   DEFAULT_MAX_RESPONSE_BYTES,
   type RedirectPolicy,
 } from './bounded-fetch.js';
-import type { BuiltRequest, RequestSigner } from './http-client.js';
+import type { AttemptBuilder, RequestSigner } from './http-client.js';
 import {
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_RETRY_STATUS_CODES,
@@ -52,14 +52,7 @@ export interface SigningFetchOptions {
    * Builds each attempt's body and/or headers from the caller's body, before `sign` (protocols
    * that sign inside the body, such as Finnet's). Its `token` is handed to `onTokenRejected`.
    */
-  build?:
-    | ((input: {
-        attempt: number;
-        url: URL;
-        body: Uint8Array;
-        context: Readonly<Record<string, unknown>>;
-      }) => BuiltRequest | Promise<BuiltRequest>)
-    | undefined;
+  build?: AttemptBuilder | undefined;
   /**
    * Whether an answer says the token was rejected. Called for non-2xx answers, and for 2xx ones
    * too when `checkSuccessBodies` is set (providers that report failures inside a 200). `body` is
