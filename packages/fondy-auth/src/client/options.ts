@@ -4,7 +4,6 @@
  * the value (options hold the secret key).
  */
 import {
-  type Clock,
   optionSchemas,
   type RetryOptions,
   Secret,
@@ -52,7 +51,7 @@ export interface ResolvedFondyAuthOptions extends TokenClientParts {
   readonly secretKey: Secret;
   readonly baseUrl: string;
   readonly apiBaseUrl: string;
-  readonly clock: Clock | undefined;
+  readonly clock: TokenClientOptions['clock'];
   readonly formatDate: ((now: Date) => string) | undefined;
   readonly retry: RetryOptions | number | undefined;
 }
