@@ -319,6 +319,20 @@ if (section('transport')) {
       );
     },
   });
+  // No target: both sides do SNAP's signing work per call, so the ratio is what the signing
+  // fetch's own guarantees (the deadline over the body, the size limit, redirect refusal,
+  // retries and the refresh-once) cost on top of signing and sending by hand.
+  await transport({
+    name: 'SNAP auth.fetch',
+    baselineName: 'SNAP signRequest + fetch',
+    baseline: async () => {
+      const signed = await snap.signRequest({ method: 'POST', path: `/${path}`, body });
+      return fetch(signed.url, { method: signed.method, headers: signed.headers, body: signed.body }).then((r) =>
+        r.text(),
+      );
+    },
+    candidate: () => snap.fetch(`/${path}`, json).then((r) => r.text()),
+  });
   const fondy = createFondyAuth({ applicationId: '1396424', secretKey: 'bench-secret', baseUrl, retry: 0 });
   await fondy.getToken();
   await transport(
