@@ -9,6 +9,7 @@ import {
   type FinnetResponse,
   type FinnetResponseBody,
   type FinnetSignedRequest,
+  type FinnetTokenData,
   finnetSignature,
   type HexKeyCase,
   isFinnetTokenRejected,
@@ -48,7 +49,8 @@ describe('types', () => {
   it('FinnetAuth methods', () => {
     const auth = createFinnetAuth({ secretKey: 's' });
     expectTypeOf(auth.getToken).parameter(0).toEqualTypeOf<GetTokenOptions | undefined>();
-    expectTypeOf(auth.getToken).returns.resolves.toEqualTypeOf<AccessToken>();
+    expectTypeOf(auth.getToken).returns.resolves.toEqualTypeOf<AccessToken<FinnetTokenData>>();
+    expectTypeOf<AccessToken<FinnetTokenData>['data']['tokenExpiry']>().toEqualTypeOf<string>();
     expectTypeOf(auth.sign).returns.resolves.toEqualTypeOf<FinnetSignedRequest>();
     expectTypeOf(auth.request).parameter(1).toEqualTypeOf<FinnetRequestParams>();
     expectTypeOf(auth.request('/p', { requestType: 'widgetTopUp' })).resolves.toEqualTypeOf<

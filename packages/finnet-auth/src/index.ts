@@ -9,6 +9,7 @@ export type {
   FinnetResponse,
   FinnetResponseBody,
   FinnetSignedRequest,
+  FinnetTokenData,
 } from './client/types.js';
 export { parseFinnetExpiry } from './protocol/expiry.js';
 export {

@@ -49,3 +49,14 @@ describe('types', () => {
     >();
   });
 });
+
+describe('typed token data', () => {
+  it('a provider types the data it keeps with a token', () => {
+    const manager = createTokenManager({
+      key: 'k',
+      fetchToken: async () => ({ token: 't', expiresAt: 1, data: { expiresIn: 900 } }),
+    });
+    expectTypeOf(manager.getToken()).resolves.toEqualTypeOf<AccessToken<{ expiresIn: number }>>();
+    expectTypeOf<AccessToken<{ readonly expiresIn: number }>>().toExtend<AccessToken>();
+  });
+});

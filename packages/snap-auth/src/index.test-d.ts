@@ -9,6 +9,7 @@ import {
   type SnapAuthOptions,
   type SnapCustomerToken,
   type SnapRequest,
+  type SnapTokenData,
   snapAccessTokenSignature,
   snapPresets,
   snapServiceSignature,
@@ -26,7 +27,9 @@ describe('types', () => {
     expectTypeOf(createSnapAuth).parameter(0).toEqualTypeOf<SnapAuthOptions>();
     expectTypeOf(createSnapAuth).returns.toEqualTypeOf<SnapAuth>();
     const auth = createSnapAuth({ ...snapPresets.ifortepay.payment.stage, clientId: 'c', privateKey: 'pem' });
-    expectTypeOf(auth.getAccessToken()).resolves.toEqualTypeOf<AccessToken>();
+    expectTypeOf(auth.getAccessToken()).resolves.toEqualTypeOf<AccessToken<SnapTokenData>>();
+    expectTypeOf(auth.getToken()).resolves.toEqualTypeOf<AccessToken<SnapTokenData>>();
+    expectTypeOf<AccessToken<SnapTokenData>['data']['expiresIn']>().toEqualTypeOf<number>();
     expectTypeOf(auth.signRequest({ method: 'POST', path: '/x' })).resolves.toEqualTypeOf<SignedSnapRequest>();
     expectTypeOf(auth.getCustomerToken({ authCode: 'a' })).resolves.toEqualTypeOf<SnapCustomerToken>();
     expectTypeOf(auth.ky).toEqualTypeOf<KyInstance>();

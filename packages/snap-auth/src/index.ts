@@ -7,6 +7,7 @@ export type { SnapAuthOptions } from './client/options.js';
 export { type SnapPreset, type SnapPresets, snapPresets } from './client/presets.js';
 export type { SignedSnapRequest, SnapCustomerTokenInput, SnapRequest } from './client/service-signer.js';
 export type { SnapFetch } from './client/signed-transport.js';
+export type { SnapTokenData } from './client/token-requests.js';
 // Notifications
 export {
   type VerifiedSnapNotification,

@@ -5,6 +5,9 @@ import type { AccessToken, AuthFetch, GetTokenOptions, RequestSigningAuth, Signe
 import type { KyInstance } from 'ky';
 import type { FinnetParams } from '../protocol/signature.js';
 
+/** What a Finnet tokenID keeps in `data`: `tokenExpiry` exactly as Finnet wrote it. */
+export type FinnetTokenData = { readonly tokenExpiry: string };
+
 /**
  * A request body ready to POST, as built by `auth.sign(params)`: the core's `SignedRequest`,
  * which prints and serialises with the tokenID and signature redacted.
@@ -69,7 +72,7 @@ export interface FinnetRequestOptions {
  */
 export interface FinnetAuth extends RequestSigningAuth<FinnetRequestParams, FinnetSignedRequest> {
   /** A valid tokenID (`.token`): cached until `tokenExpiry` minus a margin, refreshed ahead, one fetch at a time. */
-  getToken(options?: GetTokenOptions): Promise<AccessToken>;
+  getToken(options?: GetTokenOptions): Promise<AccessToken<FinnetTokenData>>;
   /** {@link FinnetAuth.sign} under the core's name. */
   signRequest(params: FinnetRequestParams): Promise<FinnetSignedRequest>;
   /**

@@ -105,7 +105,7 @@ describe('a token endpoint that misbehaves', () => {
       fetchToken: ({ signal }) => {
         calls += 1;
         if (calls === 1)
-          return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+          return new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
         return Promise.resolve({ token: 'second', expiresAt: Date.now() + 600_000 });
       },
     });

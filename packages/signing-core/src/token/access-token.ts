@@ -21,7 +21,11 @@ export interface StoredToken {
   readonly data?: TokenData;
 }
 
-export class AccessToken {
+/**
+ * A token handed to callers. `D` types the provider's non-secret extras in `data`
+ * (SNAP: `{ expiresIn }`, Finnet: `{ tokenExpiry }`).
+ */
+export class AccessToken<D extends TokenData = TokenData> {
   /** The scheme to use with it, `Bearer` unless the provider says otherwise. */
   readonly tokenType: string;
   /** When the provider stops accepting it. */
@@ -29,7 +33,7 @@ export class AccessToken {
   /** When it was obtained. */
   readonly obtainedAt: Date;
   /** Non-secret extras the provider returned with it. */
-  readonly data: TokenData;
+  readonly data: D;
   readonly #token: string;
 
   constructor(stored: StoredToken) {
@@ -37,7 +41,7 @@ export class AccessToken {
     this.tokenType = stored.tokenType ?? 'Bearer';
     this.expiresAt = new Date(stored.expiresAt);
     this.obtainedAt = new Date(stored.obtainedAt);
-    this.data = Object.freeze({ ...(stored.data ?? {}) });
+    this.data = Object.freeze({ ...(stored.data ?? {}) }) as D;
     Object.freeze(this);
   }
 

@@ -25,12 +25,12 @@ import { AccessToken, type StoredToken, type TokenData } from './access-token.js
 import { memoryTokenStore, type TokenStore, type TokenStoreLock } from './token-store.js';
 
 /** What `fetchToken` resolves to. */
-export interface TokenResult {
+export interface TokenResult<D extends TokenData = TokenData> {
   readonly token: string;
   /** Epoch milliseconds at which the provider stops accepting the token. */
   readonly expiresAt: number;
   readonly tokenType?: string;
-  readonly data?: TokenData;
+  readonly data?: D;
   /**
    * The provider's names for the token and its lifetime (e.g. `accessToken`, `expiresIn`), used
    * in the message when either is refused. Default `token` and `expiresAt`.
@@ -41,11 +41,11 @@ export interface TokenResult {
 /** Why a fetch is happening, for logs and metrics. */
 export type TokenFetchReason = 'initial' | 'expired' | 'refresh' | 'forced';
 
-export interface TokenManagerOptions {
+export interface TokenManagerOptions<D extends TokenData = TokenData> {
   /** Cache key: unique per provider, base URL and client (e.g. `snap:https://api.example:client-1`). */
   key: string;
   /** Gets a new token from the provider. Called once per refresh, never concurrently. */
-  fetchToken: (context: { reason: TokenFetchReason; signal: AbortSignal }) => Promise<TokenResult>;
+  fetchToken: (context: { reason: TokenFetchReason; signal: AbortSignal }) => Promise<TokenResult<D>>;
   /** Where tokens are kept. Default: a private `memoryTokenStore()`. */
   store?: TokenStore | undefined;
   /**
@@ -97,16 +97,16 @@ export interface GetTokenOptions {
   forceRefresh?: boolean | undefined;
 }
 
-export interface TokenManager {
+export interface TokenManager<D extends TokenData = TokenData> {
   /** A valid token: cached, or fetched once for all concurrent callers. */
-  getToken(options?: GetTokenOptions): Promise<AccessToken>;
+  getToken(options?: GetTokenOptions): Promise<AccessToken<D>>;
   /**
    * Drops a token the provider rejected. Pass the rejected token (or its text) so that a
    * token already replaced by another caller is kept; without it the current token is dropped.
    */
-  invalidate(token?: AccessToken | string): Promise<void>;
+  invalidate(token?: AccessToken<TokenData> | string): Promise<void>;
   /** The cached token without any I/O, if one is valid now. */
-  peek(): AccessToken | undefined;
+  peek(): AccessToken<D> | undefined;
   /**
    * The texts of the last few tokens this manager handed out (at most 8, newest last), for
    * scrubbing: a provider may quote an earlier, replaced token in a later call's error.
@@ -148,7 +148,12 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
   return value;
 }
 
-export function createTokenManager(options: TokenManagerOptions): TokenManager {
+export function createTokenManager<D extends TokenData = TokenData>(options: TokenManagerOptions<D>): TokenManager<D> {
+  // One implementation for every `D`: `data` is handed through as the provider returned it.
+  return createManager(options as unknown as TokenManagerOptions) as unknown as TokenManager<D>;
+}
+
+function createManager(options: TokenManagerOptions): TokenManager {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('[@org/signing-core] createTokenManager: options must be an object');
   }

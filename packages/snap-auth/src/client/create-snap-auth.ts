@@ -37,7 +37,7 @@ import { timestampWriter } from '../protocol/timestamp.js';
 import { type SnapAuthOptions, validateSnapAuthOptions } from './options.js';
 import { createServiceSigner, type SignedSnapRequest, type SnapRequest } from './service-signer.js';
 import { createSignedTransport, type SnapFetch } from './signed-transport.js';
-import { createTokenRequester } from './token-requests.js';
+import { createTokenRequester, type SnapTokenData } from './token-requests.js';
 import {
   type VerifiedSnapNotification,
   type VerifySnapNotificationOptions,
@@ -51,11 +51,11 @@ export interface SnapAuth extends RequestSigningAuth<SnapRequest, SignedSnapRequ
   /** The configured base URL, without trailing slash. */
   readonly baseUrl: string;
   /** The B2B access token: cached, refreshed ahead of expiry, fetched once for all concurrent callers. */
-  getToken(options?: GetTokenOptions): Promise<AccessToken>;
+  getToken(options?: GetTokenOptions): Promise<AccessToken<SnapTokenData>>;
   /** Drops a B2B token the provider rejected (pass it, so a newer token is kept). */
   invalidateToken(token?: AccessToken | string): Promise<void>;
   /** {@link SnapAuth.getToken} under SNAP's name for it (the access token). */
-  getAccessToken(options?: GetTokenOptions): Promise<AccessToken>;
+  getAccessToken(options?: GetTokenOptions): Promise<AccessToken<SnapTokenData>>;
   /** {@link SnapAuth.invalidateToken} under SNAP's name. */
   invalidateAccessToken(token?: AccessToken | string): Promise<void>;
   /** A B2B2C (customer) token from an auth code or a refresh token. Not cached: keep it with the customer. */

@@ -32,6 +32,9 @@ import { describeSnapTokenAnswer, type SnapOperation, withSnapMessage } from '..
 import { accessTokenStringToSign } from '../protocol/string-to-sign.js';
 import { readB2b2cTokenResponse, readB2bTokenResponse } from '../protocol/token-response.js';
 
+/** What a SNAP B2B token keeps in `data`: the provider's `expiresIn`, in seconds. */
+export type SnapTokenData = { readonly expiresIn: number };
+
 export interface TokenRequesterConfig {
   /** The client's one core HTTP client; token answers are read per request ({@link describeSnapTokenAnswer}). */
   readonly http: HttpClient;
@@ -49,7 +52,7 @@ export interface TokenRequesterConfig {
 
 export interface TokenRequester {
   /** `fetchToken` for the core token manager. */
-  fetchB2bToken(): Promise<TokenResult>;
+  fetchB2bToken(): Promise<TokenResult<SnapTokenData>>;
   fetchCustomerToken(grant: SnapCustomerTokenGrant, options?: GetCustomerTokenOptions): Promise<SnapCustomerToken>;
 }
 
