@@ -14,9 +14,6 @@ import os from 'node:os';
 import { createDokuPartnerAuth } from '@org/doku-partner-auth';
 import { createFondyAuth } from '@org/fondy-auth';
 import {
-  createBoundedFetch,
-  createHttpClient,
-  createSigningFetch,
   createTokenManager,
   cryptoBackendName,
   digest,
@@ -25,6 +22,7 @@ import {
   importRsaPrivateKey,
   rsaSign,
 } from '@org/signing-core';
+import { createBoundedFetch, createHttpClient, createSigningFetch } from '@org/signing-core/provider-kit';
 import { createSnapAuth, snapAccessTokenSignature, snapServiceSignature } from '@org/snap-auth';
 import ky from 'ky';
 import { compare, formatRow } from './harness.js';

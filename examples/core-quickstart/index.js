@@ -1,15 +1,8 @@
 // A tour of @org/signing-core with nothing configured and no network beyond 127.0.0.1:
 // a local token endpoint (built with the core's sandbox kit), a token manager that caches
 // and single-flights, a transport that signs every attempt, and a signature check.
-import {
-  createHttpClient,
-  createTokenManager,
-  formatIsoTimestamp,
-  hmac,
-  minifyJson,
-  timingSafeEqual,
-  toBase64,
-} from '@org/signing-core';
+import { createTokenManager, formatIsoTimestamp, hmac, minifyJson, timingSafeEqual, toBase64 } from '@org/signing-core';
+import { createHttpClient } from '@org/signing-core/provider-kit';
 import { createSandboxCore, jsonResponse } from '@org/signing-core/testing';
 
 const secret = 'quickstart-client-secret';

@@ -2,17 +2,8 @@
 // (Acme Pay): what a provider package holds is only its protocol; the core does the rest.
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createHttpClient,
-  createTokenManager,
-  digest,
-  formatIsoTimestamp,
-  hmac,
-  isAuthError,
-  isRecord,
-  type ProviderErrorDescription,
-  toHex,
-} from './index.js';
+import { createTokenManager, digest, formatIsoTimestamp, hmac, isAuthError, isRecord, toHex } from './index.js';
+import { createHttpClient, type ProviderErrorDescription } from './provider-kit.js';
 import { createSandboxCore, jsonResponse, type RunningSandbox } from './testing/index.js';
 
 // ---- the README example, verbatim ----

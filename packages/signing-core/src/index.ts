@@ -57,64 +57,34 @@ export {
   ProviderError,
   type ProviderErrorDetails,
   ResponseFormatError,
-  rewordProviderError,
   type SignatureCheck,
   SignatureError,
   StoreError,
   TransportError,
-  withProvider,
 } from './errors/errors.js';
 // HTTP
-export {
-  type BoundedFetchOptions,
-  createBoundedFetch,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  type RedirectPolicy,
-  readBodyBounded,
-} from './http/bounded-fetch.js';
-export {
-  type AttemptBuilder,
-  type BuiltRequest,
-  createHttpClient,
-  type DescribedResponse,
-  type FailureDescriber,
-  type HttpClient,
-  type HttpClientOptions,
-  type JsonRequest,
-  type ProviderErrorDescription,
-  type RequestSigner,
-  type SignedOptions,
-  type SigningContext,
-} from './http/http-client.js';
-export { type JsonResponse, readJson } from './http/response-body.js';
-export {
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  DEFAULT_RETRY_STATUS_CODES,
-  DEFAULT_TIMEOUT_MS,
-  DEFAULT_TOTAL_TIMEOUT_MS,
-  type RetryOptions,
-  tokenRequestRetry,
-} from './http/retry-policy.js';
+export type { RedirectPolicy } from './http/bounded-fetch.js';
+
+export type { RetryOptions } from './http/retry-policy.js';
 // JSON
-export { createSigningFetch, type SigningFetch, type SigningFetchOptions } from './http/signing-fetch.js';
+
 export { minifyJson } from './json/minify-json.js';
 // Logging
-export { type Logger, log, silentLogger } from './logger/logger.js';
-// Options
 export {
-  httpClientOptionsOf,
-  optionSchemas,
-  type TokenClientOptions,
-  type TokenClientParts,
-  tokenClientOptionEntries,
-  tokenClientPartsOf,
-  tokenManagerOptionsOf,
-  validateOptions,
-} from './options/validate.js';
+  type Logger,
+  log,
+  silentLogger,
+} from './logger/logger.js';
+// Options
+export type { TokenClientOptions } from './options/validate.js';
 // The provider shape
 export type { AuthFetch, RequestSigningAuth, TokenAuth } from './provider/token-auth.js';
 // Random identifiers
-export { randomAlphanumeric, randomDigits, randomUuid } from './random/random.js';
+export {
+  randomAlphanumeric,
+  randomDigits,
+  randomUuid,
+} from './random/random.js';
 // Secrets
 export {
   isSecretName,
@@ -125,15 +95,17 @@ export {
   revealSecret,
   Secret,
 } from './secret/secret.js';
-export { MIN_SCRUBBED_LENGTH, SecretSet, type SecretValue } from './secret/secret-set.js';
 export {
-  createSignedRequest,
-  SignedRequest,
-  type SignedRequestInit,
-  type SignedRequestOf,
-} from './secret/signed-request.js';
+  MIN_SCRUBBED_LENGTH,
+  SecretSet,
+  type SecretValue,
+} from './secret/secret-set.js';
+export { SignedRequest } from './secret/signed-request.js';
 // Time
-export { type Clock, systemClock } from './time/clock.js';
+export {
+  type Clock,
+  systemClock,
+} from './time/clock.js';
 export {
   formatCompactTimestamp,
   formatIsoTimestamp,
@@ -144,7 +116,11 @@ export {
   type UtcOffset,
 } from './time/format.js';
 // Tokens
-export { AccessToken, type StoredToken, type TokenData } from './token/access-token.js';
+export {
+  AccessToken,
+  type StoredToken,
+  type TokenData,
+} from './token/access-token.js';
 export {
   createTokenManager,
   DEFAULT_FETCH_TIMEOUT_MS,
@@ -162,7 +138,10 @@ export {
   type TokenStore,
   type TokenStoreLock,
 } from './token/token-store.js';
-export { describeType, isRecord } from './values/values.js';
+export {
+  describeType,
+  isRecord,
+} from './values/values.js';
 
 // Verification helpers
 export {

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { untestedReadmeBlocks } from '@org/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  createHttpClient,
   createTokenManager,
   digest,
   formatCompactTimestamp,
@@ -24,6 +23,7 @@ import {
   toBase64Url,
   toHex,
 } from './index.js';
+import { createHttpClient } from './provider-kit.js';
 import { createSandboxCore, jsonResponse, type RunningSandbox } from './testing/index.js';
 
 const pem = readFileSync(new URL('./__fixtures__/keys/snap-b2b-1.pem', import.meta.url), 'utf8');

@@ -8,7 +8,6 @@ import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createHttpClient,
   createTokenManager,
   fromBase64,
   fromHex,
@@ -17,12 +16,11 @@ import {
   importRsaPrivateKey,
   importRsaPublicKey,
   minifyJson,
-  optionSchemas,
   parseIsoTimestamp,
   redactText,
   Secret,
-  validateOptions,
 } from './index.js';
+import { createHttpClient, optionSchemas, validateOptions } from './provider-kit.js';
 
 const secretArb = fc.string({
   unit: fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789'),

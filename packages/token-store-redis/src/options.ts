@@ -2,7 +2,8 @@
  * Options of `redisTokenStore`: the public interface, and the internal valibot schema that
  * validates it up front (messages are the expected text; values are never shown).
  */
-import { ConfigError, type Logger, optionSchemas, validateOptions } from '@org/signing-core';
+import { ConfigError, type Logger } from '@org/signing-core';
+import { optionSchemas, validateOptions } from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import {
   DEFAULT_KEY_ID,

@@ -6,9 +6,6 @@
 import {
   type AccessToken,
   type AuthFetch,
-  createHttpClient,
-  createSignedRequest,
-  createSigningFetch,
   createTokenManager,
   describeType,
   formatUtcTimestamp,
@@ -18,14 +15,19 @@ import {
   importHmacKey,
   type RequestSigningAuth,
   randomUuid,
-  readJson,
   redactText,
   SecretSet,
+  type TokenResult,
+} from '@org/signing-core';
+import {
+  createHttpClient,
+  createSignedRequest,
+  createSigningFetch,
+  readJson,
   type SignedRequestOf,
   type SigningContext,
-  type TokenResult,
   tokenRequestRetry,
-} from '@org/signing-core';
+} from '@org/signing-core/provider-kit';
 import type { KyInstance } from 'ky';
 import { DOKU_PARTNER_TOKEN_PATH, MAX_REQUEST_ID_LENGTH, PROVIDER } from '../protocol/constants.js';
 import { describeDokuError } from '../protocol/describe-error.js';

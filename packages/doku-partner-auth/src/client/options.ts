@@ -2,17 +2,14 @@
  * Options of `createDokuPartnerAuth`: the public interface (hand-written) and the internal
  * valibot schema that checks them up front.
  */
+import { type Clock, type RetryOptions, Secret, type TokenClientOptions } from '@org/signing-core';
 import {
-  type Clock,
   optionSchemas,
-  type RetryOptions,
-  Secret,
-  type TokenClientOptions,
   type TokenClientParts,
   tokenClientOptionEntries,
   tokenClientPartsOf,
   validateOptions,
-} from '@org/signing-core';
+} from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import { DOKU_PARTNER_BASE_URLS, PACKAGE_NAME, PROVIDER } from '../protocol/constants.js';
 import type { DokuResponseSignatureMode } from '../protocol/verify-response.js';

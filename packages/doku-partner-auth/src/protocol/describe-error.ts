@@ -5,8 +5,9 @@
  * `{"responseCode","responseMessage"}` (DOKU SNAP style), `{"error","error_description"}`
  * (OAuth style), or a plain-text body. Nothing else of the body is interpreted.
  */
-import type { ProviderErrorDescription } from '@org/signing-core';
+
 import { isRecord } from '@org/signing-core';
+import type { ProviderErrorDescription } from '@org/signing-core/provider-kit';
 
 /** Text as is: the core client scrubs known secrets and the request's credentials from it. */
 function text(value: unknown): string | undefined {

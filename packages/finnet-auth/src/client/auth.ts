@@ -9,28 +9,30 @@
  */
 import {
   type AccessToken,
-  createHttpClient,
-  createSignedRequest,
-  createSigningFetch,
   createTokenManager,
   encodeUtf8,
-  type FailureDescriber,
   formatCompactTimestamp,
   type HmacKey,
-  httpClientOptionsOf,
   InputError,
   isRecord,
   JAKARTA_OFFSET,
-  type JsonResponse,
   log,
   ResponseFormatError,
   redactText,
   SecretSet,
   toBase64,
+} from '@org/signing-core';
+import {
+  createHttpClient,
+  createSignedRequest,
+  createSigningFetch,
+  type FailureDescriber,
+  httpClientOptionsOf,
+  type JsonResponse,
   tokenManagerOptionsOf,
   tokenRequestRetry,
   validateOptions,
-} from '@org/signing-core';
+} from '@org/signing-core/provider-kit';
 import { statusFields } from '../protocol/answers.js';
 import { bodyWith, definedFields } from '../protocol/body-fields.js';
 import { FINNET_EXPIRY_FORMAT, parseFinnetExpiry } from '../protocol/expiry.js';

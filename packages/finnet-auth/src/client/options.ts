@@ -2,7 +2,8 @@
  * The options of `createFinnetAuth`: a hand-written public interface, and the valibot schema
  * (internal) that checks them up front. Messages are the *expected* text.
  */
-import { optionSchemas, type RetryOptions, type TokenClientOptions, tokenClientOptionEntries } from '@org/signing-core';
+import type { RetryOptions, TokenClientOptions } from '@org/signing-core';
+import { optionSchemas, tokenClientOptionEntries } from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import type { HexKeyCase } from '../protocol/signature.js';
 import type { FinnetAnswer } from '../protocol/token-rejection.js';

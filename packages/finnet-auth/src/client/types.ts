@@ -1,7 +1,8 @@
 /**
  * The public types of `createFinnetAuth`: the client, its calls and their results.
  */
-import type { AccessToken, AuthFetch, GetTokenOptions, RequestSigningAuth, SignedRequestOf } from '@org/signing-core';
+import type { AccessToken, AuthFetch, GetTokenOptions, RequestSigningAuth } from '@org/signing-core';
+import type { SignedRequestOf } from '@org/signing-core/provider-kit';
 import type { KyInstance } from 'ky';
 import type { FinnetParams } from '../protocol/signature.js';
 

@@ -15,13 +15,12 @@ import {
   encodeUtf8,
   formatCompactTimestamp,
   JAKARTA_OFFSET,
-  optionSchemas,
   parseUtcOffset,
   timingSafeEqual,
   toBase64,
   toHex,
-  validateOptions,
 } from '@org/signing-core';
+import { optionSchemas, validateOptions } from '@org/signing-core/provider-kit';
 import { createSandboxCore, jsonResponse, type RecordedRequest, type TokenSandbox } from '@org/signing-core/testing';
 import * as v from 'valibot';
 import { formatFinnetExpiry } from '../protocol/expiry.js';

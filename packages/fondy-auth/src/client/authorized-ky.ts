@@ -11,7 +11,8 @@
  *   client is created with `describeSuccessFailure: describeFondySuccessFailure`;
  * - `.json()` of a body that is not JSON is a `ResponseFormatError` (the core's client does it).
  */
-import type { HttpClient, TokenManager } from '@org/signing-core';
+import type { TokenManager } from '@org/signing-core';
+import type { HttpClient } from '@org/signing-core/provider-kit';
 import type { KyInstance } from 'ky';
 import { TOKEN_SCHEME } from '../protocol/constants.js';
 

@@ -6,17 +6,19 @@
  */
 import {
   type AccessToken,
-  createHttpClient,
-  createSigningFetch,
   createTokenManager,
   type GetTokenOptions,
   isProviderError,
-  rewordProviderError,
   SecretSet,
   type TokenAuth,
   type TokenResult,
-  tokenRequestRetry,
 } from '@org/signing-core';
+import {
+  createHttpClient,
+  createSigningFetch,
+  rewordProviderError,
+  tokenRequestRetry,
+} from '@org/signing-core/provider-kit';
 import type { KyInstance } from 'ky';
 
 /** `fetch` with Fondy's token. Relative paths are appended to `apiBaseUrl`. */

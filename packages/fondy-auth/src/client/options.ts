@@ -3,16 +3,14 @@
  * schema. Every bad option is reported at once, by name, with what was expected, never with
  * the value (options hold the secret key).
  */
+import { type RetryOptions, Secret, type TokenClientOptions } from '@org/signing-core';
 import {
   optionSchemas,
-  type RetryOptions,
-  Secret,
-  type TokenClientOptions,
   type TokenClientParts,
   tokenClientOptionEntries,
   tokenClientPartsOf,
   validateOptions,
-} from '@org/signing-core';
+} from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import { MAX_APPLICATION_ID_LENGTH, PACKAGE_NAME, PROVIDER } from '../protocol/constants.js';
 import { defaultApiBaseUrl, type FondyHostName, fondyHosts, isFondyHostName } from '../protocol/hosts.js';

@@ -7,7 +7,8 @@
  *   `err_code` or `error` key is present, the request is not completed", whatever the HTTP
  *   status (which the docs do not give).
  */
-import { isRecord, type ProviderErrorDescription } from '@org/signing-core';
+import { isRecord } from '@org/signing-core';
+import type { ProviderErrorDescription } from '@org/signing-core/provider-kit';
 import { INVALID_AUTH_TOKEN } from './constants.js';
 
 /** A report API error body, read. */

@@ -10,18 +10,20 @@
  */
 import {
   type AccessToken,
-  createHttpClient,
   createTokenManager,
   type GetTokenOptions,
-  httpClientOptionsOf,
   importHmacKey,
   importRsaPrivateKey,
   type RequestSigningAuth,
   type RetryOptions,
   SecretSet,
+} from '@org/signing-core';
+import {
+  createHttpClient,
+  httpClientOptionsOf,
   tokenManagerOptionsOf,
   tokenRequestRetry,
-} from '@org/signing-core';
+} from '@org/signing-core/provider-kit';
 import type { KyInstance } from 'ky';
 import {
   DEFAULT_CUSTOMER_TOKEN_PATH,

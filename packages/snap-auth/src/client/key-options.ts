@@ -15,8 +15,8 @@ import {
   type RsaPrivateKeyInput,
   RsaPublicKey,
   type RsaPublicKeyInput,
-  withProvider,
 } from '@org/signing-core';
+import { withProvider } from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import { PACKAGE_NAME, PROVIDER } from '../protocol/constants.js';
 

@@ -3,15 +3,13 @@
  * schema that validates them up front, naming every bad field and what was expected.
  */
 import {
-  optionSchemas,
   parseUtcOffset,
   type ReplayStore,
   type RsaPrivateKeyInput,
   type RsaPublicKeyInput,
   type TokenClientOptions,
-  tokenClientOptionEntries,
-  validateOptions,
 } from '@org/signing-core';
+import { optionSchemas, tokenClientOptionEntries, validateOptions } from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import { PACKAGE_NAME, PROVIDER } from '../protocol/constants.js';
 import type { SnapTimestampFormat } from '../protocol/timestamp.js';

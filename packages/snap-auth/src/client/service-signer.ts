@@ -10,15 +10,13 @@
 import {
   type AccessToken,
   ConfigError,
-  createSignedRequest,
   type HmacKey,
   hmac,
   InputError,
-  type SignedRequestOf,
   type TokenManager,
   toBase64,
-  withProvider,
 } from '@org/signing-core';
+import { createSignedRequest, type SignedRequestOf, withProvider } from '@org/signing-core/provider-kit';
 import { EMPTY_BODY_HASH, minifyBody, sha256Hex } from '../protocol/body-hash.js';
 import { PROVIDER } from '../protocol/constants.js';
 import type { SnapCustomerToken } from '../protocol/customer-token.js';

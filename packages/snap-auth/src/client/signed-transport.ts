@@ -4,14 +4,8 @@
  * sent are the bytes hashed, and a `401xx01` / `401xx03` answer (token rejected) drops the
  * token, fetches a new one and retries the call once.
  */
-import {
-  createSigningFetch,
-  decodeUtf8,
-  encodeUtf8,
-  type HttpClient,
-  type SigningFetchOptions,
-  type TokenManager,
-} from '@org/signing-core';
+import { decodeUtf8, encodeUtf8, type TokenManager } from '@org/signing-core';
+import { createSigningFetch, type HttpClient, type SigningFetchOptions } from '@org/signing-core/provider-kit';
 import type { KyInstance, Options } from 'ky';
 import { minifyBody } from '../protocol/body-hash.js';
 import { describeSnapError, withSnapMessage } from '../protocol/describe-error.js';

@@ -10,7 +10,6 @@
 import {
   AccessToken,
   type Clock,
-  type HttpClient,
   type RetryOptions,
   type RsaPrivateKey,
   redactText,
@@ -19,8 +18,8 @@ import {
   type SecretValue,
   type TokenResult,
   toBase64,
-  withProvider,
 } from '@org/signing-core';
+import { type HttpClient, withProvider } from '@org/signing-core/provider-kit';
 import { PROVIDER } from '../protocol/constants.js';
 import {
   type GetCustomerTokenOptions,

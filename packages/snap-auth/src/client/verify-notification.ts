@@ -17,13 +17,12 @@ import {
   type Clock,
   ConfigError,
   minifyJson,
-  optionSchemas,
   parseIsoTimestamp,
   type ReplayStore,
   type RsaPublicKeyInput,
   SignatureError,
-  validateOptions,
 } from '@org/signing-core';
+import { optionSchemas, validateOptions } from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import { decodeBase64 } from '../protocol/access-token-signature.js';
 import { EMPTY_BODY_HASH, sha256Hex } from '../protocol/body-hash.js';

@@ -9,8 +9,8 @@ import {
   rsaSign,
   rsaVerify,
   toBase64,
-  withProvider,
 } from '@org/signing-core';
+import { withProvider } from '@org/signing-core/provider-kit';
 import { PROVIDER } from './constants.js';
 import { accessTokenStringToSign } from './string-to-sign.js';
 

@@ -3,7 +3,8 @@
  * parsed code goes into `ProviderError.details`, and the message says what most likely went
  * wrong (e.g. `4017300` → signature, clock or client id).
  */
-import { isProviderError, ProviderError, type ProviderErrorDescription, rewordProviderError } from '@org/signing-core';
+import { isProviderError, ProviderError } from '@org/signing-core';
+import { type ProviderErrorDescription, rewordProviderError } from '@org/signing-core/provider-kit';
 import { PROVIDER } from './constants.js';
 import { parseSnapResponseCode, type SnapResponseCode } from './response-code.js';
 

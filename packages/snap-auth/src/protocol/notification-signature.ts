@@ -3,7 +3,8 @@
  * `X-SIGNATURE = base64(SHA256withRSA(providerPrivateKey, METHOD:path:lowerhex(sha256(minify(body))):X-TIMESTAMP))`.
  * There is no access token in this form.
  */
-import { type RsaPrivateKeyInput, rsaSign, toBase64, withProvider } from '@org/signing-core';
+import { type RsaPrivateKeyInput, rsaSign, toBase64 } from '@org/signing-core';
+import { withProvider } from '@org/signing-core/provider-kit';
 import { snapBodyHash } from './body-hash.js';
 import { PROVIDER } from './constants.js';
 import { notificationStringToSign } from './string-to-sign.js';

@@ -4,15 +4,8 @@
  * secret and access token, `METHOD:path:accessToken:bodyHash:timestamp`). The symmetric
  * comparison is constant-time; RSA verification has no early exit on content.
  */
-import {
-  type HmacKey,
-  hmac,
-  InputError,
-  type RsaPublicKeyInput,
-  rsaVerify,
-  timingSafeEqual,
-  withProvider,
-} from '@org/signing-core';
+import { type HmacKey, hmac, InputError, type RsaPublicKeyInput, rsaVerify, timingSafeEqual } from '@org/signing-core';
+import { withProvider } from '@org/signing-core/provider-kit';
 import { decodeBase64 } from './access-token-signature.js';
 import { snapBodyHash } from './body-hash.js';
 import { PROVIDER } from './constants.js';
