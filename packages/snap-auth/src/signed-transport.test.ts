@@ -65,7 +65,8 @@ describe('auth.ky', () => {
     const [first, second] = h.sandbox.requests.to(SERVICE);
     expect(first?.headers.authorization).not.toBe(second?.headers.authorization);
     expect(first?.headers['x-signature']).not.toBe(second?.headers['x-signature']);
-    expect(first?.headers['x-external-id']).not.toBe(second?.headers['x-external-id']);
+    // The same logical call: the re-send after the rejected token keeps its X-EXTERNAL-ID.
+    expect(second?.headers['x-external-id']).toBe(first?.headers['x-external-id']);
     expect(second?.body).toBe(first?.body);
   });
 
@@ -133,15 +134,33 @@ describe('auth.ky', () => {
     expect(h.sandbox.requests.count(SERVICE)).toBe(3);
   });
 
-  it('retries (5xx on GET) are re-signed with a fresh timestamp, signature and external id', async () => {
+  it('retries (5xx on GET) are re-signed with a fresh timestamp and signature, and keep the call’s X-EXTERNAL-ID', async () => {
     h = await harness({ clock: realClock(), auth: { timestampFormat: { milliseconds: true } } });
     h.sandbox.faults.inject({ type: 'status', status: 503 }, { path: SERVICE, times: 2 });
     expect((await h.auth.ky.get('v1.0/balance-inquiry')).status).toBe(200);
     const attempts = h.sandbox.requests.to(SERVICE);
     expect(attempts).toHaveLength(3);
-    for (const name of ['x-timestamp', 'x-signature', 'x-external-id']) {
+    for (const name of ['x-timestamp', 'x-signature']) {
       expect(new Set(attempts.map((a) => a.headers[name])).size).toBe(3);
     }
+    expect(new Set(attempts.map((a) => a.headers['x-external-id'])).size).toBe(1);
+    // The next call is another logical call: another id.
+    await h.auth.ky.get('v1.0/balance-inquiry');
+    expect(h.sandbox.requests.to(SERVICE)[3]?.headers['x-external-id']).not.toBe(attempts[0]?.headers['x-external-id']);
+  });
+
+  it('auth.fetch: every attempt of one call carries one X-EXTERNAL-ID, a caller’s own included; calls differ', async () => {
+    h = await harness({ clock: realClock(), auth: { timestampFormat: { milliseconds: true } } });
+    h.sandbox.faults.inject({ type: 'status', status: 503 }, { path: SERVICE, times: 2 });
+    expect((await h.auth.fetch('v1.0/balance-inquiry')).status).toBe(200);
+    await h.auth.fetch('v1.0/balance-inquiry');
+    h.sandbox.faults.inject({ type: 'status', status: 503 }, { path: SERVICE });
+    await h.auth.fetch('v1.0/balance-inquiry', { headers: { 'X-EXTERNAL-ID': 'merchant-ref-7' } });
+    const ids = h.sandbox.requests.to(SERVICE).map((a) => a.headers['x-external-id']);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids.slice(0, 3)).size).toBe(1);
+    expect(ids[3]).not.toBe(ids[0]);
+    expect(ids.slice(4)).toEqual(['merchant-ref-7', 'merchant-ref-7']);
   });
 
   it('POST is not retried on 5xx unless retry.methods includes it (payments are not idempotent)', async () => {

@@ -25,7 +25,13 @@ export interface SignedTransportConfig {
   readonly externalId: () => string;
 }
 
-const CALLER_EXTERNAL_ID = Symbol('snapCallerExternalId');
+/**
+ * The X-EXTERNAL-ID of one logical call, kept in its per-call context: the caller's own, or one
+ * generated when the call starts. Every attempt of the call (retries, and the re-send after a
+ * rejected token) carries the same id, because SNAP's X-EXTERNAL-ID is the call's "unique in the
+ * same day" reference: a provider that sees a new id on a retried transfer may carry it out twice.
+ */
+const CALL_EXTERNAL_ID = Symbol('snapCallExternalId');
 
 function headerFrom(headers: unknown, name: string): string | undefined {
   if (headers === undefined || headers === null) return undefined;
@@ -39,8 +45,8 @@ function headerFrom(headers: unknown, name: string): string | undefined {
 
 export function createSignedTransport(config: SignedTransportConfig): { ky: KyInstance; fetch: SnapFetch } {
   const setExternalId = ({ request, options }: { request: Request; options: { context?: unknown } }) => {
-    const supplied = (options.context as Record<symbol, unknown> | undefined)?.[CALLER_EXTERNAL_ID];
-    request.headers.set('X-EXTERNAL-ID', typeof supplied === 'string' ? supplied : nextExternalId(config.externalId));
+    const id = (options.context as Record<symbol, unknown> | undefined)?.[CALL_EXTERNAL_ID];
+    request.headers.set('X-EXTERNAL-ID', typeof id === 'string' ? id : nextExternalId(config.externalId));
   };
 
   // The protocol, once, for both transports: what is signed, the minified body, which token to drop.
@@ -72,8 +78,8 @@ export function createSignedTransport(config: SignedTransportConfig): { ky: KyIn
       hooks: {
         init: [
           (options: Options) => {
-            const supplied = headerFrom(options.headers, 'x-external-id');
-            options.context = { ...options.context, [CALLER_EXTERNAL_ID]: supplied };
+            const id = headerFrom(options.headers, 'x-external-id') ?? nextExternalId(config.externalId);
+            options.context = { ...options.context, [CALL_EXTERNAL_ID]: id };
           },
         ],
         beforeRequest: [setExternalId],
@@ -85,7 +91,10 @@ export function createSignedTransport(config: SignedTransportConfig): { ky: KyIn
     ...config.fetchOptions,
     sign: async (context) => ({
       ...(await sign(context)),
-      'X-EXTERNAL-ID': context.headers.get('x-external-id') ?? nextExternalId(config.externalId),
+      'X-EXTERNAL-ID':
+        context.headers.get('x-external-id') ??
+        ((context.context as Record<symbol, unknown>)[CALL_EXTERNAL_ID] as string | undefined) ??
+        nextExternalId(config.externalId),
     }),
     transformBody,
     isTokenRejected: (answer) => describeSnapError(answer).tokenRejected === true,
@@ -93,7 +102,13 @@ export function createSignedTransport(config: SignedTransportConfig): { ky: KyIn
   });
   const fetch: SnapFetch = async (input, init) => {
     try {
-      return await signingFetch(input, init);
+      // One X-EXTERNAL-ID for the whole call, generated once (a caller's own header wins).
+      const given = (init as { context?: Record<string, unknown> } | undefined)?.context ?? {};
+      const own =
+        headerFrom(init?.headers, 'x-external-id') ??
+        (input instanceof Request ? (input.headers.get('x-external-id') ?? undefined) : undefined);
+      const context = own === undefined ? { ...given, [CALL_EXTERNAL_ID]: nextExternalId(config.externalId) } : given;
+      return await signingFetch(input, { ...init, context } as RequestInit);
     } catch (error) {
       throw withSnapMessage(error, 'service call');
     }
