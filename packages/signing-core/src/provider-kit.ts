@@ -22,6 +22,7 @@ export {
   type RequestSigner,
   type SignedOptions,
   type SigningContext,
+  type TransportOptions,
 } from './http/http-client.js';
 export { type JsonResponse, readJson } from './http/response-body.js';
 export {

@@ -10,6 +10,7 @@
 import {
   type AccessToken,
   createTokenManager,
+  decodeUtf8,
   encodeUtf8,
   formatCompactTimestamp,
   type HmacKey,
@@ -37,7 +38,13 @@ import { statusFields } from '../protocol/answers.js';
 import { bodyWith, definedFields } from '../protocol/body-fields.js';
 import { FINNET_EXPIRY_FORMAT, parseFinnetExpiry } from '../protocol/expiry.js';
 import { assertTransNumber, validateFields } from '../protocol/fields.js';
-import { FINNET_DEVELOPMENT_URL, FINNET_TOKEN_PATH, PACKAGE_NAME, PROVIDER } from '../protocol/provider.js';
+import {
+  FINNET_DEVELOPMENT_URL,
+  FINNET_REQUEST_HEADERS,
+  FINNET_TOKEN_PATH,
+  PACKAGE_NAME,
+  PROVIDER,
+} from '../protocol/provider.js';
 import { type FinnetParams, hexKeyText, importFinnetKey, signWithKey } from '../protocol/signature.js';
 import { type FinnetAnswer, isFinnetTokenRejected } from '../protocol/token-rejection.js';
 import { defaultTransNumber } from '../protocol/trans-number.js';
@@ -87,6 +94,25 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     basic?.slice('Basic '.length),
   ]);
 
+  /** The fixed headers of every call (and Basic credentials when given). */
+  const callHeaders: Readonly<Record<string, string>> = Object.freeze({
+    ...FINNET_REQUEST_HEADERS,
+    ...(basic === undefined ? {} : { Authorization: basic }),
+  });
+
+  /**
+   * Whether a failed answer says the tokenID was rejected, by the `isTokenRejected` option: never
+   * for a success (`"000"` on a 2xx), a 2xx without a statusCode, or an answer with neither field.
+   */
+  function rejectsToken(status: number, body: unknown): boolean {
+    const { statusCode, statusDesc } = statusFields(body);
+    const ok = status >= 200 && status < 300;
+    if (ok ? statusCode === undefined || statusCode === '000' : statusCode === undefined && statusDesc === undefined) {
+      return false;
+    }
+    return tokenRejected({ status, statusCode, statusDesc, body });
+  }
+
   function tokenRejected(answer: FinnetAnswer): boolean {
     try {
       return isTokenRejected(answer) === true;
@@ -103,11 +129,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     baseUrl,
     ...httpClientOptionsOf(parsed),
     retry: parsed.requestRetry,
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      ...(basic === undefined ? {} : { authorization: basic }),
-    },
+    headers: callHeaders,
     // Also the tokens handed out lately: a provider may quote a replaced token in a later error.
     secrets: () => [...clientSecrets, ...tokens.recentTokens()],
   });
@@ -189,7 +211,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
         subject,
         providerCode: statusCode,
         providerMessage: statusDesc,
-        tokenRejected: carriesToken && tokenRejected({ status, statusCode, statusDesc, body }),
+        tokenRejected: carriesToken && rejectsToken(status, body),
         hint,
         details: request && {
           requestType: request.requestType,
@@ -315,7 +337,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
   async function buildCall({ url, body }: { url: URL; body: Uint8Array }) {
     let params: unknown;
     try {
-      params = JSON.parse(new TextDecoder().decode(body));
+      params = JSON.parse(decodeUtf8(body));
     } catch {
       params = undefined;
     }
@@ -349,18 +371,9 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     ...httpClientOptionsOf(parsed),
     retry: parsed.requestRetry,
     build: buildCall,
-    sign: () => ({
-      'content-type': 'application/json',
-      accept: 'application/json',
-      ...(basic === undefined ? {} : { authorization: basic }),
-    }),
+    sign: () => callHeaders,
     checkSuccessBodies: true,
-    isTokenRejected: ({ status, body }) => {
-      const { statusCode, statusDesc } = statusFields(body);
-      return (
-        statusCode !== undefined && statusCode !== '000' && tokenRejected({ status, statusCode, statusDesc, body })
-      );
-    },
+    isTokenRejected: ({ status, body }) => rejectsToken(status, body),
     onTokenRejected: dropToken,
   });
 

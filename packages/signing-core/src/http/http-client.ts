@@ -81,7 +81,8 @@ export type FailureDescriber = (
   response: DescribedResponse,
 ) => ProviderErrorDescription | undefined | Promise<ProviderErrorDescription | undefined>;
 
-export interface HttpClientOptions {
+/** Where requests go and how they are bounded: shared by `createHttpClient` and `createSigningFetch`. */
+export interface TransportOptions {
   /** Provider name for errors (`snap`, `finnet`, `doku`, `fondy`). */
   provider: string;
   /** Absolute base URL; request paths are appended to it. */
@@ -102,6 +103,9 @@ export interface HttpClientOptions {
   redirect?: RedirectPolicy | undefined;
   /** Retry policy, or a retry limit. */
   retry?: RetryOptions | number | undefined;
+}
+
+export interface HttpClientOptions extends TransportOptions {
   /** Headers sent with every request. */
   headers?: Record<string, string> | undefined;
   /** Reads the provider's code and message out of a parsed (JSON) or text error body. */

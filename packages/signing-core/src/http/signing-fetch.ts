@@ -22,9 +22,8 @@ import {
   bufferedResponse,
   createBoundedExchange,
   DEFAULT_MAX_RESPONSE_BYTES,
-  type RedirectPolicy,
 } from './bounded-fetch.js';
-import type { AttemptBuilder, RequestSigner } from './http-client.js';
+import type { AttemptBuilder, RequestSigner, TransportOptions } from './http-client.js';
 import {
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_RETRY_STATUS_CODES,
@@ -34,16 +33,8 @@ import {
   type RetryOptions,
 } from './retry-policy.js';
 
-export interface SigningFetchOptions {
-  provider: string;
-  /** Relative paths are appended to it (`/v1.0/x` → `<baseUrl>/v1.0/x`). */
-  baseUrl: string;
-  fetch?: typeof globalThis.fetch | undefined;
-  timeoutMs?: number | undefined;
-  totalTimeoutMs?: number | undefined;
-  maxResponseBytes?: number | undefined;
-  redirect?: RedirectPolicy | undefined;
-  retry?: RetryOptions | number | undefined;
+/** The transport bounds of {@link TransportOptions} (relative paths are appended to `baseUrl`), and the signing. */
+export interface SigningFetchOptions extends TransportOptions {
   /** Headers for each attempt, computed over its exact bytes. */
   sign: RequestSigner;
   /** Rewrites the body once, before the first attempt. */

@@ -19,6 +19,8 @@ export type SecretValue = string | Secret | undefined | null;
 /** A set of secret values. It never prints them: `JSON.stringify` and `util.inspect` show only the count. */
 export class SecretSet implements Iterable<string> {
   readonly #values = new Set<string>();
+  /** The values longest first, for `scrub`; rebuilt after an `add`. */
+  #longestFirst: string[] | undefined;
 
   constructor(...sources: Iterable<SecretValue>[]) {
     for (const source of sources) this.addAll(source);
@@ -33,7 +35,10 @@ export class SecretSet implements Iterable<string> {
     for (const value of values) {
       if (value === undefined || value === null) continue;
       const text = revealSecret(value);
-      if (typeof text === 'string' && text.length >= MIN_SCRUBBED_LENGTH) this.#values.add(text);
+      if (typeof text === 'string' && text.length >= MIN_SCRUBBED_LENGTH && !this.#values.has(text)) {
+        this.#values.add(text);
+        this.#longestFirst = undefined;
+      }
     }
     return this;
   }
@@ -53,7 +58,8 @@ export class SecretSet implements Iterable<string> {
   scrub(text: string): string {
     if (this.#values.size === 0 || text.length === 0) return text;
     let out = text;
-    for (const value of [...this.#values].sort((a, b) => b.length - a.length)) {
+    this.#longestFirst ??= [...this.#values].sort((a, b) => b.length - a.length);
+    for (const value of this.#longestFirst) {
       if (out.includes(value)) out = out.split(value).join(REDACTED);
     }
     return out;

@@ -16,6 +16,9 @@ describe('SecretSet', () => {
     expect(set.scrub('x TOKEN-1234-and-more y TOKEN-1234 z kept-value')).toBe('x [REDACTED] y [REDACTED] z [REDACTED]');
     expect(new SecretSet().scrub('unchanged')).toBe('unchanged');
     expect([...set].sort()).toEqual(['TOKEN-1234', 'TOKEN-1234-and-more', 'kept-value']);
+    // A value added after a scrub is scrubbed by the next one, longest first still.
+    set.add('kept-value-and-a-longer-one');
+    expect(set.scrub('kept-value-and-a-longer-one kept-value')).toBe('[REDACTED] [REDACTED]');
   });
 
   it('scrubs deeply, keys included, and never prints its values', () => {
