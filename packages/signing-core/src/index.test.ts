@@ -63,6 +63,7 @@ describe('public API surface', () => {
         "minifyJson",
         "parseIsoTimestamp",
         "parseUtcOffset",
+        "phpJsonEncode",
         "randomAlphanumeric",
         "randomDigits",
         "randomUuid",
