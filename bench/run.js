@@ -5,7 +5,7 @@
 // puts first on PATH): node:crypto's cost differs between Node majors (createHmac with a raw key
 // costs ~3× more on Node 24 than on Node 20), so a run on another Node measures something else.
 // BENCH_ANY_NODE=1 runs anyway and says so. BENCH_ONLY=transport (or tokens, primitives, sdk,
-// a comma-separated list) runs some sections only, for profiling; a report uses complete runs.
+// json, a comma-separated list) runs some sections only, for profiling; a report uses complete runs.
 import { fork } from 'node:child_process';
 import { createHash, createHmac, createPrivateKey, createSecretKey, sign as nodeSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -20,6 +20,8 @@ import {
   hmac,
   importHmacKey,
   importRsaPrivateKey,
+  minifyJson,
+  phpJsonEncode,
   rsaSign,
 } from '@org/signing-core';
 import { createBoundedFetch, createHttpClient, createSigningFetch } from '@org/signing-core/provider-kit';
@@ -411,6 +413,65 @@ if (section('transport')) {
     candidate: bareKy(snapHeaders, { totalTimeout: 30_000, hooks: { beforeRequest: [() => {}] } }),
   });
   child.disconnect();
+}
+
+// 5. JSON (issue 13): minifyJson and phpJsonEncode against SHA-256 of the same text (node:crypto
+//    createHash on the string), 1 KB to 10 MB of payment-like JSON, minified and pretty-printed
+//    (JSON.stringify(value, null, 2)). The rows' time is per call over the whole text.
+if (section('json')) {
+  const payment = (k) => ({
+    partnerReferenceNo: `2020102900${String(k).padStart(12, '0')}`,
+    amount: { value: `${(k % 100_000) + 1}.00`, currency: 'IDR' },
+    payer: { name: 'Siti Nurhaliza', email: 'siti@example.co.id', phone: '+6281234567890' },
+    urlParam: [{ url: 'https://merchant.example.co.id/v1/notify/payment', type: 'PAY_NOTIFY', isDeeplink: 'N' }],
+    items: [
+      { sku: 'SKU-001', qty: 2, price: 15000.5, note: 'Kopi susu gula aren – 2 gelas' },
+      { sku: 'SKU-002', qty: 1, price: 1e3, note: 'Roti bakar' },
+    ],
+    validUpTo: '2024-08-21T14:27:50+07:00',
+    additionalInfo: { deviceId: '12345679237', channel: 'mobilephone', refunded: false, memo: null },
+  });
+  // About `bytes` of text: the item count from one item's length.
+  const build = (bytes, space) => {
+    const one = JSON.stringify([payment(0)], null, space).length;
+    const count = Math.max(1, Math.ceil(bytes / one));
+    const value = Array.from({ length: count }, (_, k) => payment(k));
+    return { value, text: JSON.stringify(value, null, space) };
+  };
+  const sha256 = (text) => () => createHash('sha256').update(text).digest();
+  for (const [label, bytes] of [
+    ['1 KB', 1024],
+    ['10 KB', 10 * 1024],
+    ['100 KB', 100 * 1024],
+    ['1 MB', 1024 * 1024],
+    ['10 MB', 10 * 1024 * 1024],
+  ]) {
+    for (const [input, space] of [
+      ['minified', 0],
+      ['pretty', 2],
+    ]) {
+      const { value, text } = build(bytes, space);
+      // The work compared must be right first: minifying gives JSON.stringify's text.
+      if (minifyJson(text) !== JSON.stringify(value)) throw new Error('minifyJson output differs');
+      if (!/^[\x20-\x7e]*$/.test(phpJsonEncode(text))) throw new Error('phpJsonEncode output is not ASCII');
+      const size = `${label} ${input} (${(text.length / 1024).toFixed(0)} KiB)`;
+      for (const [name, fn] of [
+        ['minifyJson', minifyJson],
+        ['phpJsonEncode', phpJsonEncode],
+      ]) {
+        report(
+          await compare({
+            name: `${name}, ${size}`,
+            baselineName: 'node createHash SHA-256, same text',
+            baseline: sha256(text),
+            candidate: () => fn(text),
+            rounds: 7,
+          }),
+          1.5,
+        );
+      }
+    }
+  }
 }
 
 const missed = rows.filter((row) => row.includes('MISSED'));
