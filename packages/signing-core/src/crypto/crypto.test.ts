@@ -1,9 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { readRepoFile, readVectors, vectorById } from '@org/vitest-config/vectors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { alterField, pkcs1Der, toPem, toPkcs8 } from '../__fixtures__/broken-keys.js';
 import { fromHex, toBase64, toHex } from '../encoding/encoding.js';
 import { isInputError, isKeyFormatError, isSignatureError } from '../errors/errors.js';
 import {
@@ -62,6 +63,21 @@ describe(`crypto on the ${cryptoBackendName} backend`, () => {
     expect(toHex(await hmac('SHA-512', key, data))).toBe(sha512);
     const imported = await importHmacKey('SHA-512', key);
     expect(toHex(await hmac('SHA-512', imported, data))).toBe(sha512);
+  });
+
+  // WebCrypto (Bun, Deno, workerd, and Node's own) refuses a zero-length HMAC key; RFC 2104
+  // defines HMAC under it as HMAC under one zero block, which is what both backends must give.
+  it.each([
+    ['SHA-256', 'sha256'],
+    ['SHA-512', 'sha512'],
+  ] as const)('HMAC-%s with an empty key equals node:crypto createHmac with an empty key', async (algorithm, name) => {
+    for (const data of ['', 'what do ya want for nothing?']) {
+      const expected = createHmac(name, '').update(data).digest('hex');
+      expect(toHex(await hmac(algorithm, '', data))).toBe(expected);
+      expect(toHex(await hmac(algorithm, new Uint8Array(0), data))).toBe(expected);
+      expect(toHex(await hmac(algorithm, await importHmacKey(algorithm, ''), data))).toBe(expected);
+      expect(toHex(await hmac(algorithm, await importHmacKey(algorithm, new Uint8Array(0)), data))).toBe(expected);
+    }
   });
 
   it('takes string keys and data as UTF-8', async () => {
@@ -239,6 +255,58 @@ describe(`crypto on the ${cryptoBackendName} backend`, () => {
         ['sign'],
       );
       await expect(importRsaPrivateKey(ecCrypto)).rejects.toMatchObject({ code: 'ERR_KEY_FORMAT' });
+    });
+
+    it('refuses a key with an altered p (PKCS#1 and PKCS#8) with a typed error and no key material', async () => {
+      const altered = alterField(pkcs1Der(), 'p');
+      const body = Buffer.from(altered).toString('base64');
+      const inputs = [
+        altered,
+        toPkcs8(altered),
+        toPem(altered, 'RSA PRIVATE KEY'),
+        toPem(toPkcs8(altered), 'PRIVATE KEY'),
+      ];
+      for (const input of inputs) {
+        for (const call of [() => rsaSign(input, 'x'), () => importRsaPrivateKey(input)]) {
+          const error = await call().catch((e: unknown) => e);
+          expect(isKeyFormatError(error)).toBe(true);
+          expect(error).toMatchObject({ name: 'KeyFormatError', code: 'ERR_KEY_FORMAT' });
+          expect((error as Error).cause).toBeUndefined();
+          const text = `${(error as Error).message} ${JSON.stringify(error)}`;
+          for (let i = 0; i + 16 <= body.length; i += 8) expect(text).not.toContain(body.slice(i, i + 16));
+        }
+      }
+    });
+
+    it('refuses a valid 3-prime key with the same KeyFormatError', async () => {
+      const threePrime = fixture('rsa-3prime-pkcs8.pem');
+      const pkcs1 = createPrivateKey(threePrime).export({ type: 'pkcs1', format: 'pem' }).toString();
+      for (const input of [threePrime, pkcs1]) {
+        await expect(rsaSign(input, 'x')).rejects.toMatchObject({
+          name: 'KeyFormatError',
+          code: 'ERR_KEY_FORMAT',
+          found: 'a multi-prime RSA private key (3 primes)',
+        });
+      }
+    });
+
+    it('wraps a key the runtime imports but refuses at signing as a KeyFormatError, dropping its error', async () => {
+      // Node's WebCrypto imports a key with an even p and fails when signing (OpenSSL "no inverse").
+      const altered = alterField(pkcs1Der(), 'p');
+      const cryptoKey = await crypto.subtle.importKey(
+        'pkcs8',
+        toPkcs8(altered),
+        { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+        false,
+        ['sign'],
+      );
+      const error = await rsaSign(cryptoKey, 'x').catch((e: unknown) => e);
+      expect(isKeyFormatError(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'ERR_KEY_FORMAT' });
+      expect((error as Error).cause).toBeUndefined();
+      expect((error as Error).message).toBe(
+        'the runtime could not sign with the RSA private key: it is structurally invalid',
+      );
     });
 
     it('round-trips sign/verify for 1024, 2048 and 3072-bit keys (property)', async () => {

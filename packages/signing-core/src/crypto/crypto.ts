@@ -177,7 +177,16 @@ export class RsaPrivateKey {
       }
       return signature;
     }
-    return backend.rsaSign(key.#handle as BackendKeyHandle, data);
+    try {
+      return await backend.rsaSign(key.#handle as BackendKeyHandle, data);
+    } catch {
+      // A key the parser accepted (or a CryptoKey) that the runtime's crypto still refuses,
+      // e.g. OpenSSL's "no inverse". The runtime's error is dropped: no key material may leak.
+      throw new KeyFormatError(
+        'the runtime could not sign with the RSA private key: it is structurally invalid',
+        'an RSA private key the runtime cannot sign with',
+      );
+    }
   }
   toJSON(): { type: 'private'; modulusBits: number | undefined } {
     return { type: this.type, modulusBits: this.modulusBits };
@@ -254,6 +263,7 @@ async function wrapImportFailure<T>(work: () => Promise<T>, kind: string): Promi
     return await work();
   } catch (cause) {
     if (isAuthError(cause)) throw cause;
+    // The runtime's error is dropped, not kept as `cause`: it may quote the key.
     throw new KeyFormatError(
       `the runtime could not import the ${kind}: it is structurally invalid`,
       `an invalid ${kind}`,

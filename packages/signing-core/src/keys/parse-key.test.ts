@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readRepoFile, readVectors, vectorById } from '@org/vitest-config/vectors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { alterField, pkcs1Der, toPem, toPkcs8 } from '../__fixtures__/broken-keys.js';
 import { KeyFormatError } from '../errors/errors.js';
 import { derBitString, derElement, derInteger, derNull, derOctetString, derOid, derSequence } from './der.js';
 import { parseRsaPrivateKey, parseRsaPublicKey } from './parse-key.js';
@@ -574,5 +575,53 @@ describe('robustness (property tests)', () => {
       parsesOrRejects(input);
       expect(performance.now() - started).toBeLessThan(500);
     }
+  });
+});
+
+describe('keys that pass the shape check but are not usable two-prime keys', () => {
+  const threePrime = fixture('rsa-3prime-pkcs8.pem');
+
+  it('refuses a valid 3-prime key (PKCS#8 and PKCS#1) although node:crypto could sign with it', async () => {
+    const { createPrivateKey, sign } = await import('node:crypto');
+    const keyObject = createPrivateKey(threePrime);
+    expect(sign('sha256', Buffer.from('x'), keyObject).length).toBe(256); // the key itself is valid
+    const pkcs1 = keyObject.export({ type: 'pkcs1', format: 'pem' }) as string;
+    for (const input of [threePrime, pkcs1, bytes(keyObject.export({ type: 'pkcs1', format: 'der' }))]) {
+      const error = keyError(() => parseRsaPrivateKey(input));
+      expect(error.found).toBe('a multi-prime RSA private key (3 primes)');
+      expect(error.message).toContain('Only two-prime RSA keys are supported');
+      expectNoKeyMaterial(error, typeof input === 'string' ? pemBody(input) : Buffer.from(input).toString('base64'));
+    }
+  });
+
+  const pkcs1 = pkcs1Der();
+  const cases = [
+    ['p', 'the primes do not multiply to the modulus'],
+    ['q', 'the primes do not multiply to the modulus'],
+    ['n', 'the primes do not multiply to the modulus'],
+    ['dP', 'a CRT exponent does not match the private exponent'],
+    ['dQ', 'a CRT exponent does not match the private exponent'],
+    ['d', 'a CRT exponent does not match the private exponent'],
+    ['e', 'the public exponent does not match the private exponent'],
+    ['qInv', 'the CRT coefficient is not the inverse of q modulo p'],
+  ] as const;
+
+  it.each(cases)('refuses a key with an altered %s (PKCS#1 and PKCS#8)', (field, why) => {
+    const altered = alterField(pkcs1, field);
+    for (const input of [
+      altered,
+      toPkcs8(altered),
+      toPem(altered, 'RSA PRIVATE KEY'),
+      toPem(toPkcs8(altered), 'PRIVATE KEY'),
+    ]) {
+      const error = keyError(() => parseRsaPrivateKey(input));
+      expect(error.found).toBe(`an RSA private key whose components do not belong together (${why})`);
+      expectNoKeyMaterial(error, Buffer.from(altered).toString('base64'));
+    }
+  });
+
+  it('still accepts the unaltered key', () => {
+    expect(parseRsaPrivateKey(pkcs1).modulusBits).toBe(2048);
+    expect(parseRsaPrivateKey(toPkcs8(pkcs1)).modulusBits).toBe(2048);
   });
 });

@@ -226,13 +226,11 @@ function privateKeyFromDer(der: Uint8Array, reject: Reject): ParsedRsaKey {
       if (parts.length > 5) throw new DerError('the PKCS#8 structure has too many elements');
       const oid = algorithmOid(der, parts[1]);
       if (oid !== RSA_ENCRYPTION) reject(describeKey(oid, 'private key (PKCS#8)'), HINT.needRsa);
-      const bits = rsaPrivateKeyBits(contentOf(der, parts[2] as DerElement));
-      checkSize(bits, reject);
+      const bits = rsaPrivateKeyBits(contentOf(der, parts[2] as DerElement), reject);
       return { der: new Uint8Array(der), modulusBits: bits };
     }
     case 'pkcs1-private': {
-      const bits = rsaPrivateKeyBits(der);
-      checkSize(bits, reject);
+      const bits = rsaPrivateKeyBits(der, reject);
       return { der: pkcs1PrivateToPkcs8(der), modulusBits: bits };
     }
     case 'encrypted-pkcs8':
@@ -330,8 +328,11 @@ function describeKey(oid: string | undefined, what: string): string {
   return kind === undefined ? `a ${what} with algorithm OID ${oid}` : `${kind} ${what}`;
 }
 
-/** Modulus size of a PKCS#1 RSAPrivateKey (RFC 8017 A.1.2), after checking its shape. */
-function rsaPrivateKeyBits(der: Uint8Array): number {
+/**
+ * Modulus size of a PKCS#1 RSAPrivateKey (RFC 8017 A.1.2), after checking its shape, its size,
+ * that it has two primes, and that its components belong together.
+ */
+function rsaPrivateKeyBits(der: Uint8Array, reject: Reject): number {
   const parts = readChildren(der, expectTag(readRoot(der), TAG.SEQUENCE, 'RSAPrivateKey'));
   // version 0 = two-prime (9 INTEGERs); version 1 = multi-prime, followed by otherPrimeInfos.
   const multiPrime = isSmallInteger(der, parts[0], 1);
@@ -339,9 +340,54 @@ function rsaPrivateKeyBits(der: Uint8Array): number {
     throw new DerError('the RSAPrivateKey version is neither 0 nor 1');
   if (parts.length !== (multiPrime ? 10 : 9)) throw new DerError('RSAPrivateKey has the wrong number of elements');
   for (let i = 1; i < 9; i++) expectTag(parts[i], TAG.INTEGER, 'an RSAPrivateKey INTEGER');
-  if (multiPrime) expectTag(parts[9], TAG.SEQUENCE, 'otherPrimeInfos');
-  positiveIntegerBitLength(contentOf(der, parts[2] as DerElement)); // publicExponent
-  return positiveIntegerBitLength(contentOf(der, parts[1] as DerElement));
+  const integer = (i: number) => contentOf(der, parts[i] as DerElement);
+  positiveIntegerBitLength(integer(2)); // publicExponent
+  const bits = positiveIntegerBitLength(integer(1));
+  checkSize(bits, reject);
+  if (multiPrime) {
+    const others = readChildren(der, expectTag(parts[9], TAG.SEQUENCE, 'otherPrimeInfos')).length;
+    // node:crypto imports multi-prime keys, WebCrypto (Bun, Deno, Workers, browsers) does not:
+    // refuse them everywhere so a key works on every runtime or on none.
+    reject(
+      `a multi-prime RSA private key (${2 + others} primes)`,
+      'Only two-prime RSA keys are supported (WebCrypto cannot use multi-prime keys). ' +
+        'Generate a two-prime key, e.g. `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`.',
+    );
+  }
+  const mismatch = inconsistency(Array.from({ length: 8 }, (_, i) => toBigInt(integer(i + 1))));
+  if (mismatch !== undefined) {
+    reject(
+      `an RSA private key whose components do not belong together (${mismatch})`,
+      'The key is corrupted or was edited; export it again from where it was made.',
+    );
+  }
+  return bits;
+}
+
+/** A non-negative big-endian INTEGER content as a bigint. */
+function toBigInt(content: Uint8Array): bigint {
+  let hex = '0x0';
+  for (const byte of content) hex += byte.toString(16).padStart(2, '0');
+  return BigInt(hex);
+}
+
+/**
+ * Which RFC 8017 A.1.2 relation a two-prime key breaks, or undefined when it is consistent:
+ * n = p·q, dP = d mod (p − 1), dQ = d mod (q − 1), e·dP ≡ 1 (mod p − 1), e·dQ ≡ 1 (mod q − 1),
+ * q·qInv ≡ 1 (mod p). A key that breaks one is accepted by some runtimes and refused by others,
+ * at import or only at signing (OpenSSL: "no inverse"; Deno: "PKCS#8 cryptographic key data
+ * malformed"), so it is refused here, the same way on every backend. Names the relation only,
+ * never a value.
+ */
+function inconsistency(values: readonly bigint[]): string | undefined {
+  const [n, e, d, p, q, dP, dQ, qInv] = values as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+  if (p < 2n || q < 2n || p * q !== n) return 'the primes do not multiply to the modulus';
+  if (dP !== d % (p - 1n) || dQ !== d % (q - 1n)) return 'a CRT exponent does not match the private exponent';
+  if ((e * dP) % (p - 1n) !== 1n || (e * dQ) % (q - 1n) !== 1n) {
+    return 'the public exponent does not match the private exponent';
+  }
+  if ((q * qInv) % p !== 1n) return 'the CRT coefficient is not the inverse of q modulo p';
+  return undefined;
 }
 
 /** Modulus size of a PKCS#1 RSAPublicKey (RFC 8017 A.1.1): SEQUENCE { modulus, publicExponent }. */
