@@ -5,7 +5,7 @@ import { snapPresets } from './client/presets.js';
 
 describe('snapPresets', () => {
   it('has the seed URLs of ifortepay Payment and Disbursement (stage and production)', () => {
-    const url = (p: { baseUrl: string; tokenPath: string }) => p.baseUrl + p.tokenPath;
+    const url = (p: { baseUrl: string; tokenPath: string }) => new URL(p.tokenPath, `${p.baseUrl}/`).href;
     expect(url(snapPresets.ifortepay.payment.stage)).toBe(
       'https://kronos-stage.ifortepay.id/auth/merchants/v1.0/access-token/b2b',
     );
@@ -46,11 +46,12 @@ describe('snapPresets', () => {
     const all = Object.values(snapPresets).flatMap((group) =>
       Object.values(group).flatMap((entry) => ('baseUrl' in entry ? [entry] : Object.values(entry))),
     );
-    expect(all).toHaveLength(12);
+    expect(all).toHaveLength(21);
     for (const preset of all) {
       expect(Object.isFrozen(preset)).toBe(true);
       expect(preset.baseUrl).toMatch(/^https:\/\/[^/]+$/);
-      expect(preset.tokenPath).toMatch(/^\/.*\/b2b$/);
+      expect(preset.tokenPath).toMatch(/^(\/|https:\/\/).*\/(b2b|b2b\.htm|token)$/);
+      expect(preset.notes).toMatch(/https:\/\/|As the/);
       const auth = createSnapAuth({ ...preset, clientId: 'c', privateKey: privateKeyPem });
       expect(auth.baseUrl).toBe(preset.baseUrl);
     }

@@ -10,6 +10,7 @@
  */
 import {
   type AccessToken,
+  ConfigError,
   createTokenManager,
   type GetTokenOptions,
   importHmacKey,
@@ -33,7 +34,7 @@ import {
 } from '../protocol/constants.js';
 import type { GetCustomerTokenOptions, SnapCustomerToken, SnapCustomerTokenGrant } from '../protocol/customer-token.js';
 import { describeSnapError, describeSnapSuccessFailure } from '../protocol/describe-error.js';
-import { externalIdGenerator } from '../protocol/external-id.js';
+import { DEFAULT_EXTERNAL_ID_RULE, externalIdGenerator } from '../protocol/external-id.js';
 import { relativeUrlAsSent } from '../protocol/relative-url.js';
 import { timestampWriter } from '../protocol/timestamp.js';
 import { type SnapAuthOptions, validateSnapAuthOptions } from './options.js';
@@ -98,8 +99,27 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   const config = validateSnapAuthOptions(options);
   const { baseUrl, clientId } = config;
   const clock = config.clock ?? Date.now;
-  const tokenPath = config.tokenPath ?? DEFAULT_TOKEN_PATH;
-  const customerTokenPath = config.customerTokenPath ?? customerPathFor(tokenPath);
+  const tokenUrl = config.tokenUrl ?? config.tokenPath ?? DEFAULT_TOKEN_PATH;
+  const customerTokenUrl = config.customerTokenUrl ?? config.customerTokenPath ?? customerPathFor(tokenUrl);
+  const serviceSignature = config.serviceSignature ?? 'symmetric';
+  const externalIdRule = config.externalIdRule ?? DEFAULT_EXTERNAL_ID_RULE;
+  const canonicalization = config.bodyCanonicalization ?? 'minify';
+  const channelOn = config.channelIdOnTokenRequests ?? 'none';
+  const tokenHeaders = (kind: 'b2b' | 'b2b2c'): Readonly<Record<string, string>> => {
+    const headers: Record<string, string> = { ...(config.tokenRequestHeaders ?? {}) };
+    if (channelOn === 'all' || channelOn === kind) {
+      if (config.channelId === undefined) {
+        const expected = `the channel id: this profile sends CHANNEL-ID on ${kind === 'b2b' ? 'B2B' : 'B2B2C'} token requests`;
+        throw new ConfigError(
+          `[@org/snap-auth] invalid option:\n  - channelId: expected ${expected}, received undefined`,
+          [{ path: 'channelId', expected, received: 'undefined' }],
+          { provider: PROVIDER },
+        );
+      }
+      headers['CHANNEL-ID'] = config.channelId;
+    }
+    return headers;
+  };
 
   // Both keys were parsed by the validation above; the private key is imported once, now, and
   // reused (a key the runtime still refuses surfaces on first use as KeyFormatError).
@@ -134,12 +154,16 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     http,
     clientId,
     privateKey: () => privateKey,
-    tokenPath,
-    customerTokenPath,
+    tokenUrl,
+    customerTokenUrl,
+    tokenHeaders: tokenHeaders('b2b'),
+    customerTokenHeaders: () => tokenHeaders('b2b2c'),
     timestamp: timestampWriter(clock, config.tokenTimestampFormat ?? config.timestampFormat),
     clock,
     grantTypeCase: config.grantTypeCase ?? 'upper',
-    tokenRequestBody: config.tokenRequestBody ?? DEFAULT_TOKEN_REQUEST_BODY,
+    tokenRequestBody:
+      config.tokenRequestBody ??
+      (config.grantTypeField === 'grant_type' ? { grant_type: 'client_credentials' } : DEFAULT_TOKEN_REQUEST_BODY),
     retry: tokenRetry,
     secrets,
   });
@@ -152,8 +176,12 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     provider: PROVIDER,
   });
 
-  const externalId = config.externalId ?? externalIdGenerator(clock);
+  const externalId = config.externalId ?? externalIdGenerator(clock, externalIdRule);
   const signer = createServiceSigner({
+    mode: serviceSignature,
+    privateKey: () => privateKey,
+    canonicalization,
+    externalIdRule,
     tokens,
     hmacKey: hmacKey === undefined ? undefined : () => hmacKey,
     baseUrl,
@@ -171,6 +199,9 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     tokens,
     baseUrl,
     externalId,
+    externalIdRule,
+    canonicalization,
+    sendsToken: serviceSignature !== 'asymmetric',
   });
 
   return Object.freeze({
@@ -186,20 +217,35 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     ky: transport.ky,
     fetch: transport.fetch,
     verifyNotification: (request: Request, verifyOptions: VerifySnapNotificationOptions = {}) => {
-      const explicit = verifyOptions.publicKey !== undefined || verifyOptions.clientSecret !== undefined;
-      const mode = explicit
-        ? {}
-        : config.providerPublicKey !== undefined
-          ? { publicKey: config.providerPublicKey }
-          : config.clientSecret !== undefined
-            ? { clientSecret: config.clientSecret }
-            : {};
+      // The format: the caller's, else the profile's, else the form of the key configured.
+      const format =
+        verifyOptions.format ??
+        (verifyOptions.publicKey !== undefined
+          ? 'asymmetric'
+          : (config.notificationFormat ??
+            (verifyOptions.clientSecret !== undefined
+              ? 'symmetric'
+              : config.providerPublicKey !== undefined
+                ? 'asymmetric'
+                : config.clientSecret !== undefined
+                  ? 'symmetric'
+                  : undefined)));
+      const { publicKey, clientSecret, ...rest } = verifyOptions;
+      const key =
+        format === undefined
+          ? { publicKey, clientSecret }
+          : format === 'asymmetric'
+            ? { publicKey: publicKey ?? config.providerPublicKey }
+            : { clientSecret: clientSecret ?? config.clientSecret };
       return verifySnapNotification(request, {
         clock,
         ...(config.notificationToleranceMs === undefined ? {} : { toleranceMs: config.notificationToleranceMs }),
         ...(config.replayStore === undefined ? {} : { replayStore: config.replayStore }),
-        ...mode,
-        ...verifyOptions,
+        ...(config.notifyUrl === undefined ? {} : { notifyUrl: config.notifyUrl }),
+        ...(format === undefined ? {} : { format }),
+        ...(config.bodyCanonicalization === undefined ? {} : { bodyCanonicalization: config.bodyCanonicalization }),
+        ...rest,
+        ...Object.fromEntries(Object.entries(key).filter(([, value]) => value !== undefined)),
       });
     },
   });

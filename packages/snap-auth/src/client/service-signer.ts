@@ -1,11 +1,15 @@
 /**
  * Headers of a signed SNAP service call (protocols.md §2.3), computed once per attempt:
  *
- *   Content-Type, Authorization: Bearer <B2B token>, [Authorization-Customer: Bearer <B2B2C token>],
+ *   Content-Type, [Authorization: Bearer <B2B token>], [Authorization-Customer: Bearer <B2B2C token>],
  *   X-TIMESTAMP, X-SIGNATURE, X-PARTNER-ID, X-EXTERNAL-ID, [CHANNEL-ID], [ORIGIN]
  *
+ * in the profile's signature mode: `'symmetric'` (HMAC-SHA512 with the client secret, over a
+ * string with the token), `'asymmetric'` (SHA256withRSA with the private key over
+ * `METHOD:path:bodyHash:timestamp`, no token, no `Authorization`) or `'asymmetric-with-token'`
+ * (the same RSA signature over the same string, with `Authorization: Bearer`: Bank Neo Commerce).
  * The X-TIMESTAMP string is formatted once and used verbatim in the header and the string to
- * sign; the body hashed is the minified body that is sent.
+ * sign; the body hashed is the canonical body that is sent.
  */
 import {
   type AccessToken,
@@ -13,14 +17,18 @@ import {
   type HmacKey,
   hmac,
   InputError,
+  type RsaPrivateKey,
+  rsaSign,
   type TokenManager,
   toBase64,
 } from '@org/signing-core';
 import { createSignedRequest, type SignedRequestOf, withProvider } from '@org/signing-core/provider-kit';
-import { EMPTY_BODY_HASH, minifyBody, sha256Hex } from '../protocol/body-hash.js';
+import { EMPTY_BODY_HASH, minifyBody, type SnapBodyCanonicalization, sha256Hex } from '../protocol/body-hash.js';
 import { PROVIDER } from '../protocol/constants.js';
 import type { SnapCustomerToken } from '../protocol/customer-token.js';
-import { methodText, serviceStringToSign } from '../protocol/string-to-sign.js';
+import { checkedExternalId, type SnapExternalIdRule } from '../protocol/external-id.js';
+import { methodText, notificationStringToSign, serviceStringToSign } from '../protocol/string-to-sign.js';
+import type { SnapServiceSignatureMode } from './options.js';
 
 /** A customer (B2B2C) token: its text, the core `AccessToken`, or the result of `getCustomerToken`. */
 export type SnapCustomerTokenInput = string | AccessToken | SnapCustomerToken;
@@ -31,7 +39,7 @@ export interface SnapRequest {
   readonly method: string;
   /** Path (and query) appended to `baseUrl`, e.g. `/v1.0/transfer-va/inquiry`; or an absolute URL. */
   readonly path: string;
-  /** JSON text (minified before hashing and sending) or a value to serialise as JSON. */
+  /** JSON text (canonicalised, by default minified, before hashing and sending) or a value to serialise as JSON. */
   readonly body?: string | Readonly<Record<string, unknown>> | readonly unknown[] | null | undefined;
   /** B2B2C token of the customer, for `Authorization-Customer`. */
   readonly customerToken?: SnapCustomerTokenInput | undefined;
@@ -53,13 +61,17 @@ export type SignedSnapRequest = SignedRequestOf<{
   /** Absolute URL of the call. */
   readonly url: string;
 }> & {
-  /** The minified JSON body to send byte for byte (what was hashed), or `null` for none (as `fetch` takes it). */
+  /** The canonical (by default minified) JSON body to send byte for byte (what was hashed), or `null` for none (as `fetch` takes it). */
   readonly body: string | null;
 };
 
 export interface ServiceSignerConfig {
+  readonly mode: SnapServiceSignatureMode;
   readonly tokens: TokenManager;
   readonly hmacKey: (() => Promise<HmacKey>) | undefined;
+  readonly privateKey: () => Promise<RsaPrivateKey>;
+  readonly canonicalization: SnapBodyCanonicalization;
+  readonly externalIdRule: SnapExternalIdRule;
   readonly baseUrl: string;
   readonly partnerId: string;
   readonly channelId: string | undefined;
@@ -145,24 +157,27 @@ export function createServiceSigner(config: ServiceSignerConfig): ServiceSigner 
     body: Uint8Array | string;
     has: (name: string) => boolean;
   }): Promise<Record<string, string>> {
-    const hmacKey = await key();
+    const { mode } = config;
+    const hmacKey = mode === 'symmetric' ? await key() : undefined;
     const method = methodText(attempt.method);
-    const token = await config.tokens.getToken();
+    const token = mode === 'asymmetric' ? undefined : (await config.tokens.getToken()).token;
     const bodyHash = attempt.body.length === 0 ? EMPTY_BODY_HASH : await sha256Hex(attempt.body);
     const timestamp = config.timestamp();
-    const stringToSign = serviceStringToSign({
-      method,
-      path: config.relativeUrl(attempt.url),
-      accessToken: token.token,
-      bodyHash,
-      timestamp,
-    });
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json',
-      Authorization: `Bearer ${token.token}`,
-      'X-TIMESTAMP': timestamp,
-      'X-SIGNATURE': toBase64(await hmac('SHA-512', hmacKey, stringToSign)),
-    };
+    const path = config.relativeUrl(attempt.url);
+    // Only the symmetric string covers the token: BNC's "asymmetric with access token" sends it
+    // in Authorization alone and signs the asymmetric string (docs/snap-profiles.md §6).
+    const stringToSign =
+      mode === 'symmetric'
+        ? serviceStringToSign({ method, path, accessToken: token as string, bodyHash, timestamp })
+        : notificationStringToSign({ method, path, bodyHash, timestamp });
+    const signature =
+      hmacKey === undefined
+        ? await rsaSign(await config.privateKey(), stringToSign)
+        : await hmac('SHA-512', hmacKey, stringToSign);
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+    headers['X-TIMESTAMP'] = timestamp;
+    headers['X-SIGNATURE'] = toBase64(signature);
     if (!attempt.has('x-partner-id')) headers['X-PARTNER-ID'] = config.partnerId;
     if (config.channelId !== undefined && !attempt.has('channel-id')) headers['CHANNEL-ID'] = config.channelId;
     if (config.origin !== undefined && !attempt.has('origin')) headers.ORIGIN = config.origin;
@@ -179,7 +194,12 @@ export function createServiceSigner(config: ServiceSignerConfig): ServiceSigner 
       const method = methodText(request.method);
       const url = resolveUrl(config.baseUrl, request.path);
       const raw = request.body;
-      const text = raw === undefined || raw === null || typeof raw === 'string' ? minifyBody(raw) : JSON.stringify(raw);
+      const text =
+        raw === undefined || raw === null || typeof raw === 'string'
+          ? minifyBody(raw, 'body', config.canonicalization)
+          : config.canonicalization === 'minify'
+            ? JSON.stringify(raw)
+            : minifyBody(JSON.stringify(raw), 'body', config.canonicalization);
       const caller: Record<string, string> = {};
       const callerNames = new Set<string>();
       for (const [name, value] of Object.entries(request.headers ?? {})) {
@@ -195,8 +215,10 @@ export function createServiceSigner(config: ServiceSignerConfig): ServiceSigner 
       if (request.customerToken !== undefined) {
         headers['Authorization-Customer'] = `Bearer ${customerTokenText(request.customerToken)}`;
       }
-      if (!callerNames.has('x-external-id')) headers['X-EXTERNAL-ID'] = nextExternalId(config.externalId);
       for (const [name, value] of Object.entries(caller)) headers[name] = value;
+      const own = Object.entries(caller).find(([name]) => name.toLowerCase() === 'x-external-id');
+      if (own === undefined) headers['X-EXTERNAL-ID'] = nextExternalId(config.externalId, config.externalIdRule);
+      else checkedExternalId(own[1], config.externalIdRule, 'header');
       return createSignedRequest({
         kind: 'SignedSnapRequest',
         method,
@@ -209,18 +231,9 @@ export function createServiceSigner(config: ServiceSignerConfig): ServiceSigner 
   };
 }
 
-/** A value from the X-EXTERNAL-ID generator, checked: a non-empty string of at most 36 characters. */
-export function nextExternalId(generate: () => string): string {
-  const id = generate();
-  if (typeof id !== 'string' || id.length === 0 || id.length > 36) {
-    throw new InputError(
-      'ERR_INVALID_INPUT',
-      'the externalId generator must return a non-empty string of at most 36 characters',
-      { field: 'externalId' },
-      { provider: PROVIDER },
-    );
-  }
-  return id;
+/** A value from the X-EXTERNAL-ID generator, checked against the profile's rule. */
+export function nextExternalId(generate: () => string, rule: SnapExternalIdRule): string {
+  return checkedExternalId(generate(), rule, 'generator');
 }
 
 /** The credential after a `Bearer ` scheme, for scrubbing. */

@@ -1,14 +1,16 @@
 /**
  * The ky instance and the `fetch` wrapper of `createSnapAuth`: every attempt is signed afresh
- * (new X-TIMESTAMP, X-SIGNATURE and X-EXTERNAL-ID), the body is minified once so the bytes
- * sent are the bytes hashed, and a `401xx01` / `401xx03` answer (token rejected) drops the
- * token, fetches a new one and retries the call once.
+ * (new X-TIMESTAMP and X-SIGNATURE; the call's one X-EXTERNAL-ID), the body is canonicalised
+ * (by default minified) once so the bytes sent are the bytes hashed, and, in the modes that
+ * send a token, a `401xx01` / `401xx03` answer (token rejected) drops the token, fetches a new
+ * one and retries the call once.
  */
 import { decodeUtf8, encodeUtf8, type TokenManager } from '@org/signing-core';
 import { createSigningFetch, type HttpClient, type SigningFetchOptions } from '@org/signing-core/provider-kit';
 import type { KyInstance, Options } from 'ky';
-import { minifyBody } from '../protocol/body-hash.js';
+import { minifyBody, type SnapBodyCanonicalization } from '../protocol/body-hash.js';
 import { describeSnapError, withSnapMessage } from '../protocol/describe-error.js';
+import { checkedExternalId, type SnapExternalIdRule } from '../protocol/external-id.js';
 import { nextExternalId, type ServiceSigner } from './service-signer.js';
 
 /** A `fetch`-compatible function that signs SNAP service calls. Relative paths are appended to `baseUrl`. */
@@ -23,6 +25,10 @@ export interface SignedTransportConfig {
   readonly tokens: TokenManager;
   readonly baseUrl: string;
   readonly externalId: () => string;
+  readonly externalIdRule: SnapExternalIdRule;
+  readonly canonicalization: SnapBodyCanonicalization;
+  /** Whether calls carry a B2B token (`'asymmetric'` calls do not, so nothing is "token rejected"). */
+  readonly sendsToken: boolean;
 }
 
 /**
@@ -44,9 +50,12 @@ function headerFrom(headers: unknown, name: string): string | undefined {
 }
 
 export function createSignedTransport(config: SignedTransportConfig): { ky: KyInstance; fetch: SnapFetch } {
+  const rule = config.externalIdRule;
+  const newId = () => nextExternalId(config.externalId, rule);
+  const callId = (own: string | undefined) => (own === undefined ? newId() : checkedExternalId(own, rule, 'header'));
   const setExternalId = ({ request, options }: { request: Request; options: { context?: unknown } }) => {
     const id = (options.context as Record<symbol, unknown> | undefined)?.[CALL_EXTERNAL_ID];
-    request.headers.set('X-EXTERNAL-ID', typeof id === 'string' ? id : nextExternalId(config.externalId));
+    request.headers.set('X-EXTERNAL-ID', typeof id === 'string' ? id : newId());
   };
 
   // The protocol, once, for both transports: what is signed, the minified body, which token to drop.
@@ -59,8 +68,8 @@ export function createSignedTransport(config: SignedTransportConfig): { ky: KyIn
     });
   const transformBody = (body: Uint8Array): Uint8Array => {
     const text = decodeUtf8(body);
-    const minified = minifyBody(text);
-    return minified === text ? body : encodeUtf8(minified);
+    const canonical = minifyBody(text, 'body', config.canonicalization);
+    return canonical === text ? body : encodeUtf8(canonical);
   };
   const dropRejected = async (headers: Headers) => {
     const rejected = (headers.get('authorization') ?? '').replace(/^Bearer\s+/i, '');
@@ -71,14 +80,14 @@ export function createSignedTransport(config: SignedTransportConfig): { ky: KyIn
     .signed({
       sign,
       transformBody,
-      onTokenRejected: (request) => dropRejected(request.headers),
+      ...(config.sendsToken ? { onTokenRejected: (request: Request) => dropRejected(request.headers) } : {}),
     })
     .extend({
       prefix: config.baseUrl,
       hooks: {
         init: [
           (options: Options) => {
-            const id = headerFrom(options.headers, 'x-external-id') ?? nextExternalId(config.externalId);
+            const id = callId(headerFrom(options.headers, 'x-external-id'));
             options.context = { ...options.context, [CALL_EXTERNAL_ID]: id };
           },
         ],
@@ -94,11 +103,16 @@ export function createSignedTransport(config: SignedTransportConfig): { ky: KyIn
       'X-EXTERNAL-ID':
         context.headers.get('x-external-id') ??
         ((context.context as Record<symbol, unknown>)[CALL_EXTERNAL_ID] as string | undefined) ??
-        nextExternalId(config.externalId),
+        newId(),
     }),
     transformBody,
-    isTokenRejected: (answer) => describeSnapError(answer).tokenRejected === true,
-    onTokenRejected: dropRejected,
+    ...(config.sendsToken
+      ? {
+          isTokenRejected: (answer: { status: number; body: unknown }) =>
+            describeSnapError(answer).tokenRejected === true,
+          onTokenRejected: dropRejected,
+        }
+      : {}),
   });
   const fetch: SnapFetch = async (input, init) => {
     try {
@@ -107,7 +121,8 @@ export function createSignedTransport(config: SignedTransportConfig): { ky: KyIn
       const own =
         headerFrom(init?.headers, 'x-external-id') ??
         (input instanceof Request ? (input.headers.get('x-external-id') ?? undefined) : undefined);
-      const context = own === undefined ? { ...given, [CALL_EXTERNAL_ID]: nextExternalId(config.externalId) } : given;
+      if (own !== undefined) checkedExternalId(own, rule, 'header');
+      const context = own === undefined ? { ...given, [CALL_EXTERNAL_ID]: newId() } : given;
       return await signingFetch(input, { ...init, context } as RequestInit);
     } catch (error) {
       throw withSnapMessage(error, 'service call');

@@ -39,8 +39,14 @@ export interface TokenRequesterConfig {
   readonly http: HttpClient;
   readonly clientId: string;
   readonly privateKey: () => Promise<RsaPrivateKey>;
-  readonly tokenPath: string;
-  readonly customerTokenPath: string;
+  /** The B2B token endpoint: a path appended to the base URL, or an absolute URL. */
+  readonly tokenUrl: string;
+  /** The B2B2C token endpoint, the same way. */
+  readonly customerTokenUrl: string;
+  /** Extra headers of B2B token requests (e.g. CHANNEL-ID). */
+  readonly tokenHeaders: Readonly<Record<string, string>>;
+  /** Extra headers of B2B2C token requests; throws `ConfigError` when the profile needs one that is not configured. */
+  readonly customerTokenHeaders: () => Readonly<Record<string, string>>;
   readonly timestamp: () => string;
   readonly clock: Clock;
   readonly grantTypeCase: 'upper' | 'lower';
@@ -69,6 +75,7 @@ export function createTokenRequester(config: TokenRequesterConfig): TokenRequest
     path: string,
     body: Record<string, unknown>,
     grantSecrets: readonly string[],
+    extraHeaders: Readonly<Record<string, string>>,
     signal?: AbortSignal,
   ) {
     try {
@@ -76,7 +83,7 @@ export function createTokenRequester(config: TokenRequesterConfig): TokenRequest
         method: 'POST',
         path,
         body: JSON.stringify(body),
-        headers: { 'Content-Type': 'application/json' },
+        headers: { ...extraHeaders, 'Content-Type': 'application/json' },
         sign,
         retry: config.retry,
         describeFailure: describeSnapTokenAnswer,
@@ -95,9 +102,10 @@ export function createTokenRequester(config: TokenRequesterConfig): TokenRequest
     async fetchB2bToken() {
       const { response, excerpt } = await post(
         'B2B access token',
-        config.tokenPath,
+        config.tokenUrl,
         { ...config.tokenRequestBody },
         [],
+        config.tokenHeaders,
       );
       const read = readB2bTokenResponse(response.data, {
         now: config.clock(),
@@ -117,12 +125,14 @@ export function createTokenRequester(config: TokenRequesterConfig): TokenRequest
       const { grantType, field, value } = grantBody(grant, config.grantTypeCase);
       const body: Record<string, unknown> = { grantType, [field]: value };
       if (options.additionalInfo !== undefined) body.additionalInfo = options.additionalInfo;
+      const headers = config.customerTokenHeaders();
       const obtainedAt = config.clock();
       const { response, excerpt } = await post(
         'B2B2C access token',
-        config.customerTokenPath,
+        config.customerTokenUrl,
         body,
         [value],
+        headers,
         options.signal,
       );
       const read = readB2b2cTokenResponse(response.data, {

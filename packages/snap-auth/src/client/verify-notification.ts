@@ -1,22 +1,24 @@
 /**
  * Verifying an incoming SNAP notification (provider → merchant) from a Web `Request`:
  *
- * 1. X-SIGNATURE and X-TIMESTAMP are present (and X-EXTERNAL-ID when de-duplicating);
+ * 1. X-SIGNATURE and X-TIMESTAMP are present (and X-EXTERNAL-ID when de-duplicating, X-VERSION
+ *    in ifortepay's form);
  * 2. X-TIMESTAMP is an ISO-8601 timestamp within ±`toleranceMs` (default 5 min) of now;
- * 3. the signature verifies over the raw body: asymmetric with the provider's public key, or
- *    symmetric with the client secret and the access token of the request;
+ * 3. the signature verifies over the raw body, in the notification's format: asymmetric with the
+ *    provider's public key, symmetric with the client secret and the access token of the
+ *    request, or ifortepay's `notifyUrl:X-VERSION:bodyHash:X-TIMESTAMP` with the client secret;
  * 4. the X-EXTERNAL-ID was not seen before (only with a `replayStore`; recorded only after the
  *    signature verified, so forged requests cannot burn ids).
  *
  * Each failure is a `SignatureError` whose `check` says which step failed. The body hash is
- * over `minify(raw body)` as SNAP prescribes; a sender that hashed its raw, unminified bytes
- * is accepted too (both are computed from the bytes received, never from a re-serialisation).
+ * over `minify(raw body)` as SNAP prescribes (or the `bodyCanonicalization` given); a sender
+ * that hashed its raw, unminified bytes is accepted too. Both are computed from the bytes
+ * received, never from a re-serialisation, and the second only when the first does not verify.
  */
 import {
   assertTimestampWithinWindow,
   type Clock,
   ConfigError,
-  minifyJson,
   parseIsoTimestamp,
   type ReplayStore,
   type RsaPublicKeyInput,
@@ -25,18 +27,37 @@ import {
 import { optionSchemas, validateOptions } from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import { decodeBase64 } from '../protocol/access-token-signature.js';
-import { EMPTY_BODY_HASH, sha256Hex } from '../protocol/body-hash.js';
+import { EMPTY_BODY_HASH, minifyBody, type SnapBodyCanonicalization, sha256Hex } from '../protocol/body-hash.js';
 import {
   DEFAULT_NOTIFICATION_TOLERANCE_MS,
   DEFAULT_REPLAY_TTL_MS,
   PACKAGE_NAME,
   PROVIDER,
 } from '../protocol/constants.js';
-import { type VerifySnapSignatureInput, verifyOverBodyHash } from '../protocol/verify-signature.js';
+import { ifortepayNotifyStringToSign } from '../protocol/string-to-sign.js';
+import { type VerifySnapSignatureInput, verifyOver, verifyOverBodyHash } from '../protocol/verify-signature.js';
 import { publicKeySchema } from './key-options.js';
+import type { SnapNotificationFormat } from './options.js';
 
-/** Options of {@link verifySnapNotification}: give `publicKey` (asymmetric) or `clientSecret` (symmetric). */
+/**
+ * Options of {@link verifySnapNotification}: give `publicKey` (asymmetric) or `clientSecret`
+ * (symmetric), or name the `format`.
+ */
 export interface VerifySnapNotificationOptions {
+  /**
+   * How the notification is signed: `'asymmetric'` (needs `publicKey`), `'symmetric'` (needs
+   * `clientSecret`) or `'ifortepay-notify'` (needs `clientSecret`; HMAC-SHA512 over
+   * `notifyUrl:X-VERSION:lowerhex(sha256(minify(body))):X-TIMESTAMP`). Default: the form of the
+   * key given.
+   */
+  format?: SnapNotificationFormat | undefined;
+  /**
+   * `'ifortepay-notify'`: the complete notification URL registered with the provider, which the
+   * signature covers. Default: the request URL (set it when a proxy rewrites the URL).
+   */
+  notifyUrl?: string | undefined;
+  /** How the sender wrote the body it hashed. Default `'minify'`; the raw bytes are accepted too. */
+  bodyCanonicalization?: SnapBodyCanonicalization | undefined;
   /** Asymmetric notifications: the provider's RSA public key. */
   publicKey?: RsaPublicKeyInput | undefined;
   /** Symmetric notifications (e.g. DOKU SNAP): the shared client secret. */
@@ -64,7 +85,7 @@ export interface VerifySnapNotificationOptions {
 /** A notification that passed every check. */
 export interface VerifiedSnapNotification {
   /** Which form the signature had. */
-  readonly mode: 'asymmetric' | 'symmetric';
+  readonly mode: SnapNotificationFormat;
   /** The raw body text as received. */
   readonly body: string;
   /** The body parsed as JSON; undefined when it is empty or not JSON. */
@@ -75,9 +96,28 @@ export interface VerifiedSnapNotification {
   readonly externalId: string | undefined;
   /** X-PARTNER-ID, when sent. */
   readonly partnerId: string | undefined;
+  /** X-VERSION, in ifortepay's form. */
+  readonly version?: string | undefined;
 }
 
 const schema = v.object({
+  format: v.exactOptional(
+    v.optional(
+      v.picklist(['asymmetric', 'symmetric', 'ifortepay-notify'], "'asymmetric', 'symmetric' or 'ifortepay-notify'"),
+    ),
+  ),
+  notifyUrl: v.exactOptional(v.optional(optionSchemas.nonEmptyString('the notification URL (an absolute URL)'))),
+  bodyCanonicalization: v.exactOptional(
+    v.optional(
+      v.union(
+        [
+          v.picklist(['minify', 'php', 'php-unescaped-slashes']),
+          optionSchemas.func<(text: string) => string>('a function'),
+        ],
+        "'minify', 'php', 'php-unescaped-slashes' or a function (json: string) => string",
+      ),
+    ),
+  ),
   publicKey: v.exactOptional(v.optional(publicKeySchema)),
   clientSecret: v.exactOptional(v.optional(optionSchemas.nonEmptyString('the client secret (a non-empty string)'))),
   accessToken: v.exactOptional(v.optional(optionSchemas.nonEmptyString('the access token (a non-empty string)'))),
@@ -134,16 +174,7 @@ export async function verifySnapNotification(
   const config = validateOptions(PACKAGE_NAME, schema, options, {
     provider: PROVIDER,
   }) as VerifySnapNotificationOptions;
-  if ((config.publicKey === undefined) === (config.clientSecret === undefined)) {
-    const both = config.publicKey !== undefined;
-    const expected = 'exactly one of publicKey (asymmetric) and clientSecret (symmetric notifications)';
-    throw new ConfigError(
-      `[${PACKAGE_NAME}] invalid option:\n  - publicKey: expected ${expected}, received ${both ? 'both' : 'neither'}`,
-      [{ path: 'publicKey', expected, received: both ? 'both' : 'neither' }],
-      { provider: PROVIDER },
-    );
-  }
-  const mode = config.publicKey !== undefined ? 'asymmetric' : 'symmetric';
+  const mode = formatOf(config);
   const clock = config.clock ?? Date.now;
 
   // 1. headers
@@ -169,6 +200,10 @@ export async function verifySnapNotification(
       );
     }
   }
+  const version = mode === 'ifortepay-notify' ? header(request, 'x-version') : undefined;
+  if (mode === 'ifortepay-notify' && version === undefined) {
+    throw reject('ERR_SIGNATURE_MISMATCH', 'the X-VERSION header is missing (the signature covers it)', 'header');
+  }
 
   // 2. timestamp
   let timestampMs: number;
@@ -188,55 +223,44 @@ export async function verifySnapNotification(
     throw reject('ERR_TIMESTAMP_OUT_OF_WINDOW', (error as Error).message, 'timestamp');
   }
 
-  // 3. signature over the raw body
+  // 3. signature over the raw body: the canonical form first, the raw bytes only if it fails
   const raw = new Uint8Array(await request.clone().arrayBuffer());
-  const body = new TextDecoder().decode(raw);
-  const hashes: string[] = [];
-  if (raw.length === 0) {
-    hashes.push(EMPTY_BODY_HASH);
-  } else {
-    let minified: string | undefined;
-    try {
-      minified = minifyJson(body);
-    } catch {
-      minified = undefined;
-    }
-    if (minified !== undefined) hashes.push(await sha256Hex(minified));
-    const rawHash = await sha256Hex(raw);
-    if (!hashes.includes(rawHash)) hashes.push(rawHash);
-  }
+  const body = decoder.decode(raw);
   const signature = decodeBase64(signatureText);
   const url = new URL(request.url);
-  const input: VerifySnapSignatureInput =
-    mode === 'asymmetric'
-      ? {
-          method: request.method,
-          path: config.path ?? url.pathname + url.search,
-          timestamp,
-          signature: signatureText,
-          publicKey: config.publicKey as RsaPublicKeyInput,
-        }
-      : {
-          method: request.method,
-          path: config.path ?? url.pathname + url.search,
-          timestamp,
-          signature: signatureText,
-          clientSecret: config.clientSecret as string,
-          accessToken: accessToken as string,
-        };
+  const path = config.path ?? url.pathname + url.search;
+  const verifyHash = verifierFor(mode, config, {
+    method: request.method,
+    path,
+    timestamp,
+    signatureText,
+    accessToken,
+    version,
+    url: request.url,
+  });
   let verified = false;
   if (signature !== undefined) {
-    for (const hash of hashes) {
-      if (await verifyOverBodyHash(input, hash, signature)) {
-        verified = true;
-        break;
+    if (raw.length === 0) {
+      verified = await verifyHash(EMPTY_BODY_HASH, signature);
+    } else {
+      let canonical: string | undefined;
+      try {
+        canonical = minifyBody(body, 'body', config.bodyCanonicalization ?? 'minify');
+      } catch {
+        canonical = undefined;
       }
+      verified = canonical !== undefined && (await verifyHash(await sha256Hex(canonical), signature));
+      if (!verified && canonical !== body) verified = await verifyHash(await sha256Hex(raw), signature);
     }
   }
   if (!verified) {
+    const what =
+      mode === 'ifortepay-notify'
+        ? `ifortepay-notify form over ${config.notifyUrl ?? request.url} and X-VERSION ${version}`
+        : `${mode} form over ${request.method.toUpperCase()} ${path}`;
     throw reject(
       'ERR_SIGNATURE_MISMATCH',
-      `X-SIGNATURE does not verify (${mode} form over ${input.method.toUpperCase()} ${input.path}): the body, path or timestamp was altered, or the ${mode === 'asymmetric' ? 'public key' : 'client secret or access token'} is not the signer's`,
+      `X-SIGNATURE does not verify (${what}): the body, ${mode === 'ifortepay-notify' ? 'URL' : 'path'} or timestamp was altered, or the ${mode === 'asymmetric' ? 'public key' : mode === 'symmetric' ? 'client secret or access token' : 'client secret'} is not the signer's`,
       'signature',
     );
   }
@@ -258,5 +282,90 @@ export async function verifySnapNotification(
   } catch {
     json = undefined;
   }
-  return Object.freeze({ mode, body, json, timestamp, externalId, partnerId });
+  return Object.freeze({
+    mode,
+    body,
+    json,
+    timestamp,
+    externalId,
+    partnerId,
+    ...(version === undefined ? {} : { version }),
+  });
+}
+
+const decoder = new TextDecoder();
+
+/** The notification's format from the options: `format`, else the form of the key given. */
+function formatOf(config: VerifySnapNotificationOptions): SnapNotificationFormat {
+  const needs = (option: 'publicKey' | 'clientSecret', format: SnapNotificationFormat): SnapNotificationFormat => {
+    if (config[option] === undefined) {
+      const expected = `${option}: the '${format}' format is verified with it`;
+      throw new ConfigError(
+        `[${PACKAGE_NAME}] invalid option:\n  - ${option}: expected ${expected}, received undefined`,
+        [{ path: option, expected, received: 'undefined' }],
+        { provider: PROVIDER },
+      );
+    }
+    return format;
+  };
+  if (config.format === 'asymmetric') return needs('publicKey', 'asymmetric');
+  if (config.format !== undefined) return needs('clientSecret', config.format);
+  if ((config.publicKey === undefined) === (config.clientSecret === undefined)) {
+    const both = config.publicKey !== undefined;
+    const expected = 'exactly one of publicKey (asymmetric) and clientSecret (symmetric notifications), or a format';
+    throw new ConfigError(
+      `[${PACKAGE_NAME}] invalid option:\n  - publicKey: expected ${expected}, received ${both ? 'both' : 'neither'}`,
+      [{ path: 'publicKey', expected, received: both ? 'both' : 'neither' }],
+      { provider: PROVIDER },
+    );
+  }
+  return config.publicKey !== undefined ? 'asymmetric' : 'symmetric';
+}
+
+/** Checks the signature over one body hash, in the notification's format. */
+function verifierFor(
+  mode: SnapNotificationFormat,
+  config: VerifySnapNotificationOptions,
+  sent: {
+    method: string;
+    path: string;
+    timestamp: string;
+    signatureText: string;
+    accessToken: string | undefined;
+    version: string | undefined;
+    url: string;
+  },
+): (bodyHash: string, signature: Uint8Array) => Promise<boolean> {
+  if (mode === 'ifortepay-notify') {
+    const key = { clientSecret: config.clientSecret as string };
+    return (bodyHash, signature) =>
+      verifyOver(
+        key,
+        ifortepayNotifyStringToSign({
+          notifyUrl: config.notifyUrl ?? sent.url,
+          version: sent.version as string,
+          bodyHash,
+          timestamp: sent.timestamp,
+        }),
+        signature,
+      );
+  }
+  const input: VerifySnapSignatureInput =
+    mode === 'asymmetric'
+      ? {
+          method: sent.method,
+          path: sent.path,
+          timestamp: sent.timestamp,
+          signature: sent.signatureText,
+          publicKey: config.publicKey as RsaPublicKeyInput,
+        }
+      : {
+          method: sent.method,
+          path: sent.path,
+          timestamp: sent.timestamp,
+          signature: sent.signatureText,
+          clientSecret: config.clientSecret as string,
+          accessToken: sent.accessToken as string,
+        };
+  return (bodyHash, signature) => verifyOverBodyHash(input, bodyHash, signature);
 }

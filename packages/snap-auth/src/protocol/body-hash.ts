@@ -3,26 +3,51 @@
  * Minification only drops insignificant whitespace (`minifyJson` never re-parses values, so
  * `10.00` stays `10.00`); an empty or absent body hashes the empty string.
  */
-import { digest, InputError, minifyJson, toHex } from '@org/signing-core';
+import { digest, InputError, minifyJson, phpJsonEncode, toHex } from '@org/signing-core';
 import { PROVIDER } from './constants.js';
 
 /** SHA-256 of the empty string, lower-case hex: the hash of a request without a body. */
 export const EMPTY_BODY_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /**
- * The minified body text: what is hashed and what is sent. `undefined`, `null` and `''`
+ * How a JSON body is written before it is hashed and sent (the same bytes either way):
+ * `'minify'` drops insignificant whitespace and re-serialises nothing; `'php'` writes what PHP's
+ * `json_encode` writes with its default flags (minified, `/` as `\/`, every non-ASCII character
+ * as `\uXXXX`); `'php-unescaped-slashes'` the same with `JSON_UNESCAPED_SLASHES` (`/` kept), as
+ * Winpay's sample hashes its body (docs/snap-profiles.md §7); a
+ * function receives the caller's JSON text and returns the text to hash and send.
+ */
+export type SnapBodyCanonicalization = 'minify' | 'php' | 'php-unescaped-slashes' | ((json: string) => string);
+
+/**
+ * The canonical body text: what is hashed and what is sent. `undefined`, `null` and `''`
  * give `''`.
  *
  * @throws {InputError} `ERR_INVALID_JSON` when the body is not valid JSON.
- * @throws {TypeError} when the body is not a string.
+ * @throws {TypeError} when the body is not a string, or a canonicalization function returns no string.
  */
-export function minifyBody(body: string | null | undefined, field = 'body'): string {
+export function minifyBody(
+  body: string | null | undefined,
+  field = 'body',
+  canonicalization: SnapBodyCanonicalization = 'minify',
+): string {
   if (body === undefined || body === null || body === '') return '';
   if (typeof body !== 'string') {
     throw new TypeError(`[@org/snap-auth] ${field} must be the JSON text (a string), received ${typeof body}`);
   }
   try {
-    return minifyJson(body);
+    if (canonicalization === 'minify') return minifyJson(body);
+    if (canonicalization === 'php') return phpJsonEncode(body);
+    // PHP's output escapes every `/` as `\/` and every backslash as `\\`, so each `\/` in it is an
+    // escaped slash: unescaping them all is JSON_UNESCAPED_SLASHES.
+    if (canonicalization === 'php-unescaped-slashes') return phpJsonEncode(body).replaceAll('\\/', '/');
+    const text = canonicalization(body);
+    if (typeof text !== 'string') {
+      throw new TypeError(
+        `[@org/snap-auth] bodyCanonicalization must return the JSON text (a string), received ${typeof text}`,
+      );
+    }
+    return text;
   } catch (error) {
     if (error instanceof InputError) {
       throw new InputError(

@@ -3,7 +3,10 @@
  *
  * - access token (B2B and B2B2C): `clientId + "|" + X-TIMESTAMP`
  * - service call (symmetric):     `METHOD:relativeUrl:accessToken:lowerhex(sha256(minify(body))):X-TIMESTAMP`
- * - notification (asymmetric):    `METHOD:relativeUrl:lowerhex(sha256(minify(body))):X-TIMESTAMP`
+ * - notification (asymmetric) and asymmetric service call:
+ *                                  `METHOD:relativeUrl:lowerhex(sha256(minify(body))):X-TIMESTAMP`
+ * - asymmetric service call with a token (Bank Neo Commerce): the symmetric string, RSA-signed
+ * - ifortepay payment notification: `notifyUrl:X-VERSION:lowerhex(sha256(minify(body))):X-TIMESTAMP`
  *
  * The timestamp is the exact X-TIMESTAMP header string and the access token is the bare token
  * (no `Bearer ` prefix).
@@ -70,7 +73,7 @@ function pathText(path: unknown): string {
 /** One labelled part of a SNAP string to sign, in the order it is joined. */
 export interface SnapStringToSignPart {
   /** Which input the part is. */
-  readonly name: 'clientId' | 'timestamp' | 'method' | 'path' | 'accessToken' | 'bodyHash';
+  readonly name: 'clientId' | 'timestamp' | 'method' | 'path' | 'accessToken' | 'bodyHash' | 'notifyUrl' | 'version';
   /** What the part is, for people: `X-TIMESTAMP`, `lowerhex(SHA-256(minify(body)))`, … */
   readonly label: string;
   /** The exact text that is signed. */
@@ -133,6 +136,32 @@ function notificationParts(parts: BodyHashParts): SnapStringToSignParts {
   ]);
 }
 
+/** `notifyUrl:version:bodyHash:timestamp` (ifortepay's payment notification), part by part. */
+function ifortepayNotifyParts(parts: {
+  notifyUrl: string;
+  version: string;
+  bodyHash: string;
+  timestamp: string;
+  bodyHashLabel?: string;
+}): SnapStringToSignParts {
+  return joined(':', [
+    { name: 'notifyUrl', label: 'notification URL', value: requireText(parts.notifyUrl, 'notifyUrl') },
+    { name: 'version', label: 'X-VERSION', value: requireText(parts.version, 'version') },
+    { name: 'bodyHash', label: parts.bodyHashLabel ?? MINIFIED_BODY_HASH, value: parts.bodyHash },
+    { name: 'timestamp', label: 'X-TIMESTAMP', value: requireText(parts.timestamp, 'timestamp') },
+  ]);
+}
+
+/** `notifyUrl:version:bodyHash:timestamp` from an already computed body hash. */
+export function ifortepayNotifyStringToSign(parts: {
+  notifyUrl: string;
+  version: string;
+  bodyHash: string;
+  timestamp: string;
+}): string {
+  return ifortepayNotifyParts(parts).stringToSign;
+}
+
 /** `clientId|timestamp` */
 export function accessTokenStringToSign(clientId: string, timestamp: string): string {
   return accessTokenParts(clientId, timestamp).stringToSign;
@@ -171,9 +200,18 @@ export type SnapStringToSignInput =
       readonly timestamp: string;
     }
   | {
+      /** Also the string of `serviceSignature: 'asymmetric'` service calls (the same form, no token). */
       readonly kind: 'notification';
       readonly method: string;
       readonly path: string;
+      readonly body?: string | null | undefined;
+      readonly timestamp: string;
+    }
+  | {
+      /** ifortepay's payment notification: `notifyUrl:X-VERSION:bodyHash:X-TIMESTAMP`. */
+      readonly kind: 'ifortepay-notify';
+      readonly notifyUrl: string;
+      readonly version: string;
       readonly body?: string | null | undefined;
       readonly timestamp: string;
     };
@@ -193,9 +231,9 @@ async function build(caller: string, input: SnapStringToSignInput, raw: boolean)
     throw new TypeError(`[@org/snap-auth] ${caller}: expected an object with a kind`);
   }
   if (input.kind === 'access-token') return accessTokenParts(input.clientId, input.timestamp);
-  if (input.kind !== 'service' && input.kind !== 'notification') {
+  if (input.kind !== 'service' && input.kind !== 'notification' && input.kind !== 'ifortepay-notify') {
     throw new TypeError(
-      `[@org/snap-auth] ${caller}: kind must be 'access-token', 'service' or 'notification', received ${JSON.stringify((input as { kind?: unknown }).kind)}`,
+      `[@org/snap-auth] ${caller}: kind must be 'access-token', 'service', 'notification' or 'ifortepay-notify', received ${JSON.stringify((input as { kind?: unknown }).kind)}`,
     );
   }
   const body = {
@@ -207,6 +245,14 @@ async function build(caller: string, input: SnapStringToSignInput, raw: boolean)
       method: input.method,
       path: input.path,
       accessToken: tokenText(input.accessToken),
+      ...body,
+      timestamp: input.timestamp,
+    });
+  }
+  if (input.kind === 'ifortepay-notify') {
+    return ifortepayNotifyParts({
+      notifyUrl: input.notifyUrl,
+      version: input.version,
       ...body,
       timestamp: input.timestamp,
     });

@@ -66,7 +66,7 @@ export async function verifyOverBodyHash(
 }
 
 /** SHA256withRSA with `publicKey`, else HMAC-SHA512 with `clientSecret` (constant-time), over an exact string. */
-async function verifyOver(
+export async function verifyOver(
   key: { readonly publicKey?: RsaPublicKeyInput | undefined; readonly clientSecret?: string | HmacKey | undefined },
   stringToSign: string,
   signature: Uint8Array,

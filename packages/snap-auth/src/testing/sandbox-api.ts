@@ -42,6 +42,22 @@ export interface SnapSandboxOptions {
   readonly customerExpiryFormat?: 'iso' | 'seconds';
   /** Accepted case of B2B2C grantType values. Default `'any'`. */
   readonly grantTypeCase?: 'upper' | 'lower' | 'any';
+  /**
+   * How service calls must be signed: `'symmetric'` (default; HMAC-SHA512 with the client secret
+   * and the bearer token), `'asymmetric'` (SHA256withRSA with the client's key, no token) or
+   * `'asymmetric-with-token'` (the same RSA signature, with a bearer token).
+   */
+  readonly serviceSignature?: 'symmetric' | 'asymmetric' | 'asymmetric-with-token';
+  /** The grant-type field the B2B token endpoint reads: `'grantType'` (default) or `'grant_type'`. */
+  readonly grantTypeField?: 'grantType' | 'grant_type';
+  /** X-EXTERNAL-ID rule of service calls. Default: 1–36 visible ASCII characters. */
+  readonly externalIdRule?:
+    | {
+        readonly lengths?: readonly number[] | undefined;
+        readonly maxLength?: number | undefined;
+        readonly charset?: 'numeric' | 'alphanumeric' | 'ascii' | undefined;
+      }
+    | undefined;
   /** Require CHANNEL-ID on service calls. Default true. */
   readonly requireChannelId?: boolean;
   /** The relative URL the sandbox signs/verifies for service calls. Default: path and query as received. */

@@ -7,7 +7,7 @@ import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson } from '@org/signing-cor
 import { jsonResponse, type RecordedRequest } from '@org/signing-core/testing';
 import { parseJsonBody, snapResponse } from './sandbox-answers.js';
 import { type ClientRecord, type SandboxSettings, timestampInWindow } from './sandbox-settings.js';
-import { safeEqual, sha256Hex, symmetricSignature } from './sandbox-signature.js';
+import { asymmetricSignatureValid, safeEqual, sha256Hex, symmetricSignature } from './sandbox-signature.js';
 import { randomNumeric, type TokenLedger } from './sandbox-tokens.js';
 
 export interface ServiceContext {
@@ -22,7 +22,9 @@ export function service(context: ServiceContext, request: Request, recorded: Rec
   const { settings, ledger } = context;
   const { clock, serviceCode } = settings;
   const h = recorded.headers;
-  const required = ['Authorization', 'X-TIMESTAMP', 'X-SIGNATURE', 'X-PARTNER-ID', 'X-EXTERNAL-ID'];
+  const mode = settings.serviceSignature;
+  const required = ['X-TIMESTAMP', 'X-SIGNATURE', 'X-PARTNER-ID', 'X-EXTERNAL-ID'];
+  if (mode !== 'asymmetric') required.unshift('Authorization');
   if (settings.requireChannelId) required.push('CHANNEL-ID');
   for (const name of required) {
     if (!h[name.toLowerCase()]) return snapResponse(400, serviceCode, '02', `Invalid Mandatory Field [${name}]`);
@@ -32,13 +34,23 @@ export function service(context: ServiceContext, request: Request, recorded: Rec
     return snapResponse(400, serviceCode, '01', 'Invalid Field Format [X-TIMESTAMP]');
   }
   const externalId = h['x-external-id'] as string;
-  if (externalId.length > 36) return snapResponse(400, serviceCode, '01', 'Invalid Field Format [X-EXTERNAL-ID]');
-  const bearer = /^Bearer (\S+)$/.exec(h.authorization as string)?.[1];
-  const token = bearer === undefined ? undefined : ledger.tokens.get(bearer);
-  if (bearer === undefined || token === undefined || token.expiresAt <= clock()) {
-    return snapResponse(401, '73', '01', 'Invalid Token (B2B)');
+  if (!settings.externalIdValid(externalId)) {
+    return snapResponse(400, serviceCode, '01', 'Invalid Field Format [X-EXTERNAL-ID]');
   }
-  const client = context.clients.get(token.clientId) as ClientRecord;
+  let bearer: string | undefined;
+  let client: ClientRecord | undefined;
+  if (mode === 'asymmetric') {
+    // No token: the partner is named by X-PARTNER-ID and proven by its RSA signature.
+    for (const candidate of context.clients.values()) if (candidate.partnerId === h['x-partner-id']) client = candidate;
+    if (client === undefined) return snapResponse(401, '73', '00', 'Unauthorized. [Unknown client]');
+  } else {
+    bearer = /^Bearer (\S+)$/.exec(h.authorization as string)?.[1];
+    const token = bearer === undefined ? undefined : ledger.tokens.get(bearer);
+    if (bearer === undefined || token === undefined || token.expiresAt <= clock()) {
+      return snapResponse(401, '73', '01', 'Invalid Token (B2B)');
+    }
+    client = context.clients.get(token.clientId) as ClientRecord;
+  }
   if (h['x-partner-id'] !== client.partnerId) return snapResponse(401, '73', '00', 'Unauthorized. [Unknown client]');
   let minified = '';
   if (recorded.body.length > 0) {
@@ -48,13 +60,17 @@ export function service(context: ServiceContext, request: Request, recorded: Rec
       return snapResponse(400, serviceCode, '00', 'Bad Request');
     }
   }
-  const expected = symmetricSignature(client.clientSecret, bearer, {
+  const parts = {
     method: request.method.toUpperCase(),
     path: settings.relativeUrl(new URL(request.url)),
     bodyHash: sha256Hex(minified),
     timestamp,
-  });
-  if (!safeEqual(expected, h['x-signature'] as string)) {
+  };
+  const signatureValid =
+    mode === 'symmetric'
+      ? safeEqual(symmetricSignature(client.clientSecret, bearer as string, parts), h['x-signature'] as string)
+      : asymmetricSignatureValid(client.publicKey, parts, h['x-signature'] as string);
+  if (!signatureValid) {
     return snapResponse(401, '73', '00', 'Unauthorized. [Signature]');
   }
   let customerId: string | undefined;

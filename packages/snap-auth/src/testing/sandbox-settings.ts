@@ -28,6 +28,10 @@ export interface SandboxSettings {
   readonly authCodeTtlMs: number;
   readonly grantCase: 'upper' | 'lower' | 'any';
   readonly requireChannelId: boolean;
+  readonly serviceSignature: 'symmetric' | 'asymmetric' | 'asymmetric-with-token';
+  readonly grantTypeField: 'grantType' | 'grant_type';
+  /** Whether an X-EXTERNAL-ID obeys the configured rule. */
+  readonly externalIdValid: (id: string) => boolean;
   readonly relativeUrl: (url: URL) => string;
   readonly expiresInFormat: SnapSandboxOptions['expiresInFormat'];
   readonly customerExpiryFormat: SnapSandboxOptions['customerExpiryFormat'];
@@ -52,6 +56,9 @@ export function resolveSettings(options: SnapSandboxOptions): SandboxSettings {
     authCodeTtlMs: (options.authCodeTtlSeconds ?? 300) * 1000,
     grantCase: options.grantTypeCase ?? 'any',
     requireChannelId: options.requireChannelId ?? true,
+    serviceSignature: options.serviceSignature ?? 'symmetric',
+    grantTypeField: options.grantTypeField ?? 'grantType',
+    externalIdValid: externalIdCheck(options.externalIdRule ?? {}),
     relativeUrl: options.relativeUrl ?? ((url: URL) => url.pathname + url.search),
     expiresInFormat: options.expiresInFormat,
     customerExpiryFormat: options.customerExpiryFormat,
@@ -79,4 +86,13 @@ export function timestampInWindow(settings: SandboxSettings, timestamp: string):
   } catch {
     return false;
   }
+}
+
+/** The sandbox's own reading of an X-EXTERNAL-ID rule (independent of the library's). */
+function externalIdCheck(rule: NonNullable<SnapSandboxOptions['externalIdRule']>): (id: string) => boolean {
+  const pattern = rule.charset === 'numeric' ? /^\d+$/ : rule.charset === 'alphanumeric' ? /^[A-Za-z\d]+$/ : /^[!-~]+$/;
+  return (id) =>
+    pattern.test(id) &&
+    id.length <= (rule.maxLength ?? 36) &&
+    (rule.lengths === undefined || rule.lengths.includes(id.length));
 }

@@ -79,3 +79,17 @@ export function asymmetricSignature(privateKey: KeyObject, parts: SignedParts): 
     privateKey,
   ).toString('base64');
 }
+
+/** §2.4 form checked: whether `signature` (base64) is SHA256withRSA over `METHOD:path:bodyHash:timestamp`. */
+export function asymmetricSignatureValid(publicKey: KeyObject, parts: SignedParts, signature: string): boolean {
+  try {
+    return rsaVerify(
+      'sha256',
+      Buffer.from(`${parts.method}:${parts.path}:${parts.bodyHash}:${parts.timestamp}`, 'utf8'),
+      publicKey,
+      Buffer.from(signature, 'base64'),
+    );
+  } catch {
+    return false;
+  }
+}

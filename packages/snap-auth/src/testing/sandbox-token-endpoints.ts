@@ -45,8 +45,9 @@ export function b2bToken(context: TokenEndpointContext, recorded: RecordedReques
   if (checked instanceof Response) return checked;
   const body = parseJsonBody(recorded.body);
   if (!body) return snapResponse(400, '73', '00', 'Bad Request');
-  if (body.grantType === undefined) return snapResponse(400, '73', '02', 'Invalid Mandatory Field [grantType]');
-  if (body.grantType !== 'client_credentials') return snapResponse(400, '73', '01', 'Invalid Field Format [grantType]');
+  const field = settings.grantTypeField;
+  if (body[field] === undefined) return snapResponse(400, '73', '02', `Invalid Mandatory Field [${field}]`);
+  if (body[field] !== 'client_credentials') return snapResponse(400, '73', '01', `Invalid Field Format [${field}]`);
   const accessToken = randomToken();
   ledger.tokens.set(accessToken, { clientId: checked.clientId, expiresAt: ledger.expiryOf(settings.tokenTtlMs) });
   ledger.issuedTokenCount += 1;
