@@ -15,7 +15,7 @@ import { InputError } from '../errors/errors.js';
  * deep; the limit bounds the stack for hostile input. `JSON.parse` has no such limit; PHP's
  * `json_decode` and `json_encode` have the same default depth, 512.
  */
-export const MAX_DEPTH = 512;
+const MAX_DEPTH = 512;
 
 // Character codes.
 const BS_CHAR = 0x08;

@@ -41,12 +41,12 @@ const CHARSETS = {
 } as const;
 
 /** The length the default generator makes under `rule`. */
-export function generatedLength(rule: SnapExternalIdRule): number {
+function generatedLength(rule: SnapExternalIdRule): number {
   return rule.lengths?.[0] ?? rule.maxLength ?? 36;
 }
 
 /** Why `id` breaks `rule`, or `undefined` when it obeys it. */
-export function externalIdProblem(id: unknown, rule: SnapExternalIdRule): string | undefined {
+function externalIdProblem(id: unknown, rule: SnapExternalIdRule): string | undefined {
   if (typeof id !== 'string' || id.length === 0) return 'a non-empty string';
   const maxLength = rule.maxLength ?? 36;
   if (rule.lengths !== undefined && !rule.lengths.includes(id.length)) {
