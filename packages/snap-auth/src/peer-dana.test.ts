@@ -5,10 +5,10 @@
  * and the same call with one body byte changed is refused.
  */
 import { createRequire } from 'node:module';
+import type { RunningSandbox } from '@org/signing-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET, privateKeyPem } from './__fixtures__/setup.js';
 import { snapPresets } from './client/presets.js';
-import type { RunningSandbox } from './testing/index.js';
 import { createSnapSandbox } from './testing/sandbox.js';
 
 const require = createRequire(import.meta.url);
