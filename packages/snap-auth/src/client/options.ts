@@ -161,6 +161,17 @@ const absoluteUrl = (what: string) =>
     `${what}: an absolute http(s) URL without user:password@`,
   );
 
+/** Schemas shared with `verifySnapNotification`'s options. */
+export const notificationFormatSchema = v.picklist(
+  ['asymmetric', 'symmetric', 'ifortepay-notify'],
+  "'asymmetric', 'symmetric' or 'ifortepay-notify'",
+);
+export const notifyUrlSchema = absoluteUrl('the notification URL registered with the provider');
+export const bodyCanonicalizationSchema = v.union(
+  [v.picklist(['minify', 'php', 'php-unescaped-slashes']), optionSchemas.func<(text: string) => string>('a function')],
+  "'minify', 'php', 'php-unescaped-slashes' or a function (json: string) => string",
+);
+
 /** An absolute http(s) URL without credentials, or a path starting with `/`. */
 const urlOrPath = (what: string) =>
   v.custom<string>(
@@ -207,24 +218,10 @@ const schema = v.strictObject({
       ),
     ),
   ),
-  notificationFormat: v.exactOptional(
-    v.optional(
-      v.picklist(['asymmetric', 'symmetric', 'ifortepay-notify'], "'asymmetric', 'symmetric' or 'ifortepay-notify'"),
-    ),
-  ),
-  notifyUrl: v.exactOptional(v.optional(absoluteUrl('the notification URL registered with the provider'))),
+  notificationFormat: v.exactOptional(v.optional(notificationFormatSchema)),
+  notifyUrl: v.exactOptional(v.optional(notifyUrlSchema)),
   externalIdRule: v.exactOptional(v.optional(externalIdRuleSchema)),
-  bodyCanonicalization: v.exactOptional(
-    v.optional(
-      v.union(
-        [
-          v.picklist(['minify', 'php', 'php-unescaped-slashes']),
-          optionSchemas.func<(text: string) => string>('a function'),
-        ],
-        "'minify', 'php', 'php-unescaped-slashes' or a function (json: string) => string",
-      ),
-    ),
-  ),
+  bodyCanonicalization: v.exactOptional(v.optional(bodyCanonicalizationSchema)),
   grantTypeField: v.exactOptional(v.optional(v.picklist(['grantType', 'grant_type'], "'grantType' or 'grant_type'"))),
   tokenRequestHeaders: v.exactOptional(
     v.optional(v.record(v.string(), v.string(), 'an object of header names to string values')),

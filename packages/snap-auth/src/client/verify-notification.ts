@@ -37,7 +37,12 @@ import {
 import { ifortepayNotifyStringToSign } from '../protocol/string-to-sign.js';
 import { type VerifySnapSignatureInput, verifyOver, verifyOverBodyHash } from '../protocol/verify-signature.js';
 import { publicKeySchema } from './key-options.js';
-import type { SnapNotificationFormat } from './options.js';
+import {
+  bodyCanonicalizationSchema,
+  notificationFormatSchema,
+  notifyUrlSchema,
+  type SnapNotificationFormat,
+} from './options.js';
 
 /**
  * Options of {@link verifySnapNotification}: give `publicKey` (asymmetric) or `clientSecret`
@@ -101,23 +106,9 @@ export interface VerifiedSnapNotification {
 }
 
 const schema = v.object({
-  format: v.exactOptional(
-    v.optional(
-      v.picklist(['asymmetric', 'symmetric', 'ifortepay-notify'], "'asymmetric', 'symmetric' or 'ifortepay-notify'"),
-    ),
-  ),
-  notifyUrl: v.exactOptional(v.optional(optionSchemas.nonEmptyString('the notification URL (an absolute URL)'))),
-  bodyCanonicalization: v.exactOptional(
-    v.optional(
-      v.union(
-        [
-          v.picklist(['minify', 'php', 'php-unescaped-slashes']),
-          optionSchemas.func<(text: string) => string>('a function'),
-        ],
-        "'minify', 'php', 'php-unescaped-slashes' or a function (json: string) => string",
-      ),
-    ),
-  ),
+  format: v.exactOptional(v.optional(notificationFormatSchema)),
+  notifyUrl: v.exactOptional(v.optional(notifyUrlSchema)),
+  bodyCanonicalization: v.exactOptional(v.optional(bodyCanonicalizationSchema)),
   publicKey: v.exactOptional(v.optional(publicKeySchema)),
   clientSecret: v.exactOptional(v.optional(optionSchemas.nonEmptyString('the client secret (a non-empty string)'))),
   accessToken: v.exactOptional(v.optional(optionSchemas.nonEmptyString('the access token (a non-empty string)'))),
