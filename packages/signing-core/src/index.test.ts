@@ -58,6 +58,7 @@ describe('public API surface', () => {
         "isSignatureError",
         "isTransportError",
         "log",
+        "memoryIdempotencyStore",
         "memoryReplayStore",
         "memoryTokenStore",
         "minifyJson",

@@ -146,6 +146,12 @@ export {
 
 // Verification helpers
 export {
+  type IdempotencyClaim,
+  type IdempotencyStore,
+  type MemoryIdempotencyStoreOptions,
+  memoryIdempotencyStore,
+} from './verify/idempotency.js';
+export {
   assertTimestampWithinWindow,
   memoryReplayStore,
   type ReplayStore,
