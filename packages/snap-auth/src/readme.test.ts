@@ -237,6 +237,32 @@ console.log(SNAP_HEADERS.externalId); // X-EXTERNAL-ID
 
 afterAll(() => running.close());
 
+// --- README: Playing a provider's profile
+const midtrans = createSnapSandbox({
+  clients: [{ clientId: 'my-client', publicKey: myPublicKeyPem, clientSecret: 'my-client-secret' }],
+  profile: snapPresets.midtrans.sandbox, // grant_type bodies, asymmetric notifications
+  services: [
+    {
+      path: '/v1.0/transfer-va/create-va',
+      serviceCode: '27',
+      reply: (call) => ({ virtualAccountData: { trxId: call.body?.trxId, virtualAccountNo: '7007001' } }),
+    },
+  ],
+});
+const served = await midtrans.listen();
+const merchant = createSnapAuth({
+  ...snapPresets.midtrans.sandbox,
+  baseUrl: served.url,
+  tokenPath: midtrans.tokenPath,
+  clientId: 'my-client',
+  privateKey: myPrivateKeyPem,
+  clientSecret: 'my-client-secret',
+  channelId: '95221',
+});
+const created = await merchant.ky.post('v1.0/transfer-va/create-va', { json: { trxId: 'INV-1' } }).json();
+console.log(created); // { responseCode: '2002700', responseMessage: 'Successful', virtualAccountData: { … } }
+await served.close();
+
 describe('README examples', () => {
   it('B2B access token: a Bearer token that serialises redacted', () => {
     expect(logged[0]?.[0]).toBe('Bearer');
@@ -303,6 +329,17 @@ describe('README examples', () => {
     } finally {
       await merchant.close();
     }
+  });
+
+  it("playing a provider's profile: Midtrans's grant_type token, then a configured service reply", () => {
+    expect(logged[22]).toEqual([
+      {
+        responseCode: '2002700',
+        responseMessage: 'Successful',
+        virtualAccountData: { trxId: 'INV-1', virtualAccountNo: '7007001' },
+      },
+    ]);
+    expect(JSON.parse(midtrans.requests.all[0]?.body ?? '')).toEqual({ grant_type: 'client_credentials' });
   });
 
   it('explaining a signature: the labelled parts, a check over the unminified string, the headers', () => {

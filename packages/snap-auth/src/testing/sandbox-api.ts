@@ -16,8 +16,74 @@ export interface SnapSandboxClient {
   readonly partnerId?: string;
 }
 
+/**
+ * The provider-specific values the sandbox plays. A preset from `snapPresets` fits as it is
+ * (its other fields are ignored); an option given directly to `createSnapSandbox` wins over the
+ * profile's value.
+ */
+export interface SnapSandboxProfile {
+  /** Token path, or an absolute URL whose path the sandbox serves. */
+  readonly tokenPath?: string | undefined;
+  /** B2B2C token path or absolute URL. Default: `tokenPath` with its trailing `/b2b` as `/b2b2c`. */
+  readonly customerTokenPath?: string | undefined;
+  readonly serviceSignature?: 'symmetric' | 'asymmetric' | 'asymmetric-with-token' | undefined;
+  readonly grantTypeField?: 'grantType' | 'grant_type' | undefined;
+  /** The grant-type case the profile's clients send; the sandbox then accepts only that case (B2B2C). */
+  readonly grantTypeCase?: 'upper' | 'lower' | undefined;
+  readonly externalIdRule?: SnapSandboxOptions['externalIdRule'];
+  /** How `sendNotification` signs by default. */
+  readonly notificationFormat?: 'asymmetric' | 'symmetric' | 'ifortepay-notify' | undefined;
+}
+
+/** A verified service call, as a {@link SnapSandboxService} reply function receives it. */
+export interface SnapSandboxCall {
+  /** The request body parsed as a JSON object; undefined when empty or not an object. */
+  readonly body: Readonly<Record<string, unknown>> | undefined;
+  /** The body text as received. */
+  readonly rawBody: string;
+  readonly method: string;
+  readonly path: string;
+  readonly clientId: string;
+  readonly partnerId: string;
+  readonly externalId: string;
+  /** The customer of the B2B2C token in `Authorization-Customer`, when one was sent. */
+  readonly customerId: string | undefined;
+  /** Request headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * A service endpoint the sandbox serves. Every call is checked as a SNAP service call (headers,
+ * token, signature in the profile's mode, timestamp window, external-id rule and uniqueness per
+ * day); then the reply is merged into `{ responseCode: "200" + serviceCode + "00", responseMessage: "Successful" }`.
+ */
+export interface SnapSandboxService {
+  /** The path served, exactly as the provider documents it (query strings are ignored for routing). */
+  readonly path: string;
+  /** Two-digit SNAP service code of the endpoint (e.g. `'27'` create VA, `'11'` balance inquiry). */
+  readonly serviceCode: string;
+  /** Accepted method. Default `POST`. */
+  readonly method?: string;
+  /**
+   * The reply fields: an object, or a function of the verified call returning the fields or a
+   * whole `Response` (sent as it is, e.g. to play a provider error). Default: no extra fields.
+   */
+  readonly reply?:
+    | Readonly<Record<string, unknown>>
+    | ((
+        call: SnapSandboxCall,
+      ) => Readonly<Record<string, unknown>> | Response | Promise<Readonly<Record<string, unknown>> | Response>);
+}
+
 export interface SnapSandboxOptions {
   readonly clients: readonly SnapSandboxClient[];
+  /** The SNAP profile played, e.g. `snapPresets.midtrans.sandbox`. Default: the standard one. */
+  readonly profile?: SnapSandboxProfile;
+  /**
+   * The service endpoints served. Default: one sample balance inquiry at `servicePath` (service
+   * code `serviceCode`, any method). When given, these replace the sample.
+   */
+  readonly services?: readonly SnapSandboxService[];
   /** `expiresIn` of B2B tokens. Default 900. */
   readonly tokenTtlSeconds?: number;
   /** Lifetime of B2B2C access tokens. Default 900. */
@@ -30,9 +96,9 @@ export interface SnapSandboxOptions {
   readonly tokenPath?: string;
   /** Default `/v1.0/access-token/b2b2c`. */
   readonly customerTokenPath?: string;
-  /** Path of the sample service. Default `/v1.0/balance-inquiry`. */
+  /** Path of the sample service (without `services`). Default `/v1.0/balance-inquiry`. */
   readonly servicePath?: string;
-  /** Service code of the sample service. Default `11` (balance inquiry). */
+  /** Service code of the sample service (without `services`). Default `11` (balance inquiry). */
   readonly serviceCode?: string;
   /** Allowed X-TIMESTAMP skew either way. Default 300 000 ms. */
   readonly timestampToleranceMs?: number;
@@ -76,9 +142,18 @@ export interface SnapSandboxNotification {
   readonly url: string;
   /** JSON text (sent exactly as given; the signature covers its minified form) or a value to serialise. */
   readonly body: string | Readonly<Record<string, unknown>>;
-  /** Default `'asymmetric'` (sandbox RSA key); `'symmetric'` uses a client secret and an access token. */
-  readonly mode?: 'asymmetric' | 'symmetric';
-  /** Symmetric: the client whose secret signs; also sets X-PARTNER-ID. Default: the first client. */
+  /**
+   * `'asymmetric'` (sandbox RSA key), `'symmetric'` (a client secret and an access token) or
+   * `'ifortepay-notify'` (HMAC-SHA512 with the client secret over
+   * `url:X-VERSION:bodyHash:X-TIMESTAMP`, the complete URL). Default: the profile's
+   * `notificationFormat`, else `'asymmetric'`.
+   */
+  readonly mode?: 'asymmetric' | 'symmetric' | 'ifortepay-notify';
+  /** `'ifortepay-notify'`: the X-VERSION sent and signed. Default `v1`. */
+  readonly version?: string;
+  /** `'ifortepay-notify'`: the URL signed. Default: `url` as given. */
+  readonly notifyUrl?: string;
+  /** Symmetric and ifortepay-notify: the client whose secret signs; also sets X-PARTNER-ID. Default: the first client. */
   readonly clientId?: string;
   /** Symmetric: the access token signed and sent as `Authorization: Bearer`. Default: a random one. */
   readonly accessToken?: string;
@@ -90,7 +165,7 @@ export interface SnapSandboxNotification {
   readonly externalId?: string;
   /** Sign with this RSA private key instead of the sandbox's (a "wrong key"). */
   readonly privateKey?: string | KeyObject;
-  /** Symmetric: sign with this secret instead of the client's. */
+  /** Symmetric and ifortepay-notify: sign with this secret instead of the client's. */
   readonly clientSecret?: string;
   /** The relative URL to sign. Default: the URL's path and query. */
   readonly path?: string;
@@ -116,7 +191,10 @@ export interface SnapSandboxDelivery {
 export interface SnapSandbox extends TokenSandbox {
   readonly tokenPath: string;
   readonly customerTokenPath: string;
+  /** The path of the first service served. */
   readonly servicePath: string;
+  /** Every service path served. */
+  readonly servicePaths: readonly string[];
   /** SPKI PEM of the key that signs asymmetric notifications: configure it as `providerPublicKey`. */
   readonly providerPublicKey: string;
   /** Issues a single-use auth code, as if the customer completed account binding. */

@@ -1,12 +1,20 @@
 /**
  * The notification sender: signs a notification to a merchant URL, asymmetrically (§2.4, the
- * sandbox's RSA key) or symmetrically (§2.3, a client secret and an access token), and sends it.
+ * sandbox's RSA key), symmetrically (§2.3, a client secret and an access token) or in
+ * ifortepay's notify-URL form (§2.8a, HMAC-SHA512 with the client secret over
+ * `url:X-VERSION:bodyHash:X-TIMESTAMP`), and sends it.
  */
 import type { KeyObject } from 'node:crypto';
 import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson } from '@org/signing-core';
 import type { SnapSandboxDelivery, SnapSandboxNotification } from './sandbox-api.js';
 import type { ClientRecord } from './sandbox-settings.js';
-import { asymmetricSignature, sha256Hex, symmetricSignature, toPrivateKey } from './sandbox-signature.js';
+import {
+  asymmetricSignature,
+  ifortepayNotifySignature,
+  sha256Hex,
+  symmetricSignature,
+  toPrivateKey,
+} from './sandbox-signature.js';
 import { randomNumeric, randomToken } from './sandbox-tokens.js';
 
 export interface NotificationContext {
@@ -16,13 +24,15 @@ export interface NotificationContext {
   /** The sandbox's own RSA key (created on first use). */
   readonly providerPrivateKey: () => KeyObject;
   readonly fetch: typeof globalThis.fetch | undefined;
+  /** The profile's notification format. */
+  readonly defaultMode: 'asymmetric' | 'symmetric' | 'ifortepay-notify';
 }
 
 export async function sendNotification(
   context: NotificationContext,
   notification: SnapSandboxNotification,
 ): Promise<SnapSandboxDelivery> {
-  const mode = notification.mode ?? 'asymmetric';
+  const mode = notification.mode ?? context.defaultMode;
   const method = (notification.method ?? 'POST').toUpperCase();
   const body = typeof notification.body === 'string' ? notification.body : JSON.stringify(notification.body);
   const url = new URL(notification.url);
@@ -46,6 +56,15 @@ export async function sendNotification(
     const key =
       notification.privateKey === undefined ? context.providerPrivateKey() : toPrivateKey(notification.privateKey);
     headers['X-SIGNATURE'] = asymmetricSignature(key, parts);
+  } else if (mode === 'ifortepay-notify') {
+    const version = notification.version ?? 'v1';
+    headers['X-VERSION'] = version;
+    headers['X-SIGNATURE'] = ifortepayNotifySignature(notification.clientSecret ?? client.clientSecret, {
+      url: notification.notifyUrl ?? notification.url,
+      version,
+      bodyHash,
+      timestamp,
+    });
   } else {
     const accessToken = notification.accessToken ?? randomToken();
     headers.Authorization = `Bearer ${accessToken}`;

@@ -1,12 +1,19 @@
 /**
- * The sample service endpoint (balance inquiry, service code 11 by default): the headers of a
- * service call, the B2B bearer token, the symmetric X-SIGNATURE of §2.3, the customer token
- * and X-EXTERNAL-ID unique per day.
+ * The service endpoints: every configured path (by default one sample balance inquiry, service
+ * code 11) checks the headers of a service call, the B2B bearer token, the X-SIGNATURE in the
+ * profile's mode (§2.3 symmetric, §2.8a asymmetric with or without a token), the customer token
+ * and X-EXTERNAL-ID unique per day, then answers the configured reply.
  */
 import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson } from '@org/signing-core';
 import { jsonResponse, type RecordedRequest } from '@org/signing-core/testing';
 import { parseJsonBody, snapResponse } from './sandbox-answers.js';
-import { type ClientRecord, type SandboxSettings, timestampInWindow } from './sandbox-settings.js';
+import type { SnapSandboxCall } from './sandbox-api.js';
+import {
+  type ClientRecord,
+  type SandboxSettings,
+  type ServiceSettings,
+  timestampInWindow,
+} from './sandbox-settings.js';
 import { asymmetricSignatureValid, safeEqual, sha256Hex, symmetricSignature } from './sandbox-signature.js';
 import { randomNumeric, type TokenLedger } from './sandbox-tokens.js';
 
@@ -18,9 +25,18 @@ export interface ServiceContext {
   readonly externalIds: Set<string>;
 }
 
-export function service(context: ServiceContext, request: Request, recorded: RecordedRequest): Response {
+export async function service(
+  context: ServiceContext,
+  endpoint: ServiceSettings,
+  request: Request,
+  recorded: RecordedRequest,
+): Promise<Response> {
   const { settings, ledger } = context;
-  const { clock, serviceCode } = settings;
+  const { clock } = settings;
+  const { serviceCode } = endpoint;
+  if (endpoint.method !== undefined && request.method.toUpperCase() !== endpoint.method) {
+    return snapResponse(405, serviceCode, '00', 'Requested Function Is Not Supported');
+  }
   const h = recorded.headers;
   const mode = settings.serviceSignature;
   const required = ['X-TIMESTAMP', 'X-SIGNATURE', 'X-PARTNER-ID', 'X-EXTERNAL-ID'];
@@ -88,13 +104,40 @@ export function service(context: ServiceContext, request: Request, recorded: Rec
   if (context.externalIds.has(key)) return snapResponse(409, serviceCode, '00', 'Conflict');
   context.externalIds.add(key);
   const body = minified === '' ? undefined : parseJsonBody(minified);
-  return jsonResponse(200, {
-    responseCode: `200${serviceCode}00`,
-    responseMessage: 'Successful',
-    referenceNo: randomNumeric(12),
-    partnerReferenceNo: typeof body?.partnerReferenceNo === 'string' ? body.partnerReferenceNo : undefined,
-    accountNo: typeof body?.accountNo === 'string' ? body.accountNo : '1234567890',
-    ...(customerId === undefined ? {} : { customerId }),
-    accountInfos: [{ balanceType: 'Cash', amount: { value: '1000000.00', currency: 'IDR' } }],
-  });
+  const success = { responseCode: `200${serviceCode}00`, responseMessage: 'Successful' };
+  if (endpoint.reply === 'balance-inquiry') {
+    return jsonResponse(200, {
+      ...success,
+      referenceNo: randomNumeric(12),
+      partnerReferenceNo: typeof body?.partnerReferenceNo === 'string' ? body.partnerReferenceNo : undefined,
+      accountNo: typeof body?.accountNo === 'string' ? body.accountNo : '1234567890',
+      ...(customerId === undefined ? {} : { customerId }),
+      accountInfos: [{ balanceType: 'Cash', amount: { value: '1000000.00', currency: 'IDR' } }],
+    });
+  }
+  let reply: Readonly<Record<string, unknown>> | Response = {};
+  if (typeof endpoint.reply === 'function') {
+    const call: SnapSandboxCall = {
+      body,
+      rawBody: recorded.body,
+      method: parts.method,
+      path: parts.path,
+      clientId: client.clientId,
+      partnerId: client.partnerId,
+      externalId,
+      customerId,
+      headers: h,
+    };
+    try {
+      reply = await endpoint.reply(call);
+    } catch {
+      // The call was not carried out: its X-EXTERNAL-ID may be used again.
+      context.externalIds.delete(key);
+      return snapResponse(500, serviceCode, '00', 'General Error');
+    }
+  } else if (endpoint.reply !== undefined) {
+    reply = endpoint.reply;
+  }
+  if (reply instanceof Response) return reply;
+  return jsonResponse(200, { ...success, ...reply });
 }

@@ -71,6 +71,19 @@ export function symmetricSignature(clientSecret: string, accessToken: string, pa
     .digest('base64');
 }
 
+/**
+ * §2.8a, ifortepay's payment callback: base64 HMAC-SHA512 over
+ * `notifyUrl:X-VERSION:bodyHash:X-TIMESTAMP`, with the complete notify URL.
+ */
+export function ifortepayNotifySignature(
+  clientSecret: string,
+  parts: { readonly url: string; readonly version: string; readonly bodyHash: string; readonly timestamp: string },
+): string {
+  return createHmac('sha512', clientSecret)
+    .update(`${parts.url}:${parts.version}:${parts.bodyHash}:${parts.timestamp}`, 'utf8')
+    .digest('base64');
+}
+
 /** §2.4: base64 SHA256withRSA over `METHOD:path:bodyHash:timestamp`. */
 export function asymmetricSignature(privateKey: KeyObject, parts: SignedParts): string {
   return rsaSign(

@@ -6,10 +6,14 @@
  *   `4017300` unknown client or bad X-SIGNATURE, `2007300` with a bearer token and `expiresIn`.
  * - B2B2C token endpoint: auth codes (issued by `issueAuthCode()`, single use) and rotating
  *   refresh tokens; same header checks with service code 74.
- * - A sample service endpoint (balance inquiry, service code 11): bearer token (`4017301`
- *   unknown or expired), symmetric signature (`4017300`), customer token (`4017302`), and
- *   X-EXTERNAL-ID unique per day (`4091100`).
- * - A notification sender, asymmetric (the sandbox's own RSA key) or symmetric.
+ * - Service endpoints (`services`, by default a sample balance inquiry, service code 11): bearer
+ *   token (`4017301` unknown or expired), X-SIGNATURE in the profile's mode (`4017300`),
+ *   customer token (`4017302`), X-EXTERNAL-ID by the profile's rule (`400xx01`) and unique per
+ *   day (`409xx00`), then the configured reply.
+ * - A profile (`profile`, e.g. a preset): token paths, signature mode, grant-type field and
+ *   case, external-id rule, notification format.
+ * - A notification sender: asymmetric (the sandbox's own RSA key), symmetric, or ifortepay's
+ *   notify-URL form.
  * - Fault injection and request recording from `@org/signing-core/testing`, plus
  *   `expireTokens()` and `expireTokensEarly()`.
  *
@@ -43,7 +47,8 @@ export type {
 
 export function createSnapSandbox(options: SnapSandboxOptions): SnapSandbox {
   const settings = resolveSettings(options);
-  const { clock, tokenPath, customerTokenPath, servicePath } = settings;
+  const { clock, tokenPath, customerTokenPath, services } = settings;
+  const servicePaths = Object.freeze([...services.keys()]);
   const clients = registerClients(options.clients);
   const firstClient = clients.values().next().value as ClientRecord;
   const ledger = new TokenLedger(clock);
@@ -66,7 +71,9 @@ export function createSnapSandbox(options: SnapSandboxOptions): SnapSandbox {
         const context = { settings, clients, ledger };
         return pathname === tokenPath ? b2bToken(context, recorded) : b2b2cToken(context, recorded);
       }
-      if (pathname === servicePath) return service({ settings, clients, ledger, externalIds }, request, recorded);
+      const endpoint = services.get(pathname);
+      if (endpoint !== undefined)
+        return service({ settings, clients, ledger, externalIds }, endpoint, request, recorded);
       return snapResponse(404, '00', '02', 'Invalid Routing');
     },
     { clock },
@@ -79,7 +86,8 @@ export function createSnapSandbox(options: SnapSandboxOptions): SnapSandbox {
     listen: core.listen,
     tokenPath,
     customerTokenPath,
-    servicePath,
+    servicePath: servicePaths[0] as string,
+    servicePaths,
     get providerPublicKey() {
       return createPublicKey(providerPrivateKey()).export({ type: 'spki', format: 'pem' }).toString();
     },
@@ -113,6 +121,16 @@ export function createSnapSandbox(options: SnapSandboxOptions): SnapSandbox {
       ledger.expireEarly(afterMs);
     },
     sendNotification: (notification) =>
-      sendNotification({ clock, clients, firstClient, providerPrivateKey, fetch: options.fetch }, notification),
+      sendNotification(
+        {
+          clock,
+          clients,
+          firstClient,
+          providerPrivateKey,
+          fetch: options.fetch,
+          defaultMode: settings.notificationFormat,
+        },
+        notification,
+      ),
   };
 }
