@@ -8,6 +8,7 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default packageConfig(import.meta.url, {
   resolve: {
     alias: [
+      { find: /^@org\/snap-auth\/server$/, replacement: source('./src/server/index.ts') },
       { find: /^@org\/snap-auth\/testing$/, replacement: source('./src/testing/index.ts') },
       { find: /^@org\/snap-auth$/, replacement: source('./src/index.ts') },
     ],
