@@ -261,13 +261,18 @@ describe('getToken', () => {
   });
 
   describe('fault modes (token requests are POSTs retried like idempotent calls)', () => {
-    it('5xx then success: the retry is re-signed with a fresh Request-Id', async () => {
+    it('5xx then success: each retry is re-signed over the request’s one Request-Id', async () => {
       sandbox.faults.inject({ type: 'status', status: 500 }, { path: TOKEN_PATH, times: 2 });
       await auth().getToken();
       const recorded = sandbox.requests.to(TOKEN_PATH);
       expect(recorded).toHaveLength(3);
-      expect(new Set(recorded.map((r) => r.headers['request-id'])).size).toBe(3);
+      expect(new Set(recorded.map((r) => r.headers['request-id'])).size).toBe(1);
       for (const r of recorded) expect(r.headers.signature).toBe(await recomputed(r));
+      // The next token request is another request: another id.
+      await auth().getToken({ forceRefresh: true });
+      expect(sandbox.requests.to(TOKEN_PATH).at(-1)?.headers['request-id']).not.toBe(
+        recorded[0]?.headers['request-id'],
+      );
     });
 
     it('429 with Retry-After is honoured, then succeeds; endless 429 → ERR_RATE_LIMITED', async () => {
@@ -530,7 +535,9 @@ describe('ky instance', () => {
     expect(uploads).toHaveLength(2);
     expect(uploads[0]?.headers.authorization).toBe(first.authorization);
     expect(uploads[1]?.headers.authorization).not.toBe(first.authorization);
-    expect(uploads[0]?.headers['request-id']).not.toBe(uploads[1]?.headers['request-id']);
+    // The upload refused for its token was not carried out: the re-send keeps its Request-Id.
+    expect(uploads[0]?.headers['request-id']).toBe(uploads[1]?.headers['request-id']);
+    for (const upload of uploads) expect(upload.headers.signature).toBe(await recomputed(upload));
     expect(sandbox.requests.count(TOKEN_PATH)).toBe(2);
   });
 
@@ -583,16 +590,70 @@ describe('ky instance', () => {
     expect(sandbox.requests.count(TOKEN_PATH)).toBe(2);
   });
 
-  it('retries an idempotent GET on 5xx with a fresh Request-Id; a POST is not retried', async () => {
+  it('retries an idempotent GET on 5xx, re-signed over the same Request-Id; a POST is not retried', async () => {
     const client = auth();
     sandbox.faults.inject({ type: 'status', status: 503 }, { path: FILE_PATH });
     await client.ky.get(`adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`).json();
     const gets = sandbox.requests.to(FILE_PATH);
     expect(gets).toHaveLength(2);
-    expect(gets[0]?.headers['request-id']).not.toBe(gets[1]?.headers['request-id']);
+    expect(gets[0]?.headers['request-id']).toBe(gets[1]?.headers['request-id']);
+    for (const get of gets) expect(get.headers.signature).toBe(await recomputed(get));
+    await client.ky.get(`adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`).json();
+    expect(sandbox.requests.to(FILE_PATH)[2]?.headers['request-id']).not.toBe(gets[0]?.headers['request-id']);
     sandbox.faults.inject({ type: 'status', status: 503 }, { path: FILE_PATH });
     const error = await caught(client.ky.post('adv-core-api/partner/v1.0/file', { body: logoUpload() }));
     expect(error).toMatchObject({ code: 'ERR_PROVIDER', status: 503 });
+    expect(sandbox.requests.count(FILE_PATH)).toBe(4);
+  });
+
+  it('a POST retried by opt-in keeps its Request-Id on ky and fetch; a caller’s own Request-Id is kept', async () => {
+    const client = auth({ retry: { limit: 2, methods: ['post'], backoffLimitMs: 5 } });
+    sandbox.faults.inject({ type: 'status', status: 503 }, { path: FILE_PATH, times: 2 });
+    await client.ky.post('adv-core-api/partner/v1.0/file', { body: logoUpload() }).json();
+    sandbox.faults.inject({ type: 'status', status: 502 }, { path: FILE_PATH });
+    const answered = await client.fetch('/adv-core-api/partner/v1.0/file', {
+      method: 'POST',
+      body: logoUpload(),
+      headers: { 'Request-Id': 'merchant-upload-7' },
+    });
+    expect(answered.status).toBe(200);
+    const ids = sandbox.requests.to(FILE_PATH).map((r) => r.headers['request-id']);
+    expect(ids).toHaveLength(5);
+    expect(new Set(ids.slice(0, 3)).size).toBe(1);
+    expect(ids.slice(3)).toEqual(['merchant-upload-7', 'merchant-upload-7']);
+    for (const r of sandbox.requests.to(FILE_PATH)) expect(r.headers.signature).toBe(await recomputed(r));
+    expect(
+      await caught(client.fetch('/adv-core-api/partner/v1.0/file', { headers: { 'Request-Id': 'a b' } })),
+    ).toMatchObject({
+      code: 'ERR_INVALID_INPUT',
+    });
+  });
+
+  it('a Request-Id already carried out is DOKU’s duplicate: 409, an ERR_PROVIDER with its code, never a retry', async () => {
+    const client = auth({ retry: { limit: 2, methods: ['post'], backoffLimitMs: 5 } });
+    const headers = { 'Request-Id': 'merchant-upload-8' };
+    await client.ky.post('adv-core-api/partner/v1.0/file', { body: logoUpload(), headers }).json();
+    const error = await caught(client.ky.post('adv-core-api/partner/v1.0/file', { body: logoUpload(), headers }));
+    expect(error).toMatchObject({ code: 'ERR_PROVIDER', status: 409, providerCode: 'DUPLICATE_REQUEST_ID' });
+    expect(sandbox.requests.count(FILE_PATH)).toBe(2);
+  });
+
+  it('signRequest re-signs a manual retry over the given requestId', async () => {
+    const client = auth();
+    const first = await client.signRequest({
+      method: 'GET',
+      target: `/adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`,
+    });
+    const retry = await client.signRequest({
+      method: 'GET',
+      target: `/adv-core-api/partner/v1.0/file?${REQUIREMENTS_QUERY}`,
+      requestId: first.requestId,
+    });
+    expect(retry.requestId).toBe(first.requestId);
+    expect(retry.headers['Request-Id']).toBe(first.requestId);
+    await expect(client.signRequest({ method: 'GET', target: '/x', requestId: 'x'.repeat(129) })).rejects.toMatchObject(
+      { code: 'ERR_INVALID_INPUT' },
+    );
   });
 
   it('maps every fault mode on service calls to a typed error', async () => {

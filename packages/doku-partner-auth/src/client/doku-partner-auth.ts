@@ -28,7 +28,7 @@ import {
   type SigningContext,
   tokenRequestRetry,
 } from '@org/signing-core/provider-kit';
-import type { KyInstance } from 'ky';
+import type { KyInstance, Options } from 'ky';
 import { DOKU_PARTNER_TOKEN_PATH, MAX_REQUEST_ID_LENGTH, PROVIDER } from '../protocol/constants.js';
 import { describeDokuError } from '../protocol/describe-error.js';
 import { dokuSignedHeaders } from '../protocol/headers.js';
@@ -56,6 +56,25 @@ export interface DokuSignRequestOptions {
   readonly body?: DokuRequestBody | undefined;
   /** Add `Authorization: Bearer <Partner API token>` (fetching the token if needed). Default `false`. */
   readonly withToken?: boolean | undefined;
+  /**
+   * The `Request-Id` to sign. Default: a new one. Pass the `requestId` of the first signing to
+   * re-sign a retry of the same call (fresh timestamp and signature, same id), so DOKU can tell
+   * the retry from a new request.
+   */
+  readonly requestId?: string | undefined;
+}
+
+/**
+ * The `Request-Id` of one logical call, kept in its per-call context: every attempt (retries,
+ * and the re-send after a rejected token) is signed over the same id, with a fresh timestamp
+ * and signature. DOKU's Request-Id is there "to protect duplicate request": a new id on a
+ * retried call would make the retry look like a second request.
+ */
+const CALL_REQUEST_ID = Symbol('dokuCallRequestId');
+
+function callIdOf(context: Readonly<Record<string | symbol, unknown>> | undefined): string | undefined {
+  const id = context?.[CALL_REQUEST_ID];
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** The public fields of a {@link DokuSignedRequest}, besides `method`, `headers` and `body`. */
@@ -67,7 +86,7 @@ export interface DokuSignedRequestInfo {
   /** The `Request-Target` that was signed (path only, unless `requestTarget: 'path-and-query'`). */
   readonly requestTarget: string;
   readonly clientId: string;
-  /** The `Request-Id` of this request (fresh for every signRequest call). */
+  /** The `Request-Id` of this request (the `requestId` given, else a new one). */
   readonly requestId: string;
   /** The `Request-Timestamp` of this request (the same string in the header and the signature). */
   readonly timestamp: string;
@@ -120,8 +139,8 @@ export interface DokuPartnerAuth extends RequestSigningAuth<DokuSignRequestOptio
     options?: Omit<VerifyDokuNotificationOptions, 'secretKey'>,
   ): Promise<DokuNotification>;
   /**
-   * A ky instance for Partner API calls: signs every attempt afresh (new Request-Id and
-   * Request-Timestamp, Digest over that attempt's bytes), adds the bearer token, fetches a new
+   * A ky instance for Partner API calls: signs every attempt afresh (new Request-Timestamp,
+   * Digest over that attempt's bytes, the call's one Request-Id), adds the bearer token, fetches a new
    * token and retries once on 401, and verifies DOKU's response signature per `responseSignature`.
    */
   readonly ky: KyInstance;
@@ -196,13 +215,39 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     return id;
   }
 
-  /** Headers for one attempt: token first (it may take a while), then a fresh id and timestamp. */
-  async function signParts(input: { requestTarget: string; body: Uint8Array | undefined; withToken: boolean }) {
+  /** A caller's own Request-Id header, checked like a generated one. */
+  function ownRequestId(id: string): string {
+    if (id.length === 0 || id.length > MAX_REQUEST_ID_LENGTH || !VISIBLE_ASCII.test(id)) {
+      throw new InputError(
+        'ERR_INVALID_INPUT',
+        `a Request-Id header must be 1 to ${MAX_REQUEST_ID_LENGTH} visible ASCII characters`,
+        { field: 'Request-Id' },
+        { provider: PROVIDER },
+      );
+    }
+    return id;
+  }
+
+  /** The Request-Id of one logical call: the caller's own header, else a new one. */
+  function callRequestId(own: string | null | undefined): string {
+    return own === null || own === undefined ? nextRequestId() : ownRequestId(own);
+  }
+
+  /**
+   * Headers for one attempt: token first (it may take a while), then a fresh timestamp and
+   * signature over the call's one Request-Id.
+   */
+  async function signParts(input: {
+    requestTarget: string;
+    body: Uint8Array | undefined;
+    withToken: boolean;
+    requestId: string;
+  }) {
     let authorization: string | undefined;
     if (input.withToken) {
       authorization = (await tokens.getToken()).authorization;
     }
-    const requestId = nextRequestId();
+    const { requestId } = input;
     const timestamp = formatUtcTimestamp(clock());
     const signature = await dokuSignature({
       clientId,
@@ -237,11 +282,13 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     );
     const requestedAt = clock();
     let identity: DokuRequestIdentity | undefined;
+    // One Request-Id for the token request and all its retries.
+    const requestId = nextRequestId();
     const ky = http.signed({
       retry: tokenRequestRetry(o.retry),
       sign: async (context: SigningContext) => {
         const requestTarget = requestTargetOf(context.url);
-        const parts = await signParts({ requestTarget, body: context.body, withToken: false });
+        const parts = await signParts({ requestTarget, body: context.body, withToken: false, requestId });
         identity = { clientId, requestId: parts.requestId, requestTarget };
         return parts.headers;
       },
@@ -286,6 +333,7 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
             requestTarget: requestTargetOf(context.url),
             body: context.body,
             withToken: callOptions(context.context, 'doku.ky').withToken,
+            requestId: callIdOf(context.context) ?? callRequestId(context.headers.get('Request-Id')),
           })
         ).headers,
       // DOKU documents no finer signal than a 401 on a call that carried the token. On a call sent
@@ -298,6 +346,12 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     })
     .extend({
       hooks: {
+        init: [
+          (kyOptions: Options) => {
+            const own = new Headers(kyOptions.headers as HeadersInit | undefined).get('Request-Id');
+            kyOptions.context = { ...kyOptions.context, [CALL_REQUEST_ID]: callRequestId(own) };
+          },
+        ],
         afterResponse: [
           async ({ request, response, options: kyOptions }) => {
             const { mode } = callOptions(kyOptions.context, 'doku.ky');
@@ -320,10 +374,11 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     baseUrl,
     ...o.transport,
     retry: o.retry,
-    sign: async ({ url, body, context }) => {
+    sign: async ({ url, body, context, headers }) => {
       const requestTarget = requestTargetOf(url);
       const { withToken } = callOptions(context, 'doku.fetch');
-      const parts = await signParts({ requestTarget, body, withToken });
+      const requestId = callIdOf(context) ?? callRequestId(headers.get('Request-Id'));
+      const parts = await signParts({ requestTarget, body, withToken, requestId });
       const sent = (context as Record<symbol, unknown>)[SENT] as { identity?: DokuRequestIdentity } | undefined;
       if (sent) sent.identity = { clientId, requestId: parts.requestId, requestTarget };
       return parts.headers;
@@ -338,7 +393,15 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     const given = (init as { context?: Record<string, unknown> } | undefined)?.context ?? {};
     const { mode } = callOptions(given, 'doku.fetch');
     const sent: { identity?: DokuRequestIdentity } = {};
-    const response = await signingFetch(input, { ...init, context: { ...given, [SENT]: sent } });
+    // One Request-Id for the whole call, every retry and the re-send after a rejected token.
+    const own =
+      new Headers(init?.headers).get('Request-Id') ??
+      (input instanceof Request ? input.headers.get('Request-Id') : null);
+    const requestId = callRequestId(own);
+    const response = await signingFetch(input, {
+      ...init,
+      context: { ...given, [SENT]: sent, [CALL_REQUEST_ID]: requestId },
+    });
     if (sent.identity) await checkResponse(response, sent.identity, mode);
     return response;
   };
@@ -386,7 +449,12 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     }
     const url = new URL(baseUrl + target);
     const requestTarget = requestTargetOf(url);
-    const parts = await signParts({ requestTarget, body: serialized?.bytes, withToken: request.withToken === true });
+    const parts = await signParts({
+      requestTarget,
+      body: serialized?.bytes,
+      withToken: request.withToken === true,
+      requestId: request.requestId === undefined ? nextRequestId() : ownRequestId(request.requestId),
+    });
     const headers = { ...parts.headers };
     if (serialized?.contentType !== undefined) headers['Content-Type'] = serialized.contentType;
     return createSignedRequest({

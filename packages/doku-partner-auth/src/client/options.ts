@@ -38,7 +38,7 @@ export interface DokuPartnerAuthOptions extends TokenClientOptions {
   baseUrl: DokuPartnerEnvironment | (string & {});
   /** Requested token lifetime in minutes, sent as the string `valid_time`. Omitted when not set. */
   validTimeMinutes?: number | undefined;
-  /** `Request-Id` generator, called once per attempt. Default: a random UUID v4. At most 128 characters. */
+  /** `Request-Id` generator, called once per logical call (its retries keep the id). Default: a random UUID v4. At most 128 characters. */
   requestId?: (() => string) | undefined;
   /** DOKU's response signature: `off`, `verify-if-present` (default) or `require`. */
   responseSignature?: DokuResponseSignatureMode | undefined;

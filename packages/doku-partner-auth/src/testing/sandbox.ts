@@ -167,7 +167,7 @@ export function createDokuSandbox(options: DokuSandboxOptions): DokuSandbox {
     return respond(refusal.status, { error: { code: refusal.code, message: refusal.message } }, refusal.caller);
   }
 
-  /** Checks DOKU's request signature; remembers the Request-Id once the signature is good. */
+  /** Checks DOKU's request signature, and that its Request-Id was not carried out before. */
   function authenticate(request: Request, body: Uint8Array): Caller {
     const header = (name: string) => request.headers.get(name)?.trim() ?? '';
     for (const name of ['Client-Id', 'Request-Id', 'Request-Timestamp', 'Signature']) {
@@ -205,12 +205,14 @@ export function createDokuSandbox(options: DokuSandboxOptions): DokuSandbox {
       throw new Refusal(401, 'INVALID_SIGNATURE', 'the Signature does not match the request', caller);
     }
     for (const [id, until] of seenRequestIds) if (until <= now) seenRequestIds.delete(id);
-    const seenKey = `${client.clientId}\u0000${requestId}`;
-    if (seenRequestIds.has(seenKey)) {
+    if (seenRequestIds.has(seenKeyOf(caller))) {
       throw new Refusal(409, 'DUPLICATE_REQUEST_ID', 'this Request-Id was already used', caller);
     }
-    seenRequestIds.set(seenKey, now + 2 * tolerance);
     return caller;
+  }
+
+  function seenKeyOf(caller: Caller): string {
+    return `${caller.client.clientId}\u0000${caller.requestId}`;
   }
 
   function bearer(request: Request, caller: Caller): IssuedToken {
@@ -327,8 +329,16 @@ export function createDokuSandbox(options: DokuSandboxOptions): DokuSandbox {
     }
     try {
       const caller = authenticate(request, recorded.bytes);
-      if (pathname === SANDBOX_TOKEN_PATH) return generateToken(recorded.body, caller);
-      return method === 'POST' ? await uploadFile(request, recorded.bytes, caller) : fileRequirements(request, caller);
+      const response =
+        pathname === SANDBOX_TOKEN_PATH
+          ? generateToken(recorded.body, caller)
+          : method === 'POST'
+            ? await uploadFile(request, recorded.bytes, caller)
+            : fileRequirements(request, caller);
+      // A Request-Id is used up once its request was carried out ("to protect duplicate
+      // request"): a request refused (bad token, bad body) may be sent again with the same id.
+      if (response.ok) seenRequestIds.set(seenKeyOf(caller), clock() + 2 * tolerance);
+      return response;
     } catch (error) {
       if (error instanceof Refusal) return refuse(error);
       throw error;
