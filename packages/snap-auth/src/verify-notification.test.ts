@@ -72,6 +72,7 @@ describe('notification round trips', () => {
         timestamp: delivery.timestamp,
         externalId: delivery.externalId,
         partnerId: CLIENT_ID,
+        duplicate: false,
       },
     });
   });
@@ -189,10 +190,9 @@ describe('notification rejections (each says which check failed)', () => {
     );
   });
 
-  it('replayed X-EXTERNAL-ID → replay (only after the signature verified)', async () => {
+  it('a forged copy marks nothing: the genuine notification under its id is not a duplicate', async () => {
     const first = await h.sandbox.sendNotification({ url: `${merchant.url}${PATH}`, body, externalId: '1001' });
     expect(first.status).toBe(200);
-    // A forged copy does not burn the id…
     await h.sandbox.sendNotification({
       url: `${merchant.url}${PATH}`,
       body,
@@ -200,12 +200,11 @@ describe('notification rejections (each says which check failed)', () => {
       privateKey: otherKeyPair.privateKeyPem,
     });
     expect(rejected().check).toBe('signature');
+    h.clock.advance(1_000);
     expect((await h.sandbox.sendNotification({ url: `${merchant.url}${PATH}`, body, externalId: '1002' })).status).toBe(
       200,
     );
-    // …a replay is refused.
-    await h.sandbox.sendNotification({ url: `${merchant.url}${PATH}`, body, externalId: '1001' });
-    expect(rejected()).toMatchObject({ code: 'ERR_REPLAYED', check: 'replay' });
+    expect(outcome).toMatchObject({ ok: true, value: { externalId: '1002', duplicate: false } });
   });
 
   it('missing or malformed headers → header', async () => {
@@ -217,8 +216,9 @@ describe('notification rejections (each says which check failed)', () => {
     expect(rejected().message).toContain('X-SIGNATURE');
     await send({ 'X-SIGNATURE': 'AAAA', 'X-EXTERNAL-ID': '1' });
     expect(rejected().message).toContain('X-TIMESTAMP header is missing');
+    // X-EXTERNAL-ID is not required, even with a replay store: redeliveries are recognised by signature.
     await send({ 'X-SIGNATURE': 'AAAA', 'X-TIMESTAMP': timestamp });
-    expect(rejected().message).toContain('X-EXTERNAL-ID');
+    expect(rejected().check).toBe('signature');
     await send({ 'X-SIGNATURE': 'AAAA', 'X-TIMESTAMP': '02/03/2026 10:00', 'X-EXTERNAL-ID': '1' });
     expect(rejected().message).toContain('not an ISO-8601 timestamp');
     await send({ 'X-SIGNATURE': '%%%', 'X-TIMESTAMP': timestamp, 'X-EXTERNAL-ID': '1' });
@@ -267,5 +267,83 @@ describe('verifySnapNotification misuse', () => {
     const used = request();
     await used.text();
     await expect(verifySnapNotification(used, { publicKey: publicKeyPem })).rejects.toThrow(/already read/);
+  });
+});
+
+describe('redelivery (reported as duplicate, never refused)', () => {
+  /** One signed notification, sent as many times as asked, with some headers changed. */
+  async function signed(options: { body?: string; externalId?: string; partnerId?: string } = {}) {
+    const text = options.body ?? JSON.stringify(body);
+    const timestamp = formatIsoTimestamp(h.clock());
+    const signature = await snapNotificationSignature({
+      method: 'POST',
+      path: PATH,
+      body: text,
+      timestamp,
+      privateKey: privateKeyPem,
+    });
+    const headers = {
+      'Content-Type': 'application/json',
+      'X-TIMESTAMP': timestamp,
+      'X-SIGNATURE': signature,
+      'X-PARTNER-ID': options.partnerId ?? 'provider-1',
+      'X-EXTERNAL-ID': options.externalId ?? '5001',
+    };
+    return async (change: Record<string, string> = {}) => {
+      const response = await fetch(`${merchant.url}${PATH}`, {
+        method: 'POST',
+        body: text,
+        headers: { ...headers, ...change },
+      });
+      expect(response.status).toBe(200);
+      return (outcome as { value: { duplicate: boolean } }).value.duplicate;
+    };
+  }
+
+  beforeEach(() => {
+    const replayStore = memoryReplayStore();
+    verify = (request) => verifySnapNotification(request, { publicKey: publicKeyPem, clock: h.clock, replayStore });
+  });
+
+  it('a verbatim redelivery verifies again and is reported as a duplicate', async () => {
+    const send = await signed();
+    expect(await send()).toBe(false);
+    expect(await send()).toBe(true);
+    expect(await send()).toBe(true);
+  });
+
+  it('a re-signed redelivery (new X-TIMESTAMP and X-SIGNATURE, same X-EXTERNAL-ID and body) is a duplicate', async () => {
+    expect(await (await signed())()).toBe(false);
+    h.clock.advance(30_000);
+    expect(await (await signed())()).toBe(true);
+  });
+
+  it('a captured notification with X-EXTERNAL-ID or X-PARTNER-ID changed is still a duplicate', async () => {
+    const send = await signed();
+    expect(await send()).toBe(false);
+    expect(await send({ 'X-EXTERNAL-ID': '5002' })).toBe(true);
+    expect(await send({ 'X-PARTNER-ID': 'provider-2' })).toBe(true);
+    expect(await send({ 'X-EXTERNAL-ID': '5003', 'X-PARTNER-ID': 'provider-3' })).toBe(true);
+    // Without an X-EXTERNAL-ID at all, the signature still recognises it.
+    const response = await fetch(`${merchant.url}${PATH}`, { method: 'POST', body: '{}', headers: {} });
+    expect(response.status).toBe(401);
+  });
+
+  it('another signed body under the same X-EXTERNAL-ID is a new notification, as is a first copy without an id', async () => {
+    expect(await (await signed())()).toBe(false);
+    const other = await signed({ body: JSON.stringify({ ...body, paymentRequestId: '202603021000000002' }) });
+    expect(await other()).toBe(false);
+    h.clock.advance(1_000);
+    const noId = await signed({ body: '{"x":1}' });
+    const removed = { 'X-EXTERNAL-ID': '' };
+    expect(await noId(removed)).toBe(false);
+    expect(await noId(removed)).toBe(true);
+  });
+
+  it('without a replay store nothing is remembered: duplicate is false', async () => {
+    verify = (request) => verifySnapNotification(request, { publicKey: publicKeyPem, clock: h.clock });
+    const send = await signed();
+    expect(await send()).toBe(false);
+    expect(await send()).toBe(false);
   });
 });

@@ -117,7 +117,7 @@ export interface SnapAuthOptions extends TokenClientOptions {
   providerPublicKey?: RsaPublicKeyInput | undefined;
   /** Allowed X-TIMESTAMP skew of incoming notifications. Default 300 000 (±5 min). */
   notificationToleranceMs?: number | undefined;
-  /** De-duplicates notification X-EXTERNAL-IDs (e.g. `memoryReplayStore()`). Default: none. */
+  /** Recognises redelivered notifications, reported as `duplicate: true` (e.g. `memoryReplayStore()`). Default: none. */
   replayStore?: ReplayStore | undefined;
 }
 

@@ -7,8 +7,13 @@
  * 3. the signature verifies over the raw body, in the notification's format: asymmetric with the
  *    provider's public key, symmetric with the client secret and the access token of the
  *    request, or ifortepay's `notifyUrl:X-VERSION:bodyHash:X-TIMESTAMP` with the client secret;
- * 4. the X-EXTERNAL-ID was not seen before (only with a `replayStore`; recorded only after the
- *    signature verified, so forged requests cannot burn ids).
+ * 4. with a `replayStore`, whether the notification is a redelivery (`duplicate: true`): its
+ *    X-SIGNATURE was seen before, or its X-EXTERNAL-ID with the same body. A redelivery is a
+ *    legitimate retry (the provider got no answer, or a non-2xx), so it is reported, never refused;
+ *    and the key is what the sender signed (the signature, over method, path, body hash and
+ *    timestamp; the body hash), so changing the unsigned X-EXTERNAL-ID or X-PARTNER-ID of a
+ *    captured notification does not make it look new. Recorded only after the signature
+ *    verified, so forged requests cannot mark anything.
  *
  * Each failure is a `SignatureError` whose `check` says which step failed. The body hash is
  * over `minify(raw body)` as SNAP prescribes (or the `bodyCanonicalization` given); a sender
@@ -79,9 +84,12 @@ export interface VerifySnapNotificationOptions {
   path?: string | undefined;
   /** Allowed X-TIMESTAMP skew either way. Default 300 000 ms (±5 min). */
   toleranceMs?: number | undefined;
-  /** De-duplicates X-EXTERNAL-ID (then required). Default: no de-duplication. */
+  /**
+   * Recognises redeliveries, reported as `duplicate: true` (see step 4 above). Default: none
+   * (`duplicate` is always false). Share one between replicas (e.g. Redis).
+   */
   replayStore?: ReplayStore | undefined;
-  /** How long an X-EXTERNAL-ID is remembered. Default one day. */
+  /** How long a notification is remembered. Default one day. */
   replayTtlMs?: number | undefined;
   /** Epoch-ms clock. Default `Date.now`. */
   clock?: Clock | undefined;
@@ -103,6 +111,14 @@ export interface VerifiedSnapNotification {
   readonly partnerId: string | undefined;
   /** X-VERSION, in ifortepay's form. */
   readonly version?: string | undefined;
+  /**
+   * True when the `replayStore` has seen this notification before: the same X-SIGNATURE, or the
+   * same X-EXTERNAL-ID with the same body (a re-signed redelivery). Answer it as you answered the
+   * first copy (success if you processed it), and process it if your handling of the first copy
+   * failed: this flag says it is a redelivery, not whether you finished the first. For answers
+   * stored and replayed for you, see `createSnapServer` in `@org/snap-auth/server`.
+   */
+  readonly duplicate: boolean;
 }
 
 const schema = v.object({
@@ -124,9 +140,9 @@ const schema = v.object({
 });
 
 function reject(
-  code: 'ERR_SIGNATURE_MISMATCH' | 'ERR_TIMESTAMP_OUT_OF_WINDOW' | 'ERR_REPLAYED',
+  code: 'ERR_SIGNATURE_MISMATCH' | 'ERR_TIMESTAMP_OUT_OF_WINDOW',
   message: string,
-  check: 'signature' | 'timestamp' | 'replay' | 'header',
+  check: 'signature' | 'timestamp' | 'header',
 ): SignatureError {
   return new SignatureError(code, `SNAP notification rejected: ${message}`, check, { provider: PROVIDER });
 }
@@ -141,7 +157,8 @@ function header(request: Request, name: string): string | undefined {
  * Reads the body from a clone, so the request stays readable.
  *
  * @throws {SignatureError} `check: 'header'` (a header is missing or malformed), `'timestamp'`
- *   (`ERR_TIMESTAMP_OUT_OF_WINDOW`), `'signature'` (`ERR_SIGNATURE_MISMATCH`) or `'replay'` (`ERR_REPLAYED`).
+ *   (`ERR_TIMESTAMP_OUT_OF_WINDOW`) or `'signature'` (`ERR_SIGNATURE_MISMATCH`). A redelivery is
+ *   not an error: it is reported as `duplicate: true`.
  * @throws {ConfigError} for bad options (neither or both of publicKey and clientSecret…).
  * @throws {TypeError} when `request` is not a Request or its body was already read.
  */
@@ -176,9 +193,6 @@ export async function verifySnapNotification(
   if (signatureText === undefined)
     throw reject('ERR_SIGNATURE_MISMATCH', 'the X-SIGNATURE header is missing', 'header');
   if (timestamp === undefined) throw reject('ERR_SIGNATURE_MISMATCH', 'the X-TIMESTAMP header is missing', 'header');
-  if (config.replayStore && externalId === undefined) {
-    throw reject('ERR_SIGNATURE_MISMATCH', 'the X-EXTERNAL-ID header is missing', 'header');
-  }
   let accessToken: string | undefined;
   if (mode === 'symmetric') {
     const bearer = /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
@@ -256,15 +270,14 @@ export async function verifySnapNotification(
     );
   }
 
-  // 4. replay
-  if (config.replayStore && externalId !== undefined) {
-    const fresh = await config.replayStore.remember(
-      `snap:${partnerId ?? ''}:${externalId}`,
-      config.replayTtlMs ?? DEFAULT_REPLAY_TTL_MS,
-    );
-    if (!fresh) {
-      throw reject('ERR_REPLAYED', `X-EXTERNAL-ID ${externalId} was already received`, 'replay');
-    }
+  // 4. redelivery: keyed on what was signed, never on the unsigned X-PARTNER-ID alone
+  let duplicate = false;
+  if (config.replayStore) {
+    duplicate = await seenBefore(config.replayStore, config.replayTtlMs ?? DEFAULT_REPLAY_TTL_MS, {
+      signatureText,
+      externalId,
+      raw,
+    });
   }
 
   let json: unknown;
@@ -281,7 +294,27 @@ export async function verifySnapNotification(
     externalId,
     partnerId,
     ...(version === undefined ? {} : { version }),
+    duplicate,
   });
+}
+
+/**
+ * Records the notification's signature and, with an X-EXTERNAL-ID, that id with the hash of the
+ * body bytes; true when either was recorded already. Both keys hold only signed content or
+ * content bound to it: the signature covers the body hash and timestamp, and the id key carries
+ * the body hash, so a changed header never makes a seen notification look new.
+ */
+async function seenBefore(
+  store: ReplayStore,
+  ttlMs: number,
+  sent: { signatureText: string; externalId: string | undefined; raw: Uint8Array },
+): Promise<boolean> {
+  const signature = decodeBase64(sent.signatureText) ?? new Uint8Array(0);
+  const bySignature = await store.remember(`snap:sig:${await sha256Hex(signature)}`, ttlMs);
+  const byId =
+    sent.externalId === undefined ||
+    (await store.remember(`snap:id:${sent.externalId}:${await sha256Hex(sent.raw)}`, ttlMs));
+  return !bySignature || !byId;
 }
 
 const decoder = new TextDecoder();
