@@ -172,12 +172,12 @@ describe('README examples', () => {
         const notification = await verifyDokuNotification(request, {
           secretKey: 'SK-sandbox-secret',
           clientId: 'BRN-0001-10791114622547',
-          replayStore, // optional: refuse a Request-Id already accepted
+          replayStore, // optional: recognise redeliveries (notification.duplicate)
         });
         const payload = JSON.parse(notification.body); // the raw bytes were verified, never re-serialised
         return Response.json({ received: payload.order.invoice_number });
       } catch (error) {
-        if (isSignatureError(error)) return new Response(error.check, { status: 401 }); // header | timestamp | signature | replay
+        if (isSignatureError(error)) return new Response(error.check, { status: 401 }); // header | timestamp | signature
         throw error;
       }
     }
@@ -199,6 +199,13 @@ describe('README examples', () => {
     const refused = await fetch(forged);
     expect(refused.status).toBe(401);
     expect(await refused.text()).toBe('signature');
+    // A redelivery is answered again, not refused.
+    const redelivery = sandbox.createNotification({
+      url: `${merchantUrl}/payments/notifications`,
+      body: { order: { invoice_number: 'INV-20240821-0001', amount: 15000 } },
+      requestId: delivery.requestId,
+    });
+    expect((await fetch(redelivery)).status).toBe(200);
     await merchant.close();
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isSignatureError, memoryReplayStore, type ReplayStore, Secret } from '@org/signing-core';
 import { type RunningSandbox, serveOnLoopback } from '@org/signing-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,13 +148,31 @@ describe('verifyDokuNotification over HTTP', () => {
     expect(await send(request)).toMatchObject({ status: 200 });
   });
 
-  it('with a replay store: refuses a Request-Id already accepted (check: replay), but not one only seen with a bad signature', async () => {
+  it('with a replay store: a redelivery is accepted and reported as a duplicate, verbatim or re-signed', async () => {
     options = { replayStore: memoryReplayStore({ clock: () => NOW }) };
-    const first = await sandbox().sendNotification({ url: url(), body: BODY, requestId: 'notif-1' });
-    expect(first.status).toBe(200);
-    const again = await send(sandbox().createNotification({ url: url(), body: BODY, requestId: 'notif-1' }));
-    expect(again).toMatchObject({ status: 401, check: 'replay', code: 'ERR_REPLAYED' });
+    const notification = sandbox().createNotification({ url: url(), body: BODY, requestId: 'notif-1' });
+    const copy = notification.clone();
+    expect(await send(notification)).toMatchObject({ status: 200 });
+    expect(accepted.at(-1)).toMatchObject({ requestId: 'notif-1', duplicate: false });
+    // Verbatim (the same bytes and headers)…
+    expect(await send(copy)).toMatchObject({ status: 200 });
+    expect(accepted.at(-1)).toMatchObject({ requestId: 'notif-1', duplicate: true });
+    // …or signed again with a new Request-Timestamp.
+    const later = sandbox(() => NOW + 60_000).createNotification({ url: url(), body: BODY, requestId: 'notif-1' });
+    expect(await send(later)).toMatchObject({ status: 200 });
+    expect(accepted.at(-1)).toMatchObject({ duplicate: true });
+    // Another body under the same Request-Id is another signed notification.
+    const other = sandbox().createNotification({
+      url: url(),
+      body: '{"order":{"invoice_number":"INV-2"}}',
+      requestId: 'notif-1',
+    });
+    expect(await send(other)).toMatchObject({ status: 200 });
+    expect(accepted.at(-1)).toMatchObject({ duplicate: false });
+  });
 
+  it('with a replay store: a forged copy marks nothing', async () => {
+    options = { replayStore: memoryReplayStore({ clock: () => NOW }) };
     const forged = withHeaders(
       sandbox().createNotification({ url: url(), body: BODY, requestId: 'notif-2' }),
       () => {},
@@ -163,18 +182,26 @@ describe('verifyDokuNotification over HTTP', () => {
     expect(await send(sandbox().createNotification({ url: url(), body: BODY, requestId: 'notif-2' }))).toMatchObject({
       status: 200,
     });
+    expect(accepted.at(-1)).toMatchObject({ requestId: 'notif-2', duplicate: false });
+    // Changing the (signed) Request-Id of a captured notification breaks its signature.
+    const renamed = withHeaders(
+      sandbox().createNotification({ url: url(), body: BODY, requestId: 'notif-2' }),
+      (headers) => headers.set('Request-Id', 'notif-3'),
+    );
+    expect(await send(renamed)).toMatchObject({ status: 401, check: 'signature' });
   });
 
   it('without a replay store, a redelivery is accepted again', async () => {
     options = {};
     for (let i = 0; i < 2; i++) {
       expect((await sandbox().sendNotification({ url: url(), body: BODY, requestId: 'same-id' })).status).toBe(200);
+      expect(accepted.at(-1)).toMatchObject({ duplicate: false });
     }
   });
 });
 
 describe('verifyDokuNotification (direct)', () => {
-  it('remembers ids per client for twice the window by default, or replayTtlMs', async () => {
+  it('remembers ids per client and body for twice the window by default, or replayTtlMs', async () => {
     const calls: [string, number][] = [];
     const store: ReplayStore = {
       async remember(id, ttl) {
@@ -195,9 +222,11 @@ describe('verifyDokuNotification (direct)', () => {
       replayStore: store,
       replayTtlMs: 1234,
     });
+    // The key: Client-Id, Request-Id and the SHA-256 of the body bytes, all of them signed.
+    const bodyHash = createHash('sha256').update('{}').digest('hex');
     expect(calls).toEqual([
-      [`doku:${CLIENT.clientId}:r-1`, 600_000],
-      [`doku:${CLIENT.clientId}:r-1`, 1234],
+      [`doku:${CLIENT.clientId}:r-1:${bodyHash}`, 600_000],
+      [`doku:${CLIENT.clientId}:r-1:${bodyHash}`, 1234],
     ]);
   });
 

@@ -1,17 +1,21 @@
 /**
  * Verifying an HTTP Notification (or Inquiry request) that DOKU sends to the merchant: the
  * signature over the raw received bytes with the merchant's own path as `Request-Target`, a
- * replay window on `Request-Timestamp`, and optionally `Request-Id` de-duplication.
+ * replay window on `Request-Timestamp`, and optionally recognising redeliveries by the signed
+ * `Request-Id` and body (reported as `duplicate: true`, never refused: DOKU redelivers a
+ * notification it got no 2xx for, and that retry must be answered).
  */
 import {
   assertTimestampWithinWindow,
   type Clock,
   describeType,
+  digest,
   isAuthError,
   parseIsoTimestamp,
   type ReplayStore,
   SignatureError,
   TransportError,
+  toHex,
 } from '@org/signing-core';
 import { PROVIDER } from '../protocol/constants.js';
 import { type DokuSecretKey, verifyDokuSignature } from '../protocol/signature.js';
@@ -30,7 +34,11 @@ export interface VerifyDokuNotificationOptions {
   readonly toleranceMs?: number | undefined;
   /** Epoch-ms clock. Default `Date.now`. */
   readonly clock?: Clock | undefined;
-  /** When set, a `Request-Id` already seen (per Client-Id) is refused with `ERR_REPLAYED`. */
+  /**
+   * When set, a notification whose `Request-Id` (per Client-Id) was already seen with the same
+   * body is reported as `duplicate: true`. Both are signed, so no header change makes a seen
+   * notification look new. Default: none (`duplicate` is always false).
+   */
   readonly replayStore?: ReplayStore | undefined;
   /** How long an id is remembered. Default: twice `toleranceMs`, so a replay cannot outlive the window. */
   readonly replayTtlMs?: number | undefined;
@@ -48,6 +56,11 @@ export interface DokuNotification {
   readonly bytes: Uint8Array;
   /** The body as UTF-8 text (parse it yourself; the bytes were verified, not this text). */
   readonly body: string;
+  /**
+   * True when the `replayStore` has seen this `Request-Id` with this body before: a redelivery.
+   * Answer it as you answered the first copy, and process it if your handling of the first failed.
+   */
+  readonly duplicate: boolean;
 }
 
 const DEFAULT_TOLERANCE_MS = 5 * 60_000;
@@ -80,11 +93,11 @@ function nonNegativeMs(name: string, value: unknown, fallback: number): number {
  *
  * Checks, in order: the four headers are present (`header`), `Client-Id` matches
  * `options.clientId` (`header`), `Request-Timestamp` parses and lies within the window
- * (`timestamp`), the signature matches over the raw bytes (`signature`), and, with a replay
- * store, the `Request-Id` is new (`replay`, recorded only after the signature verified).
+ * (`timestamp`), the signature matches over the raw bytes (`signature`); then, with a replay
+ * store, whether it is a redelivery (`duplicate`, recorded only after the signature verified).
  *
- * @throws {SignatureError} saying which check failed (`check` is `header`, `timestamp`,
- *   `signature` or `replay`).
+ * @throws {SignatureError} saying which check failed (`check` is `header`, `timestamp` or
+ *   `signature`). A redelivery is not an error.
  * @throws {TypeError} when `request` is not a Request or the options are malformed.
  */
 export async function verifyDokuNotification(
@@ -171,17 +184,13 @@ export async function verifyDokuNotification(
     );
   }
 
-  if (options.replayStore !== undefined) {
-    const fresh = await options.replayStore.remember(`doku:${clientId}:${requestId}`, replayTtlMs);
-    if (!fresh) {
-      throw new SignatureError(
-        'ERR_REPLAYED',
-        'this DOKU notification Request-Id was already accepted (a replay or a redelivery)',
-        'replay',
-        { provider: PROVIDER },
-      );
-    }
-  }
+  // Client-Id, Request-Id and the body's digest are all signed.
+  const duplicate =
+    options.replayStore !== undefined &&
+    !(await options.replayStore.remember(
+      `doku:${clientId}:${requestId}:${toHex(await digest('SHA-256', bytes))}`,
+      replayTtlMs,
+    ));
 
-  return { clientId, requestId, timestamp, target, bytes, body: textDecoder.decode(bytes) };
+  return { clientId, requestId, timestamp, target, bytes, body: textDecoder.decode(bytes), duplicate };
 }
