@@ -264,6 +264,28 @@ const created = await merchant.ky.post('v1.0/transfer-va/create-va', { json: { t
 console.log(created); // { responseCode: '2002700', responseMessage: 'Successful', virtualAccountData: { … } }
 await served.close();
 
+// --- README: The sandbox calls the merchant
+import { createSnapServer } from '@org/snap-auth/server';
+
+const bank = createSnapSandbox({
+  clients: [{ clientId: 'my-client', publicKey: myPublicKeyPem, clientSecret: 'my-client-secret' }],
+});
+const snapServer = createSnapServer({
+  partners: [{ clientId: 'BANK', publicKey: bank.providerPublicKey, clientSecret: 'bank-shared-secret' }],
+});
+const shop = await serveOnLoopback(async (request) => {
+  if (new URL(request.url).pathname === '/v1.0/access-token/b2b') return snapServer.handleAccessToken(request);
+  return snapServer.handle(request, { serviceCode: '25' }, async () => ({ paymentFlagStatus: '00' }));
+}, 0);
+
+const session = bank.merchant({ baseUrl: shop.url, clientId: 'BANK', clientSecret: 'bank-shared-secret' });
+const paid = await session.call('/v1.0/transfer-va/payment', {
+  body: { paymentRequestId: 'PAY-1', paidAmount: { value: '10000.00', currency: 'IDR' } },
+  redelivery: { attempts: 3, mode: 're-signed' },
+});
+console.log(paid.status, paid.responseCode, paid.validSnapResponse); // 200 '2002500' true
+await shop.close();
+
 describe('README examples', () => {
   it('B2B access token: a Bearer token that serialises redacted', () => {
     expect(logged[0]?.[0]).toBe('Bearer');
@@ -343,6 +365,10 @@ describe('README examples', () => {
       },
     ]);
     expect(JSON.parse(midtrans.requests.all[0]?.body ?? '')).toEqual({ grant_type: 'client_credentials' });
+  });
+
+  it('the sandbox calls the merchant: a token from the server kit, then one payment answered', () => {
+    expect(logged[23]).toEqual([200, '2002500', true]);
   });
 
   it('explaining a signature: the labelled parts, a check over the unminified string, the headers', () => {

@@ -2,8 +2,17 @@
 export {
   createSnapSandbox,
   type SnapSandbox,
+  type SnapSandboxCall,
   type SnapSandboxClient,
   type SnapSandboxDelivery,
+  type SnapSandboxMerchant,
+  type SnapSandboxMerchantAttempt,
+  type SnapSandboxMerchantCall,
+  type SnapSandboxMerchantDelivery,
+  type SnapSandboxMerchantSession,
   type SnapSandboxNotification,
   type SnapSandboxOptions,
+  type SnapSandboxProfile,
+  type SnapSandboxRedelivery,
+  type SnapSandboxService,
 } from './sandbox.js';

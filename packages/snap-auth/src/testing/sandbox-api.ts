@@ -188,6 +188,98 @@ export interface SnapSandboxDelivery {
   readonly externalId: string;
 }
 
+/**
+ * A merchant's SNAP server the sandbox calls as the provider (see {@link SnapSandbox.merchant}).
+ * Register the sandbox there as a partner: `clientId`, the sandbox's `providerPublicKey` (or the
+ * public half of `privateKey`) and `clientSecret`.
+ */
+export interface SnapSandboxMerchant {
+  /** The merchant's base URL; paths are appended to it, prefix included. */
+  readonly baseUrl: string;
+  /** The client id the merchant knows the sandbox by (X-CLIENT-KEY; the default X-PARTNER-ID). */
+  readonly clientId: string;
+  /** The shared secret of the symmetric service-call signature. */
+  readonly clientSecret: string;
+  /** RSA key that signs token requests. Default: the sandbox's own key (`providerPublicKey`). */
+  readonly privateKey?: string | KeyObject;
+  /** X-PARTNER-ID sent. Default: `clientId`. */
+  readonly partnerId?: string;
+  /** CHANNEL-ID sent. Default `95221`. */
+  readonly channelId?: string;
+  /** The merchant's token path. Default `/v1.0/access-token/b2b`. */
+  readonly tokenPath?: string;
+  /** Deadline of one attempt, the body included. Default 10 000 ms (BRI's limit for BRIVA). */
+  readonly timeoutMs?: number;
+  /** Redelivery of calls not answered 2xx. Default: 3 attempts, re-signed, no delay. */
+  readonly redelivery?: SnapSandboxRedelivery;
+}
+
+/** How the sandbox redelivers a call that got no 2xx answer (a non-2xx status, a timeout, a network error). */
+export interface SnapSandboxRedelivery {
+  /** Attempts in all, the first included (1–20). Default 3. */
+  readonly attempts?: number;
+  /** `'verbatim'`: the same headers and bytes again; `'re-signed'` (default): a new X-TIMESTAMP and X-SIGNATURE, the same X-EXTERNAL-ID and body. */
+  readonly mode?: 'verbatim' | 're-signed';
+  /** Wait between attempts. Default 0. */
+  readonly delayMs?: number;
+}
+
+/** One call to the merchant (an inquiry, a payment, a notification). */
+export interface SnapSandboxMerchantCall {
+  /** JSON text (sent exactly as given; the signature covers its minified form) or a value to serialise. */
+  readonly body?: string | Readonly<Record<string, unknown>>;
+  /** Default `POST`. */
+  readonly method?: string;
+  /** X-EXTERNAL-ID of the call, kept by every redelivery. Default: a fresh 32-digit id. */
+  readonly externalId?: string;
+  /** Sign with this token instead of the one the merchant issued (a forged call). */
+  readonly accessToken?: string;
+  /** Sign with this secret instead of `clientSecret` (a forged call). */
+  readonly clientSecret?: string;
+  /** Extra or replaced headers (after signing: e.g. a changed X-EXTERNAL-ID on a replay). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** This call's redelivery, overriding the session's. */
+  readonly redelivery?: SnapSandboxRedelivery;
+}
+
+/** One attempt of a call: what was sent and what came back. */
+export interface SnapSandboxMerchantAttempt {
+  /** HTTP status; undefined when the attempt timed out or failed on the network. */
+  readonly status: number | undefined;
+  readonly responseBody: string;
+  readonly timedOut: boolean;
+  /** The headers sent. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timestamp: string;
+}
+
+/** What the merchant answered to a call, after the redeliveries. */
+export interface SnapSandboxMerchantDelivery {
+  /** Every attempt, in order. */
+  readonly attempts: readonly SnapSandboxMerchantAttempt[];
+  /** The last attempt's status (undefined: no answer). */
+  readonly status: number | undefined;
+  readonly responseBody: string;
+  /** The last answer parsed as a JSON object, when it is one. */
+  readonly json: Readonly<Record<string, unknown>> | undefined;
+  readonly responseCode: string | undefined;
+  /** Whether the last answer is a SNAP response: `{ responseCode, responseMessage }` with a 7-digit code that starts with the HTTP status. */
+  readonly validSnapResponse: boolean;
+  readonly externalId: string;
+  /** The body sent. */
+  readonly body: string;
+}
+
+/** The sandbox's session with one merchant. */
+export interface SnapSandboxMerchantSession {
+  /** A B2B token from the merchant's token endpoint, cached until it expires. Throws when the merchant refuses. */
+  getToken(): Promise<string>;
+  /** Sends a signed call (with the merchant's token) and redelivers it until a 2xx or the attempts run out. */
+  call(path: string, call?: SnapSandboxMerchantCall): Promise<SnapSandboxMerchantDelivery>;
+  /** Drops the cached token: the next call asks for a new one. */
+  forgetToken(): void;
+}
+
 export interface SnapSandbox extends TokenSandbox {
   readonly tokenPath: string;
   readonly customerTokenPath: string;
@@ -206,6 +298,11 @@ export interface SnapSandbox extends TokenSandbox {
    * `expiresIn` ("tokens that expire early"). `undefined` restores normal lifetimes.
    */
   expireTokensEarly(afterMs: number | undefined): void;
+  /**
+   * Plays the provider against a merchant's SNAP server: token from the merchant, signed calls,
+   * redelivery (DOKU SNAP, BRI, BCA and Bank Neo Commerce virtual accounts work this way).
+   */
+  merchant(options: SnapSandboxMerchant): SnapSandboxMerchantSession;
   /** Signs and sends a notification to a merchant URL. */
   sendNotification(notification: SnapSandboxNotification): Promise<SnapSandboxDelivery>;
   /** How many B2B tokens were issued. */

@@ -56,6 +56,11 @@ export function tokenSignatureValid(
   }
 }
 
+/** §2.1: base64 SHA256withRSA over `clientId|timestamp` (the token request, as a provider calling a merchant signs it). */
+export function tokenSignature(privateKey: KeyObject, clientId: string, timestamp: string): string {
+  return rsaSign('sha256', Buffer.from(`${clientId}|${timestamp}`, 'utf8'), privateKey).toString('base64');
+}
+
 /** The parts of a symmetric (§2.3) or asymmetric (§2.4) string to sign, used exactly as given. */
 export interface SignedParts {
   readonly method: string;

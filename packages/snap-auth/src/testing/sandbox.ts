@@ -30,6 +30,7 @@ import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypt
 import { createSandboxCore } from '@org/signing-core/testing';
 import { snapResponse } from './sandbox-answers.js';
 import type { SnapSandbox, SnapSandboxOptions } from './sandbox-api.js';
+import { merchantSession } from './sandbox-merchant.js';
 import { sendNotification } from './sandbox-notifications.js';
 import { service } from './sandbox-service.js';
 import { type ClientRecord, registerClients, resolveSettings } from './sandbox-settings.js';
@@ -39,10 +40,19 @@ import { randomNumeric, randomToken, TokenLedger } from './sandbox-tokens.js';
 
 export type {
   SnapSandbox,
+  SnapSandboxCall,
   SnapSandboxClient,
   SnapSandboxDelivery,
+  SnapSandboxMerchant,
+  SnapSandboxMerchantAttempt,
+  SnapSandboxMerchantCall,
+  SnapSandboxMerchantDelivery,
+  SnapSandboxMerchantSession,
   SnapSandboxNotification,
   SnapSandboxOptions,
+  SnapSandboxProfile,
+  SnapSandboxRedelivery,
+  SnapSandboxService,
 } from './sandbox-api.js';
 
 export function createSnapSandbox(options: SnapSandboxOptions): SnapSandbox {
@@ -120,6 +130,8 @@ export function createSnapSandbox(options: SnapSandboxOptions): SnapSandbox {
     expireTokensEarly(afterMs) {
       ledger.expireEarly(afterMs);
     },
+    merchant: (merchantOptions) =>
+      merchantSession({ clock, providerPrivateKey, fetch: options.fetch }, merchantOptions),
     sendNotification: (notification) =>
       sendNotification(
         {
