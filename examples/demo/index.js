@@ -6,7 +6,10 @@
 //    (counted at the sandbox), makes a signed call the sandbox accepts, and for SNAP and DOKU
 //    has the sandbox send a signed notification that the merchant verifies (and a tampered one
 //    that it refuses).
-// 3. Prints one table and exits 0, or 1 if any step failed.
+// 3. Plays the inbound flow: the merchant is a SNAP server (`@org/snap-auth/server`) and the
+//    SNAP sandbox, as the bank, gets a token from it, pays a virtual account, redelivers the
+//    payment (answered from the first run) and sends a forged call (refused).
+// 4. Prints one table and exits 0, or 1 if any step failed.
 import { startSandboxes } from '@org/cli/sandboxes';
 import { createDokuPartnerAuth, verifyDokuNotification } from '@org/doku-partner-auth';
 import { createFinnetAuth, FINNET_WIDGET_TOP_UP_PATH } from '@org/finnet-auth';
@@ -14,6 +17,7 @@ import { createFondyAuth } from '@org/fondy-auth';
 import { isAuthError, isSignatureError } from '@org/signing-core';
 import { serveOnLoopback } from '@org/signing-core/testing';
 import { createSnapAuth, verifySnapNotification } from '@org/snap-auth';
+import { createSnapServer } from '@org/snap-auth/server';
 
 const sandboxes = await startSandboxes();
 const { snap, finnet, doku, fondy } = sandboxes;
@@ -185,6 +189,69 @@ for (const provider of providers) {
   rows.push(row);
 }
 
+// The inbound flow: the merchant issues SNAP tokens to the bank and answers its calls once.
+{
+  const row = { provider: 'SNAP inbound', token: '', cached: '', call: '', notification: '' };
+  const BANK = 'DEMO-BANK';
+  const bankSecret = 'demo-bank-shared-secret';
+  const snapServer = createSnapServer({
+    partners: [{ clientId: BANK, publicKey: snap.sandbox.providerPublicKey, clientSecret: bankSecret }],
+  });
+  let tokensIssued = 0;
+  let payments = 0;
+  const shop = await serveOnLoopback(async (request) => {
+    if (new URL(request.url).pathname === '/v1.0/access-token/b2b') {
+      tokensIssued += 1;
+      return snapServer.handleAccessToken(request);
+    }
+    return snapServer.handle(request, { serviceCode: '25' }, async (call) => {
+      payments += 1;
+      return { virtualAccountData: { paymentRequestId: call.json.paymentRequestId, paymentFlagStatus: '00' } };
+    });
+  }, 0);
+  const bank = snap.sandbox.merchant({ baseUrl: shop.url, clientId: BANK, clientSecret: bankSecret });
+  const step = async (key, fn) => {
+    try {
+      row[key] = `✓ ${await fn()}`;
+    } catch (error) {
+      row[key] = failure(error);
+      failed += 1;
+    }
+  };
+  const payment = { paymentRequestId: 'PAY-0001', paidAmount: { value: '10000.00', currency: 'IDR' } };
+  let paid;
+  await step('token', async () => {
+    await bank.getToken();
+    if (tokensIssued !== 1) throw new Error(`expected 1 token request at the merchant, saw ${tokensIssued}`);
+    return 'issued to the bank (2007300)';
+  });
+  await step('cached', async () => {
+    await bank.getToken();
+    if (tokensIssued !== 1) throw new Error(`the bank asked the merchant for ${tokensIssued - 1} more token(s)`);
+    return '2nd call: 0 requests';
+  });
+  await step('call', async () => {
+    paid = await bank.call('/v1.0/transfer-va/payment', { body: payment });
+    if (paid.status !== 200 || !paid.validSnapResponse) throw new Error(`payment answered HTTP ${paid.status}`);
+    const again = await bank.call('/v1.0/transfer-va/payment', { body: payment, externalId: paid.externalId });
+    if (again.responseBody !== paid.responseBody || payments !== 1) {
+      throw new Error(`the redelivered payment ran the handler ${payments} time(s)`);
+    }
+    return `payment → ${paid.responseCode}, processed once; redelivery → same answer`;
+  });
+  await step('notification', async () => {
+    const forged = await bank.call('/v1.0/transfer-va/payment', {
+      body: { ...payment, paymentRequestId: 'PAY-0002' },
+      clientSecret: 'a guess',
+      redelivery: { attempts: 1 },
+    });
+    if (forged.status !== 401 || payments !== 1) throw new Error(`a forged call got HTTP ${forged.status}`);
+    return `forged call refused (${forged.responseCode})`;
+  });
+  rows.push(row);
+  await shop.close();
+}
+
 await merchant.close();
 await sandboxes.close();
 
@@ -204,7 +271,7 @@ for (const row of rows) console.log(line(columns.map(([key]) => row[key])));
 console.log();
 if (failed === 0) {
   console.log(
-    `All ${rows.length} providers: token fetched once and cached, signed call accepted, notifications verified.`,
+    `All ${rows.length - 1} providers: token fetched once and cached, signed call accepted, notifications verified; inbound SNAP: token issued, payment processed once, forged call refused.`,
   );
 } else {
   console.log(`${failed} step(s) failed.`);

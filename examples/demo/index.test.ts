@@ -17,7 +17,7 @@ it('the demo runs every provider against its sandbox and prints one table', asyn
   expect(stderr).toBe('');
   const lines = stdout.split('\n');
   const header = lines.find((line) => line.startsWith('| provider'));
-  expect(header).toMatch(/^\| provider \| token +\| cached +\| signed call .*\| notification +\|$/);
+  expect(header).toMatch(/^\| provider +\| token +\| cached +\| signed call .*\| notification +\|$/);
   const row = (name: string) =>
     lines
       .find((line) => line.startsWith(`| ${name} `))
@@ -52,8 +52,15 @@ it('the demo runs every provider against its sandbox and prints one table', asyn
     '✓ report 745 → 2 rows',
     '—',
   ]);
+  expect(row('SNAP inbound')).toEqual([
+    'SNAP inbound',
+    '✓ issued to the bank (2007300)',
+    '✓ 2nd call: 0 requests',
+    '✓ payment → 2002500, processed once; redelivery → same answer',
+    '✓ forged call refused (4012500)',
+  ]);
   expect(stdout).toContain(
-    'All 4 providers: token fetched once and cached, signed call accepted, notifications verified.',
+    'All 4 providers: token fetched once and cached, signed call accepted, notifications verified; inbound SNAP: token issued, payment processed once, forged call refused.',
   );
   expect(stdout).not.toContain('✗');
 });
