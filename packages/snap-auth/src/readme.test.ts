@@ -396,6 +396,7 @@ describe('README examples', () => {
     expect(
       untestedReadmeBlocks(new URL('../README.md', import.meta.url).pathname, [
         new URL('./readme.test.ts', import.meta.url).pathname,
+        new URL('./server/readme-server.test.ts', import.meta.url).pathname,
       ]),
     ).toEqual([]);
   });
