@@ -30,7 +30,7 @@ describe('payauth', () => {
     const result = await runCli(['tokn', 'snap']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error unknown command "tokn"');
-    expect(result.stderr).toContain('commands: token, sign, verify, keygen, sandbox');
+    expect(result.stderr).toContain('commands: token, sign, verify, keygen, notify, sandbox');
   });
 
   it('refuses an unknown option (exit 2) and points at the help', async () => {
@@ -76,6 +76,8 @@ describe('--help for every command and subcommand', () => {
     [['verify', '--help'], 'Usage: payauth verify <provider> <kind>'],
     [['keygen', '--help'], 'Usage: payauth keygen'],
     [['sandbox', '--help'], 'Usage: payauth sandbox'],
+    [['notify', '--help'], 'Usage: payauth notify <snap|doku> --to <url>'],
+    [['notify', 'doku', '--help'], 'Usage: payauth notify <doku> --to <url>'],
     [['help-is-a-flag', '--help'], ''],
   ];
   for (const provider of Object.keys(KINDS) as Array<keyof typeof KINDS>) {

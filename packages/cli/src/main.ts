@@ -6,6 +6,7 @@ import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { isAuthError } from '@org/signing-core';
 import type { CommandContext, Flags } from './commands/context.js';
 import { keygen, keygenHelp, keygenOptions } from './commands/keygen.js';
+import { notify, notifyHelp, notifyOptions } from './commands/notify.js';
 import { sandbox, sandboxHelp, sandboxOptions } from './commands/sandbox.js';
 import { sign, signHelp, signOptions } from './commands/sign.js';
 import { token, tokenHelp, tokenOptions } from './commands/token.js';
@@ -24,6 +25,9 @@ Commands:
   sign <provider> <kind>    show exactly what is signed, the headers and the signature
   verify <provider> <kind>  check a signature; on a mismatch, say which input most likely differs
   keygen                    make an RSA key pair for SNAP registration
+  notify <provider> --to <url>
+                            play the provider against your endpoint (snap, doku): token, signed
+                            call or notification, redeliveries; prints what your endpoint answered
   sandbox                   serve all four provider sandboxes on 127.0.0.1
 
 Run "payauth <command> --help" for a command's options.
@@ -60,6 +64,7 @@ const COMMANDS: Record<string, Command> = {
   sign: { run: sign, help: signHelp, options: signOptions },
   verify: { run: verify, help: verifyHelp, options: verifyOptions },
   keygen: { run: keygen, help: () => keygenHelp, options: keygenOptions },
+  notify: { run: notify, help: notifyHelp, options: notifyOptions },
   sandbox: { run: sandbox, help: () => sandboxHelp, options: sandboxOptions },
 };
 

@@ -1,0 +1,373 @@
+/**
+ * `payauth notify <snap|doku> --to <url>`: plays the provider against your own endpoint, through
+ * the provider packages' sandboxes (the CLI signs nothing itself). SNAP: the sandbox gets a
+ * token from your token endpoint, sends a signed call with it, and redelivers it after a non-2xx
+ * answer or a timeout. DOKU: the sandbox signs a notification with your client id and secret
+ * key. Prints every attempt, what your endpoint answered and, for SNAP, whether the answer is a
+ * valid SNAP response.
+ */
+import { createDokuSandbox } from '@org/doku-partner-auth/testing';
+import { createSnapSandbox, type SnapSandboxMerchantDelivery } from '@org/snap-auth/testing';
+import { EXIT, inputError, usageError } from '../exit-codes.js';
+import { checkedPrivateKey } from '../keys.js';
+import { assertKnownFlags, resolveSettings, type SettingSpec, settingsHelp } from '../settings.js';
+import { block, inline } from '../terminal-text.js';
+import type { CommandContext } from './context.js';
+
+const NOTIFY_PROVIDERS = ['snap', 'doku'] as const;
+type NotifyProvider = (typeof NOTIFY_PROVIDERS)[number];
+
+const COMMAND_FLAGS = ['to', 'attempts', 'mode', 'timeout-ms', 'delay-ms'];
+
+const SAMPLE_BODIES: Record<NotifyProvider, string> = {
+  snap: JSON.stringify({
+    partnerServiceId: '   88899',
+    customerNo: '12345678901234567890',
+    virtualAccountNo: '   8889912345678901234567890',
+    paymentRequestId: `PAY-${Date.now()}`,
+    paidAmount: { value: '10000.00', currency: 'IDR' },
+  }),
+  doku: JSON.stringify({
+    order: { invoice_number: `INV-${Date.now()}`, amount: 15000 },
+    transaction: { status: 'SUCCESS' },
+  }),
+};
+
+const SETTINGS: Record<NotifyProvider, readonly SettingSpec[]> = {
+  snap: [
+    {
+      name: 'partnerClientId',
+      description: 'the client id your server knows the provider by (its X-CLIENT-KEY)',
+      required: true,
+    },
+    {
+      name: 'partnerClientSecret',
+      description: "the shared secret of the provider's symmetric signature",
+      secret: true,
+      fromFile: true,
+      required: true,
+    },
+    {
+      name: 'partnerPrivateKey',
+      description: 'the RSA private key (PEM) whose public key your server registered for the provider',
+      secret: true,
+      fromFile: true,
+      required: true,
+    },
+    { name: 'partnerId', description: 'X-PARTNER-ID sent (default: the partner client id)' },
+    { name: 'channelId', description: 'CHANNEL-ID sent', default: '95221' },
+    { name: 'tokenPath', description: "your server's token path", default: '/v1.0/access-token/b2b' },
+    { name: 'path', description: 'the path called', default: '/v1.0/transfer-va/payment', flagOnly: true },
+    { name: 'externalId', description: 'X-EXTERNAL-ID (default: a new 32-digit id)', flagOnly: true },
+    {
+      name: 'body',
+      description: 'the JSON body (default: a sample VA payment)',
+      fromFile: true,
+      exactFile: true,
+      flagOnly: true,
+    },
+  ],
+  doku: [
+    { name: 'clientId', description: 'your DOKU Client-Id', required: true },
+    { name: 'secretKey', description: 'your DOKU secret key', secret: true, fromFile: true, required: true },
+    { name: 'target', description: 'the signed Request-Target (default: the path of --to)', flagOnly: true },
+    {
+      name: 'body',
+      description: 'the JSON body (default: a sample payment notification)',
+      fromFile: true,
+      exactFile: true,
+      flagOnly: true,
+    },
+  ],
+};
+
+export const notifyOptions = (() => {
+  const options: Record<string, { type: 'string' }> = {};
+  for (const flag of COMMAND_FLAGS) options[flag] = { type: 'string' };
+  for (const provider of NOTIFY_PROVIDERS) {
+    for (const spec of SETTINGS[provider]) {
+      const flag = spec.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      options[flag] = { type: 'string' };
+      if (spec.fromFile) options[`${flag}-file`] = { type: 'string' };
+    }
+  }
+  return options;
+})();
+
+export function notifyHelp(args: readonly string[]): string {
+  const provider = (NOTIFY_PROVIDERS as readonly string[]).includes(args[0] ?? '')
+    ? (args[0] as NotifyProvider)
+    : undefined;
+  const sections = (provider ? [provider] : NOTIFY_PROVIDERS).map(
+    (name) => `Settings for ${name}:\n${settingsHelp(name, SETTINGS[name])}`,
+  );
+  return `Usage: payauth notify <${provider ?? NOTIFY_PROVIDERS.join('|')}> --to <url> [options]
+
+Plays the provider against your own endpoint, with the provider package's sandbox.
+  snap  gets a B2B token from your token endpoint (SHA256withRSA with --partner-private-key),
+        sends a call signed with it (HMAC-SHA512 with --partner-client-secret) to <url> + --path,
+        and redelivers it after a non-2xx answer or a timeout, as banks do. Prints every attempt
+        and whether the last answer is a valid SNAP response.
+  doku  signs a notification with your Client-Id and secret key and POSTs it to <url>,
+        redelivering it (same Request-Id) after a non-2xx answer or a timeout.
+
+Options:
+  --to <url>            your endpoint (SNAP: the base URL the paths are appended to)
+  --attempts <n>        attempts in all, the first included, 1 to 20 (default 3)
+  --mode <mode>         redeliveries: re-signed (new timestamp and signature, default) or verbatim
+  --timeout-ms <ms>     deadline of one attempt, the answer included (default 10000)
+  --delay-ms <ms>       wait between attempts (default 0)
+  --json                print { ok, provider, attempts, status, answer, validSnapResponse }
+  -h, --help            show this help
+
+${sections.join('\n\n')}
+
+Exit codes: 0 your endpoint answered 2xx (SNAP: with a valid SNAP response) · 2 usage · 3 bad
+input (key, body) · 4 no 2xx answer after every attempt, or an invalid SNAP answer · 130 interrupted.
+
+Example:
+  payauth notify snap --to http://127.0.0.1:3000 --partner-client-id BANK \\
+    --partner-client-secret-file ./bank.secret --partner-private-key-file ./bank-private.pem`;
+}
+
+function count(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw usageError(`--${name} must be a whole number from ${min} to ${max} (got "${inline(String(value))}")`);
+  }
+  return Number(value);
+}
+
+function targetUrl(value: unknown): URL {
+  if (typeof value !== 'string') throw usageError('payauth notify: --to <url> is required');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw usageError(`--to must be an http(s) URL (got "${inline(value)}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`--to must be an http(s) URL (got "${inline(value)}")`);
+  }
+  if (url.username || url.password) throw usageError('--to must not contain a user name or password');
+  return url;
+}
+
+function jsonBody(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch {
+    throw inputError('--body is not valid JSON');
+  }
+  return text;
+}
+
+interface Attempt {
+  readonly status: number | undefined;
+  readonly timedOut: boolean;
+  readonly responseCode?: string | undefined;
+}
+
+export async function notify(ctx: CommandContext): Promise<number> {
+  const name = ctx.args[0];
+  if (!(NOTIFY_PROVIDERS as readonly string[]).includes(name ?? '')) {
+    throw usageError(
+      name === undefined ? 'payauth notify: which provider?' : `payauth notify: unknown provider "${inline(name)}"`,
+      `providers: ${NOTIFY_PROVIDERS.join(', ')}`,
+    );
+  }
+  if (ctx.args.length > 1) throw usageError(`payauth notify: unexpected argument "${inline(ctx.args[1] as string)}"`);
+  const provider = name as NotifyProvider;
+  assertKnownFlags(ctx.flags, SETTINGS[provider], `payauth notify ${provider}`, COMMAND_FLAGS);
+  const to = targetUrl(ctx.flags.to);
+  const attempts = count(ctx.flags.attempts, 'attempts', 1, 20, 3);
+  const timeoutMs = count(ctx.flags['timeout-ms'], 'timeout-ms', 1, 600_000, 10_000);
+  const delayMs = count(ctx.flags['delay-ms'], 'delay-ms', 0, 60_000, 0);
+  const mode = ctx.flags.mode ?? 're-signed';
+  if (mode !== 're-signed' && mode !== 'verbatim') {
+    throw usageError(`--mode must be re-signed or verbatim (got "${inline(String(mode))}")`);
+  }
+  const origins: Record<string, string> = {};
+  const values = resolveSettings(
+    provider,
+    SETTINGS[provider],
+    {
+      flags: ctx.flags,
+      env: ctx.io.env,
+      cwd: ctx.io.cwd,
+      configPath: typeof ctx.flags.config === 'string' ? ctx.flags.config : undefined,
+    },
+    origins,
+  );
+  const body = jsonBody(values.body ?? SAMPLE_BODIES[provider]);
+  const secrets = Object.entries(values)
+    .filter(([key]) => SETTINGS[provider].find((spec) => spec.name === key)?.secret)
+    .map(([, value]) => value)
+    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+
+  const run =
+    provider === 'snap'
+      ? snapDelivery(values, origins, to, body, { attempts, mode, timeoutMs, delayMs })
+      : dokuDelivery(values, to, body, { attempts, mode, timeoutMs, delayMs });
+  const outcome = await Promise.race([run, ctx.interrupted.then(() => undefined)]);
+  if (outcome === undefined) {
+    ctx.out.error('interrupted');
+    return EXIT.interrupted;
+  }
+  // Your endpoint's answer is printed, never a secret the CLI was given (nor the token issued).
+  const scrub = (text: string) =>
+    outcome.hide.concat(secrets).reduce((out, secret) => out.split(secret).join('…'), text);
+  const answer = scrub(outcome.answer);
+  const ok = outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300 && outcome.valid !== false;
+  if (ctx.flags.json) {
+    ctx.out.line(
+      JSON.stringify({
+        ok,
+        provider,
+        attempts: outcome.attempts,
+        status: outcome.status ?? null,
+        answer,
+        ...(outcome.valid === undefined ? {} : { validSnapResponse: outcome.valid }),
+      }),
+    );
+    return ok ? EXIT.ok : EXIT.provider;
+  }
+  const { color } = ctx.out;
+  ctx.out.line(`${provider} → ${inline(to.href)}`);
+  outcome.attempts.forEach((attempt, i) => {
+    const what = attempt.timedOut
+      ? `no answer within ${timeoutMs} ms`
+      : attempt.status === undefined
+        ? 'network error'
+        : `HTTP ${attempt.status}${attempt.responseCode ? ` ${inline(attempt.responseCode)}` : ''}`;
+    ctx.out.line(`  attempt ${i + 1}${i > 0 ? ` (${mode})` : ''}: ${what}`);
+  });
+  if (answer.length > 0) ctx.out.line(`  answer: ${block(answer)}`);
+  if (outcome.valid !== undefined) {
+    ctx.out.line(
+      `  ${outcome.valid ? color.green('✓') : color.red('✗')} ${outcome.valid ? 'a valid SNAP response' : 'not a valid SNAP response ({ responseCode, responseMessage } with a 7-digit code starting with the HTTP status)'}`,
+    );
+  }
+  ctx.out.line(ok ? `${color.green('✓')} answered` : `${color.red('✗')} no successful answer`);
+  return ok ? EXIT.ok : EXIT.provider;
+}
+
+interface Delivery {
+  readonly attempts: readonly Attempt[];
+  readonly status: number | undefined;
+  readonly answer: string;
+  readonly valid?: boolean | undefined;
+  /** Values to keep out of the output besides the settings' secrets (the token the merchant issued). */
+  readonly hide: string[];
+}
+
+interface Redelivery {
+  readonly attempts: number;
+  readonly mode: 're-signed' | 'verbatim';
+  readonly timeoutMs: number;
+  readonly delayMs: number;
+}
+
+async function snapDelivery(
+  values: Record<string, string | undefined>,
+  origins: Record<string, string>,
+  to: URL,
+  body: string,
+  redelivery: Redelivery,
+): Promise<Delivery> {
+  const privateKey = checkedPrivateKey(
+    values.partnerPrivateKey as string,
+    origins.partnerPrivateKey,
+    'partner private key',
+  );
+  // The sandbox's own client list is not used when it plays the provider: any placeholder will do.
+  const sandbox = createSnapSandbox({ clients: [{ clientId: 'payauth', publicKey: privateKey, clientSecret: 'x' }] });
+  const session = sandbox.merchant({
+    baseUrl: to.href,
+    clientId: values.partnerClientId as string,
+    clientSecret: values.partnerClientSecret as string,
+    privateKey,
+    ...(values.partnerId === undefined ? {} : { partnerId: values.partnerId }),
+    channelId: values.channelId as string,
+    tokenPath: values.tokenPath as string,
+    timeoutMs: redelivery.timeoutMs,
+    redelivery,
+  });
+  let token: string;
+  try {
+    token = await session.getToken();
+  } catch (error) {
+    return {
+      attempts: [],
+      status: undefined,
+      answer: error instanceof Error ? error.message : String(error),
+      valid: false,
+      hide: [],
+    };
+  }
+  const delivery: SnapSandboxMerchantDelivery = await session.call(values.path as string, {
+    body,
+    ...(values.externalId === undefined ? {} : { externalId: values.externalId }),
+  });
+  return {
+    attempts: delivery.attempts.map((attempt) => ({
+      status: attempt.status,
+      timedOut: attempt.timedOut,
+      responseCode: responseCodeOf(attempt.responseBody),
+    })),
+    status: delivery.status,
+    answer: delivery.responseBody,
+    valid: delivery.validSnapResponse,
+    hide: [token],
+  };
+}
+
+function responseCodeOf(text: string): string | undefined {
+  try {
+    const code = (JSON.parse(text) as { responseCode?: unknown }).responseCode;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function dokuDelivery(
+  values: Record<string, string | undefined>,
+  to: URL,
+  body: string,
+  redelivery: Redelivery,
+): Promise<Delivery> {
+  const clientId = values.clientId as string;
+  const sandbox = createDokuSandbox({ clients: [{ clientId, secretKey: values.secretKey as string }] });
+  const attempts: Attempt[] = [];
+  let requestId: string | undefined;
+  let timestamp: string | undefined;
+  let status: number | undefined;
+  let answer = '';
+  for (let i = 0; i < redelivery.attempts; i += 1) {
+    if (i > 0 && redelivery.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, redelivery.delayMs));
+    // Every attempt carries the notification's one Request-Id; verbatim keeps its timestamp too.
+    const request = sandbox.createNotification({
+      url: to.href,
+      body,
+      clientId,
+      ...(requestId === undefined ? {} : { requestId }),
+      ...(redelivery.mode === 'verbatim' && timestamp !== undefined ? { timestamp } : {}),
+      ...(values.target === undefined ? {} : { target: values.target }),
+    });
+    requestId = request.headers.get('Request-Id') ?? undefined;
+    timestamp = request.headers.get('Request-Timestamp') ?? undefined;
+    try {
+      const response = await fetch(request, { redirect: 'manual', signal: AbortSignal.timeout(redelivery.timeoutMs) });
+      answer = await response.text();
+      status = response.status;
+      attempts.push({ status, timedOut: false });
+    } catch (error) {
+      status = undefined;
+      answer = '';
+      attempts.push({ status: undefined, timedOut: (error as Error)?.name === 'TimeoutError' });
+    }
+    if (status !== undefined && status >= 200 && status < 300) break;
+  }
+  return { attempts, status, answer, hide: [] };
+}
