@@ -313,22 +313,13 @@ async function snapDelivery(
     attempts: delivery.attempts.map((attempt) => ({
       status: attempt.status,
       timedOut: attempt.timedOut,
-      responseCode: responseCodeOf(attempt.responseBody),
+      responseCode: attempt.responseCode,
     })),
     status: delivery.status,
     answer: delivery.responseBody,
     valid: delivery.validSnapResponse,
     hide: [token],
   };
-}
-
-function responseCodeOf(text: string): string | undefined {
-  try {
-    const code = (JSON.parse(text) as { responseCode?: unknown }).responseCode;
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function dokuDelivery(

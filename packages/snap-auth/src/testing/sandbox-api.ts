@@ -247,6 +247,8 @@ export interface SnapSandboxMerchantAttempt {
   /** HTTP status; undefined when the attempt timed out or failed on the network. */
   readonly status: number | undefined;
   readonly responseBody: string;
+  /** The answer's `responseCode`, when it has one. */
+  readonly responseCode: string | undefined;
   readonly timedOut: boolean;
   /** The headers sent. */
   readonly headers: Readonly<Record<string, string>>;

@@ -64,6 +64,7 @@ describe('the sandbox calls the merchant', () => {
     expect(delivery.validSnapResponse).toBe(true);
     expect(delivery.json).toMatchObject({ virtualAccountData: { paymentRequestId: 'PAY-1' } });
     expect(delivery.attempts).toHaveLength(1);
+    expect(delivery.attempts[0]?.responseCode).toBe('2002500');
     expect(delivery.attempts[0]?.headers.Authorization).toBe(`Bearer ${token}`);
     expect(runs).toBe(1);
   });

@@ -77,10 +77,25 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
         signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await response.text();
-      return { status: response.status, responseBody: text, timedOut: false, headers: init.headers, timestamp };
+      const code = parseJsonBody(text)?.responseCode;
+      return {
+        status: response.status,
+        responseBody: text,
+        responseCode: typeof code === 'string' ? code : undefined,
+        timedOut: false,
+        headers: init.headers,
+        timestamp,
+      };
     } catch (error) {
       const timedOut = (error as Error)?.name === 'TimeoutError';
-      return { status: undefined, responseBody: '', timedOut, headers: init.headers, timestamp };
+      return {
+        status: undefined,
+        responseBody: '',
+        responseCode: undefined,
+        timedOut,
+        headers: init.headers,
+        timestamp,
+      };
     }
   }
 
