@@ -1,14 +1,25 @@
-import { createTokenManager, type Logger, type TokenStore, type TokenStoreLock } from '@org/signing-core';
+import {
+  createTokenManager,
+  type IdempotencyStore,
+  type Logger,
+  type TokenStore,
+  type TokenStoreLock,
+} from '@org/signing-core';
+import type { SnapIssuedTokenStore } from '@org/snap-auth/server';
 import { createClient, createCluster, createSentinel } from 'redis';
 import { expectTypeOf, it } from 'vitest';
 import {
   type RedisClientLike,
+  type RedisIssuedTokenStore,
   type RedisKeys,
+  type RedisServerStoreOptions,
   type RedisSubscriberLike,
   type RedisTokenStore,
   type RedisTokenStoreOptions,
   type RedisTokenStoreWarning,
   type RedisTokenStoreWarningCode,
+  redisIdempotencyStore,
+  redisIssuedTokenStore,
   redisTokenStore,
 } from './index.js';
 
@@ -44,4 +55,12 @@ it('warnings are a closed union', () => {
   expectTypeOf<RedisTokenStoreWarning['warning']>().toEqualTypeOf<RedisTokenStoreWarningCode>();
   expectTypeOf<'decrypt-failed'>().toExtend<RedisTokenStoreWarningCode>();
   expectTypeOf<'oops'>().not.toExtend<RedisTokenStoreWarningCode>();
+});
+
+it('the server stores fit createSnapServer: an IdempotencyStore and a SnapIssuedTokenStore', () => {
+  const client = createClient();
+  expectTypeOf(redisIdempotencyStore({ client })).toEqualTypeOf<IdempotencyStore>();
+  expectTypeOf(redisIssuedTokenStore({ client })).toExtend<SnapIssuedTokenStore>();
+  expectTypeOf(redisIssuedTokenStore({ client })).toEqualTypeOf<RedisIssuedTokenStore>();
+  expectTypeOf<RedisServerStoreOptions['prefix']>().toEqualTypeOf<string | undefined>();
 });

@@ -3,7 +3,12 @@ import { unprefixedTypeErrors } from '@org/vitest-config/house-style';
 import { expect, it } from 'vitest';
 
 it('public API surface', async () => {
-  expect(Object.keys(await import('./index.js')).sort()).toEqual(['MAX_PLAIN_KEY_LENGTH', 'redisTokenStore']);
+  expect(Object.keys(await import('./index.js')).sort()).toEqual([
+    'MAX_PLAIN_KEY_LENGTH',
+    'redisIdempotencyStore',
+    'redisIssuedTokenStore',
+    'redisTokenStore',
+  ]);
 });
 
 it('programmer-misuse TypeErrors name the package ([@org/token-store-redis] …)', () => {

@@ -11,4 +11,11 @@ export type {
   RedisSubscriberLike,
 } from './redis-client.js';
 export { type RedisTokenStore, redisTokenStore } from './redis-token-store.js';
+export {
+  type RedisIssuedToken,
+  type RedisIssuedTokenStore,
+  type RedisServerStoreOptions,
+  redisIdempotencyStore,
+  redisIssuedTokenStore,
+} from './server-stores.js';
 export type { RedisTokenStoreWarning, RedisTokenStoreWarningCode } from './warnings.js';

@@ -1,6 +1,6 @@
 // Runs every example of README.md against a real redis-server and a local token endpoint; the
 // last test checks that every ```ts block of the README appears here, so the docs cannot drift.
-import { randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createTokenManager, type Logger } from '@org/signing-core';
 import { type RedisTokenStoreWarning, redisTokenStore } from '@org/token-store-redis';
 import { createClient } from 'redis';
@@ -122,6 +122,10 @@ describe('README examples', () => {
   });
 });
 
+import { serveOnLoopback } from '@org/signing-core/testing';
+import { createSnapAuth } from '@org/snap-auth';
+import { createSnapServer } from '@org/snap-auth/server';
+import { redisIdempotencyStore, redisIssuedTokenStore } from '@org/token-store-redis';
 import { untestedReadmeBlocks } from '@org/vitest-config/readme';
 
 describe('README: with each provider package', () => {
@@ -194,6 +198,40 @@ describe('README: with each provider package', () => {
       expect((await replica.getToken()).token).toBe((await fondy.getToken()).token);
     } finally {
       await Promise.all(running.map((server) => server.close()));
+    }
+  });
+});
+
+describe('README: stores for a SNAP server on many replicas', () => {
+  it('createSnapServer keeps its issued tokens and answers in Redis', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const bankPublicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    vi.stubEnv('BANK_SECRET', 'bank-shared-secret');
+    const client = createClient({ url: redis.url, disableOfflineQueue: true });
+    client.on('error', () => {});
+    await client.connect();
+    connections.push(client);
+
+    const snapServer = createSnapServer({
+      partners: [{ clientId: 'BANK', publicKey: bankPublicKeyPem, clientSecret: process.env.BANK_SECRET }],
+      tokenStore: redisIssuedTokenStore({ client }),
+      idempotencyStore: redisIdempotencyStore({ client }),
+    });
+
+    const shop = await serveOnLoopback((request) => snapServer.handleAccessToken(request), 0);
+    try {
+      const bank = createSnapAuth({
+        baseUrl: shop.url,
+        clientId: 'BANK',
+        privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        clientSecret: 'bank-shared-secret',
+      });
+      const token = await bank.getAccessToken();
+      const hash = createHash('sha256').update(token.token).digest('hex');
+      expect(await client.exists(`payauth:issued:${hash}`)).toBe(1);
+    } finally {
+      await shop.close();
+      vi.unstubAllEnvs();
     }
   });
 });
