@@ -50,13 +50,13 @@ describe('memoryIdempotencyStore', () => {
     expect((await store.claim('k', 'fp', 100)).state).toBe('claimed');
   });
 
-  it('is bounded: expired records go first, then the oldest', async () => {
+  it('is bounded: the oldest records are dropped first', async () => {
     let now = 0;
     const store = memoryIdempotencyStore({ maxEntries: 2, clock: () => now });
     await store.claim('a', 'fp', 10);
     await store.claim('b', 'fp', 1_000);
     now = 20;
-    await store.claim('c', 'fp', 1_000); // evicts the expired a
+    await store.claim('c', 'fp', 1_000); // evicts the oldest, a
     expect((await store.claim('b', 'fp', 1_000)).state).toBe('pending');
     await store.claim('d', 'fp', 1_000); // evicts the oldest, b
     expect((await store.claim('c', 'fp', 1_000)).state).toBe('pending');

@@ -43,7 +43,7 @@ export interface IdempotencyStore {
 
 /** Options of {@link memoryIdempotencyStore}. */
 export interface MemoryIdempotencyStoreOptions {
-  /** Most keys kept; past it, expired records go first, then the oldest. Default 100 000. */
+  /** Most keys kept; past it, the oldest records (by claim or completion) are dropped. Default 100 000. */
   readonly maxEntries?: number | undefined;
   /** Epoch-ms clock. Default `Date.now`. */
   readonly clock?: (() => number) | undefined;
@@ -76,10 +76,9 @@ export function memoryIdempotencyStore(options: MemoryIdempotencyStoreOptions = 
     return undefined;
   };
 
-  const makeRoom = (now: number) => {
-    if (records.size < maxEntries) return;
-    for (const [key, record] of records) if (record.expiresAt <= now) records.delete(key);
-    // Map order is insertion order: the first keys are the oldest.
+  // Map order is insertion (or completion) order: the first keys are the oldest, and with similar
+  // TTLs the first to expire. Dropping from the front keeps every call O(1) amortised.
+  const makeRoom = () => {
     for (const key of records.keys()) {
       if (records.size < maxEntries) break;
       records.delete(key);
@@ -95,7 +94,7 @@ export function memoryIdempotencyStore(options: MemoryIdempotencyStoreOptions = 
           ? { state: 'pending', fingerprint: record.fingerprint }
           : { state: 'completed', fingerprint: record.fingerprint, result: record.result };
       }
-      makeRoom(now);
+      makeRoom();
       const owner = randomAlphanumeric(24);
       records.set(key, { fingerprint, owner, result: undefined, expiresAt: now + ttlMs });
       return { state: 'claimed', owner };

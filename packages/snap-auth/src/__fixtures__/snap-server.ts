@@ -13,7 +13,7 @@ import type { SnapServerOptions } from '../server/options.js';
 import type { SnapServiceHandler } from '../server/redelivery.js';
 import { CHANNEL_ID, CLIENT_ID, CLIENT_SECRET, privateKeyPem, type TestClock } from './setup.js';
 
-export const TOKEN_PATH = '/v1.0/access-token/b2b';
+const TOKEN_PATH = '/v1.0/access-token/b2b';
 export const PAY_PATH = '/v1.0/transfer-va/payment';
 
 export const paymentBody = {

@@ -43,7 +43,7 @@ export interface SnapIssuedTokenStore {
 
 /** Options of {@link memorySnapIssuedTokenStore}. */
 export interface MemorySnapIssuedTokenStoreOptions {
-  /** Most tokens kept; past it, expired ones go first, then the oldest. Default 100 000. */
+  /** Most tokens kept; past it, the oldest are dropped (with one TTL, the first to expire). Default 100 000. */
   readonly maxEntries?: number | undefined;
   /** Epoch-ms clock. Default `Date.now`. */
   readonly clock?: Clock | undefined;
@@ -60,12 +60,10 @@ export function memorySnapIssuedTokenStore(options: MemorySnapIssuedTokenStoreOp
   return {
     async save(tokenHash, token, ttlMs) {
       const now = clock();
-      if (tokens.size >= maxEntries) {
-        for (const [key, entry] of tokens) if (entry.until <= now) tokens.delete(key);
-        for (const key of tokens.keys()) {
-          if (tokens.size < maxEntries) break;
-          tokens.delete(key);
-        }
+      // Insertion order is issue order: with one TTL, the first tokens are the first to expire.
+      for (const key of tokens.keys()) {
+        if (tokens.size < maxEntries) break;
+        tokens.delete(key);
       }
       tokens.set(tokenHash, { token: { clientId: token.clientId, expiresAt: token.expiresAt }, until: now + ttlMs });
     },
