@@ -48,7 +48,10 @@ export type SnapServiceHandler = (
   context: SnapHandlerContext,
 ) => SnapReply | Promise<SnapReply>;
 
-/** How long a pending claim lives when its process dies before completing or releasing it. */
+/**
+ * How long a pending claim lives when its process dies before completing or releasing it: five
+ * minutes, or a minute more than the handler deadline when that is longer.
+ */
 const CLAIM_LEASE_MS = 5 * 60_000;
 
 interface AnswerOnceInput {
@@ -113,12 +116,13 @@ export async function answerOnce(input: AnswerOnceInput): Promise<SnapAnswer> {
       : { kind: 'pending' };
   };
 
+  const leaseMs = Math.max(CLAIM_LEASE_MS, (input.timeoutMs ?? 0) + 60_000);
   const attempt = async (): Promise<Attempt> => {
-    const id = await store.claim(idKey, fingerprint, CLAIM_LEASE_MS);
+    const id = await store.claim(idKey, fingerprint, leaseMs);
     if (id.state !== 'claimed') return seen(id);
     let signature: Awaited<ReturnType<IdempotencyStore['claim']>>;
     try {
-      signature = await store.claim(signatureKey, fingerprint, CLAIM_LEASE_MS);
+      signature = await store.claim(signatureKey, fingerprint, leaseMs);
     } catch (error) {
       await store.release(idKey, id.owner).catch(() => {});
       throw error;
