@@ -183,3 +183,117 @@ describe('README examples', () => {
     ).toEqual([]);
   });
 });
+
+// "Node and frameworks": the README's Web handler on every framework it names, over HTTP on
+// 127.0.0.1 where the framework serves HTTP. Imported here, after the examples above, so those
+// stay as they were.
+const { fastifyRawBody, toFastifyHandler, toNodeHandler } = await import('./node/index.node.js');
+const { default: express } = await import('express');
+const { default: Fastify } = await import('fastify');
+const { Hono } = await import('hono');
+const { createAdaptorServer } = await import('@hono/node-server');
+const { createServer } = await import('node:http');
+const nodeHttp = await import('./__fixtures__/node-http.js');
+
+async function handleWebhook(request: Request): Promise<Response> {
+  const body = new Uint8Array(await request.arrayBuffer()); // the exact bytes: verify the signature over these
+  const sha256 = toHex(await digest('SHA-256', body));
+  return Response.json({ method: request.method, path: new URL(request.url).pathname, sha256 });
+}
+
+// app/webhooks/payment/route.ts (Next.js App Router)
+export async function POST(request: Request): Promise<Response> {
+  return handleWebhook(request);
+}
+
+// pages/api/webhooks/payment.ts (Next.js Pages Router)
+export const config = { api: { bodyParser: false } }; // Next.js must leave the body unread
+const webhook = toNodeHandler(handleWebhook);
+export default webhook;
+
+describe('README examples: Node and frameworks', () => {
+  const bytes = new Uint8Array(nodeHttp.trickyBodies['pretty JSON with CRLF and a BOM'] as Uint8Array);
+  const expected = async (path: string) => ({ method: 'POST', path, sha256: await nodeHttp.sha256Hex(bytes) });
+  const post = async (url: string, path: string) =>
+    JSON.parse(
+      (
+        await nodeHttp.send(url, { path, headers: [['content-type', 'application/json; charset=utf-8']], body: bytes })
+      ).body.toString(),
+    );
+  const direct = (path: string) =>
+    new Request(`https://shop.example${path}`, {
+      method: 'POST',
+      body: bytes,
+      headers: { 'content-type': 'application/json' },
+    });
+
+  it('Hono (served by @hono/node-server)', async () => {
+    const hono = new Hono();
+    hono.post('/webhooks/payment', (c) => handleWebhook(c.req.raw)); // serve hono.fetch with @hono/node-server, Bun or Deno
+
+    const server = await nodeHttp.listenOn(createAdaptorServer({ fetch: hono.fetch }) as never);
+    try {
+      expect(await post(server.url, '/webhooks/payment')).toEqual(await expected('/webhooks/payment'));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('Next.js App Router and Workers (called with a Request, as they are)', async () => {
+    // Cloudflare Workers: export default worker
+    const worker = { fetch: (request: Request) => handleWebhook(request) };
+
+    expect(await (await POST(direct('/webhooks/payment'))).json()).toEqual(await expected('/webhooks/payment'));
+    expect(await (await worker.fetch(direct('/worker'))).json()).toEqual(await expected('/worker'));
+  });
+
+  it('Express, before express.json()', async () => {
+    const app = express();
+    app.post('/webhooks/payment', toNodeHandler(handleWebhook)); // mount it before express.json()
+    app.use(express.json()); // the rest of the app
+
+    app.post('/api/echo', (req, res) => {
+      res.json(req.body);
+    });
+    const server = await nodeHttp.listen(app);
+    try {
+      expect(await post(server.url, '/webhooks/payment')).toEqual(await expected('/webhooks/payment'));
+      expect(await post(server.url, '/api/echo')).toEqual({ amount: 10, note: 'café é /' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('Next.js Pages API route and node:http', async () => {
+    expect(config.api.bodyParser).toBe(false);
+    const pages = await nodeHttp.listen(webhook); // Next.js calls a Pages API route as (req, res)
+    const server = createServer(toNodeHandler(handleWebhook, { maxBodyBytes: 64 * 1024 })); // node:http
+
+    const plain = await nodeHttp.listenOn(server);
+    try {
+      expect(await post(pages.url, '/api/webhooks/payment')).toEqual(await expected('/api/webhooks/payment'));
+      expect(await post(plain.url, '/hook')).toEqual(await expected('/hook'));
+      expect((await nodeHttp.send(plain.url, { body: new Uint8Array(64 * 1024 + 1) })).status).toBe(413);
+    } finally {
+      await pages.close();
+      await plain.close();
+    }
+  });
+
+  it('Fastify, with fastifyRawBody in the webhook scope', async () => {
+    const fastify = Fastify();
+    await fastify.register(async (webhooks) => {
+      await webhooks.register(fastifyRawBody, { maxBodyBytes: 64 * 1024 });
+      webhooks.post('/webhooks/payment', toFastifyHandler(handleWebhook));
+    });
+
+    fastify.post('/api/echo', async (request) => request.body);
+    const url = await fastify.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      expect(await post(url, '/webhooks/payment')).toEqual(await expected('/webhooks/payment'));
+      expect(await post(url, '/api/echo')).toEqual({ amount: 10, note: 'café é /' });
+    } finally {
+      await fastify.close();
+    }
+  });
+});

@@ -46,7 +46,7 @@ const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
 const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
 
 function inputError(field: string, message: string): InputError {
-  return new InputError('ERR_INVALID_INPUT', `[@org/signing-core/node] ${message}`, { field });
+  return new InputError('ERR_INVALID_INPUT', message, { field });
 }
 
 export function positiveInteger(value: number | undefined, fallback: number, name: string): number {
@@ -147,7 +147,7 @@ function announcesBody(req: IncomingMessage): boolean {
 /** The error for a body over the limit. */
 export function tooLarge(maxBytes: number): ResponseFormatError {
   return new ResponseFormatError(
-    `[@org/signing-core/node] the request body is larger than ${maxBytes} bytes (maxBodyBytes)`,
+    `the request body is larger than ${maxBytes} bytes (maxBodyBytes)`,
     {},
     { code: 'ERR_RESPONSE_TOO_LARGE' },
   );
@@ -215,10 +215,7 @@ export function readBodyStream(
     let total = 0;
     const timer = setTimeout(() => {
       finish(
-        new TransportError(
-          'ERR_TIMEOUT',
-          `[@org/signing-core/node] the request body did not arrive within ${timeoutMs} ms (bodyTimeoutMs)`,
-        ),
+        new TransportError('ERR_TIMEOUT', `the request body did not arrive within ${timeoutMs} ms (bodyTimeoutMs)`),
       );
     }, timeoutMs);
     const onData = (chunk: Uint8Array | string) => {
@@ -240,13 +237,13 @@ export function readBodyStream(
       finish(undefined, body);
     };
     const onClose = () => {
-      finish(new TransportError('ERR_ABORTED', '[@org/signing-core/node] the client closed the connection mid-body'));
+      finish(new TransportError('ERR_ABORTED', 'the client closed the connection mid-body'));
     };
     const onError = () => {
-      finish(new TransportError('ERR_ABORTED', '[@org/signing-core/node] the request body broke off'));
+      finish(new TransportError('ERR_ABORTED', 'the request body broke off'));
     };
     const onAbort = () => {
-      finish(new TransportError('ERR_ABORTED', '[@org/signing-core/node] reading the request body was aborted'));
+      finish(new TransportError('ERR_ABORTED', 'reading the request body was aborted'));
     };
     function finish(error: Error | undefined, body?: Uint8Array<ArrayBuffer>): void {
       clearTimeout(timer);
