@@ -397,6 +397,7 @@ describe('README examples', () => {
       untestedReadmeBlocks(new URL('../README.md', import.meta.url).pathname, [
         new URL('./readme.test.ts', import.meta.url).pathname,
         new URL('./server/readme-server.test.ts', import.meta.url).pathname,
+        new URL('./server/readme-frameworks.test.ts', import.meta.url).pathname,
       ]),
     ).toEqual([]);
   });
