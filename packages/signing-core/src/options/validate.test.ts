@@ -127,6 +127,27 @@ describe('missing and unknown keys', () => {
     expect(caught.message).toContain('received a string of 4 characters (did you mean `clientId`?)');
   });
 
+  it('list the known keys of an object inside a list (partners.1.publcKey)', () => {
+    const strict = v.strictObject({
+      partners: v.optional(v.array(v.strictObject({ clientId: v.string(), publicKey: v.optional(v.string()) }))),
+    });
+    let caught: unknown;
+    try {
+      validateOptions('@org/x', strict, { partners: [{ clientId: 'a' }, { clientId: 'b', publcKey: 'k' }] });
+    } catch (error) {
+      caught = error;
+    }
+    if (!isConfigError(caught)) throw new Error('expected a ConfigError');
+    expect(caught.issues).toEqual([
+      {
+        path: 'partners.1.publcKey',
+        expected: 'a known option (clientId, publicKey)',
+        received: 'a string of 1 character',
+        suggestion: 'publicKey',
+      },
+    ]);
+  });
+
   it('suggest the nearest known option for a typo, and nothing for a name that is not close', () => {
     const schema = v.strictObject({
       timestampFormat: v.optional(v.string()),

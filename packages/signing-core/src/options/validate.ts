@@ -23,7 +23,9 @@ function typeOf(value: unknown): string {
     case 'undefined':
       return 'undefined';
     case 'string':
-      return value.length === 0 ? 'an empty string' : `a string of ${value.length} characters`;
+      return value.length === 0
+        ? 'an empty string'
+        : `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
     case 'number':
       return Number.isNaN(value) ? 'NaN' : 'a number';
     case 'object':
@@ -70,7 +72,13 @@ function knownKeys(schema: unknown, path: readonly PropertyKey[]): string[] {
     }
     const entries = current?.entries as Record<PropertyKey, unknown> | undefined;
     if (i === path.length) return entries ? Object.keys(entries) : [];
-    current = entries?.[path[i] as PropertyKey] as Record<string, unknown> | undefined;
+    // A list (`v.array(item)`): every index has the item's schema.
+    const item = current?.item as Record<string, unknown> | undefined;
+    current = (
+      entries === undefined && item !== undefined && typeof path[i] === 'number'
+        ? item
+        : entries?.[path[i] as PropertyKey]
+    ) as Record<string, unknown> | undefined;
   }
   return [];
 }
