@@ -16,6 +16,7 @@ describe('public API', () => {
       'fondyTokenSignature',
       'fondyTokenStringToSignParts',
       'formatFondyDate',
+      'verifyFondyCallback',
       'verifyFondySignature',
       'verifyFondyTokenSignature',
     ]);

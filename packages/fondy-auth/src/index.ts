@@ -2,6 +2,12 @@
 
 export { createFondyAuth, type FondyAuth, type FondyFetch } from './client/fondy-auth.js';
 export type { FondyAuthOptions } from './client/options.js';
+export {
+  type FondyCallbackInput,
+  type FondyVerifiedCallback,
+  type VerifyFondyCallbackOptions,
+  verifyFondyCallback,
+} from './protocol/callback.js';
 export { FONDY_REQUEST_HEADERS } from './protocol/constants.js';
 export { formatFondyDate } from './protocol/date-format.js';
 export { type FondyHostName, fondyHosts } from './protocol/hosts.js';

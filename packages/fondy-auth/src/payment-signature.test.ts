@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { classicSignatureVector } from './__fixtures__/vectors.js';
 import {
   type FondyParams,
+  fondySdkSignature,
   fondySignature,
   fondySigningString,
   verifyFondySignature,
@@ -133,9 +134,8 @@ describe('fondySignature (classic protocol 1.0)', () => {
   it('refuses a value with a lone UTF-16 surrogate instead of signing U+FFFD (two values would sign alike)', async () => {
     for (const value of ['\u{d800}', 'x\u{dbff}', '\u{dc00}y']) {
       await expect(fondySignature({ order_id: value }, 'k')).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
-      await expect(verifyFondySignature({ order_id: value, signature: sha1('k|\u{fffd}') }, 'k')).rejects.toMatchObject(
-        { code: 'ERR_INVALID_INPUT' },
-      );
+      // Verifying answers false: such text has no UTF-8 form, so nothing was signed over it.
+      await expect(verifyFondySignature({ order_id: value, signature: sha1('k|\u{fffd}') }, 'k')).resolves.toBe(false);
     }
     // Form data holds none: URLSearchParams turns a lone surrogate into U+FFFD itself.
     await expect(fondySignature(new URLSearchParams({ a: '\u{d800}' }), 'k')).resolves.toBe(sha1('k|\u{fffd}'));
@@ -226,9 +226,24 @@ describe('verifyFondySignature', () => {
     }
   });
 
-  it('throws InputError for a nested object in a callback (instead of guessing how it was signed)', async () => {
-    await expect(
-      verifyFondySignature({ ...callback, additional_info: { card: 'x' }, signature: 'a'.repeat(40) }, 'test'),
-    ).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT', field: 'params.additional_info' });
+  it('answers false, never throws, for a value the rule cannot sign (instead of guessing how it was signed)', async () => {
+    const values = [{ card: 'x' }, ['a', 'b'], true, false, 10n, Number.NaN, Number.POSITIVE_INFINITY];
+    for (const value of values) {
+      const params = { ...callback, additional_info: value };
+      // Even a signature over what an SDK would have signed for it is not accepted.
+      const signature = await fondySdkSignature(params, 'test', 'node');
+      await expect(verifyFondySignature({ ...params, signature }, 'test')).resolves.toBe(false);
+    }
+    // Signing the same parameters still refuses them.
+    await expect(fondySignature({ ...callback, additional_info: true } as never, 'test')).rejects.toMatchObject({
+      code: 'ERR_INVALID_INPUT',
+      field: 'params.additional_info',
+    });
+  });
+
+  it('answers false for a form field repeated under one name; still throws for misuse', async () => {
+    await expect(verifyFondySignature(new URLSearchParams('a=1&a=2&signature=x'), 'k')).resolves.toBe(false);
+    await expect(verifyFondySignature(null as never, 'k')).rejects.toThrow(TypeError);
+    await expect(verifyFondySignature({ a: '1' }, '')).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
   });
 });

@@ -16,7 +16,7 @@ import {
   fondyTokenRequestBody,
   fondyTokenSignature,
   fondyTokenStringToSignParts,
-  verifyFondySignature,
+  verifyFondyCallback,
   verifyFondyTokenSignature,
 } from './index.js';
 import { createFondySandbox } from './testing/index.js';
@@ -120,19 +120,37 @@ describe('README examples', () => {
 
   it('verifying a callback', async () => {
     async function handleFondyCallback(request: Request): Promise<Response> {
-      const callback = await request.json(); // form posts: new URLSearchParams(await request.text())
-      if (!(await verifyFondySignature(callback, process.env.FONDY_PAYMENT_KEY!))) {
-        return new Response('bad signature', { status: 400 });
-      }
-      // Now check callback.order_id, amount and currency against your own order.
+      const callback = await verifyFondyCallback(request, process.env.FONDY_PAYMENT_KEY!);
+      if (callback === false) return new Response('bad signature', { status: 400 });
+      const { order_id, amount, currency } = callback.params;
+      if (!(await orderMatches(order_id, amount, currency))) return new Response('unknown order', { status: 400 });
+      // Mark the order paid once per order_id: Fondy repeats a callback until it gets a 200.
       return new Response('OK');
     }
+    const seen: unknown[] = [];
+    const orderMatches = async (...values: unknown[]) => {
+      seen.push(values);
+      return values[0] === 'test123456';
+    };
     const callback = { order_id: 'test123456', order_status: 'approved', amount: '125', merchant_id: 1396424 };
     const signature = createHash('sha1').update('test|125|1396424|test123456|approved').digest('hex');
-    const post = (body: unknown) =>
-      new Request('https://shop.example/fondy', { method: 'POST', body: JSON.stringify(body) });
-    expect((await handleFondyCallback(post({ ...callback, signature }))).status).toBe(200);
-    expect((await handleFondyCallback(post({ ...callback, amount: '1', signature }))).status).toBe(400);
+    const post = (body: string, type: string) =>
+      new Request('https://shop.example/fondy', { method: 'POST', body, headers: { 'content-type': type } });
+    const json = (body: unknown) => post(JSON.stringify(body), 'application/json');
+    expect((await handleFondyCallback(json({ ...callback, signature }))).status).toBe(200);
+    expect((await handleFondyCallback(json({ ...callback, amount: '1', signature }))).status).toBe(400);
+    const form = new URLSearchParams({ ...callback, merchant_id: '1396424', signature }).toString();
+    expect((await handleFondyCallback(post(form, 'application/x-www-form-urlencoded'))).status).toBe(200);
+    const data = Buffer.from(JSON.stringify({ order: { ...callback, currency: 'USD' } })).toString('base64');
+    const v2 = {
+      response: { version: '2.0', data, signature: createHash('sha1').update(`test|${data}`).digest('hex') },
+    };
+    expect((await handleFondyCallback(json(v2))).status).toBe(200);
+    expect(seen).toEqual([
+      ['test123456', '125', undefined],
+      ['test123456', '125', undefined],
+      ['test123456', '125', 'USD'],
+    ]);
   });
 
   it('the token signature on its own', async () => {

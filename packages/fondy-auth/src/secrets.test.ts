@@ -3,7 +3,13 @@ import { inspect } from 'node:util';
 import { randomAlphanumeric } from '@org/signing-core';
 import type { RunningSandbox } from '@org/signing-core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFondyAuth, fondySignature, fondyTokenSignature, verifyFondySignature } from './index.js';
+import {
+  createFondyAuth,
+  fondySignature,
+  fondyTokenSignature,
+  verifyFondyCallback,
+  verifyFondySignature,
+} from './index.js';
 import { createFondySandbox, type FondySandbox } from './testing/index.js';
 
 const START = Date.parse('2024-04-06T11:15:27Z');
@@ -66,10 +72,18 @@ describe('no secret leaves the package', () => {
       await caught(fondyTokenSignature({ secretKey, applicationId: '2', date: 'x'.repeat(1025) })),
       await caught(fondyTokenSignature({ secretKey, applicationId: {} as never, date: DATE })),
       await caught(fondySignature({ order_id: secretKey, nested: { secretKey } } as never, secretKey)),
-      await caught(verifyFondySignature({ amount: true, signature }, secretKey)),
+      await caught(verifyFondySignature({ amount: true, signature }, '')),
+      await caught(verifyFondyCallback(JSON.stringify({ a: secretKey, signature }), '')),
     ];
     for (const error of errors) expectNoSecrets(error, [secretKey, signature]);
     expectNoSecrets(await verifyFondySignature({ a: '1', signature }, secretKey), [secretKey]);
+    expectNoSecrets(await verifyFondySignature({ amount: true, signature }, secretKey), [secretKey]);
+    const verified = await verifyFondyCallback(
+      JSON.stringify({ a: '1', signature: await fondySignature({ a: '1' }, secretKey) }),
+      secretKey,
+    );
+    expect(verified).toMatchObject({ protocol: '1.0' });
+    expectNoSecrets(verified, [secretKey]);
   });
 
   it('option errors never show the key', () => {

@@ -11,14 +11,15 @@
  *   `''` and null, the Node SDK skips `''` only and would sign null as an empty field);
  * - strings are signed as they are, including `'0'` and whitespace;
  * - numbers are signed as `String(n)` (`125`, `10.5`, `0`); NaN and ±Infinity are refused;
- * - booleans, bigints, objects and arrays are refused with `InputError`: the SDKs sign them
- *   differently (`true` → `"true"` in Node, `"1"` in PHP; objects as `[object Object]`), so any
- *   choice would fail silently on one side. Convert them to the string Fondy expects first.
+ * - booleans, bigints, objects and arrays cannot be signed: the SDKs sign them differently
+ *   (`true` → `"true"` in Node, `"1"` in PHP; objects as `[object Object]`), so any choice would
+ *   fail silently on one side. Signing refuses them with `InputError` (convert them to the string
+ *   Fondy expects first); verifying answers `false`.
  *
  * Names are sorted by UTF-16 code unit (`Array.prototype.sort`), which is byte order for the
  * ASCII names Fondy uses.
  */
-import { describeType, digest, type Secret, timingSafeEqual, toHex } from '@org/signing-core';
+import { describeType, digest, isInputError, type Secret, timingSafeEqual, toHex } from '@org/signing-core';
 import { invalid, requireKey } from './input-checks.js';
 import type { FondyStringToSignPart, FondyStringToSignParts } from './string-to-sign-parts.js';
 
@@ -117,21 +118,38 @@ export async function fondySignature(
 
 /**
  * Verifies the `signature` of a Fondy response or callback (protocol 1.0), in constant time.
- * Resolves `false` when `signature` is missing, malformed or does not match; hex case is ignored.
  * Accepts parsed JSON (`Record<string, unknown>`) or form data (`URLSearchParams`).
  *
+ * Resolves `false` when `signature` is missing, malformed or does not match (hex case is
+ * ignored), and also when the parameters cannot be signed by the documented rule, because then no
+ * signature can be checked: a boolean, an array, a nested object, a bigint, a number that is not
+ * finite, text with a lone UTF-16 surrogate, or a form field repeated under one name. (The SDKs
+ * sign such values differently, see the README; {@link fondySdkSignature} tells which one did.)
+ *
  * @throws {TypeError} when `params` is not an object or URLSearchParams, or `paymentKey` is not a string/Secret.
- * @throws {InputError} `ERR_INVALID_INPUT` for an empty `paymentKey` or a value that cannot be signed
- *   (a nested object, an array, a boolean): the message names the parameter.
+ * @throws {InputError} `ERR_INVALID_INPUT` for an empty `paymentKey`.
  */
 export async function verifyFondySignature(
   params: FondyParams | Readonly<Record<string, unknown>> | URLSearchParams,
   paymentKey: string | Secret,
 ): Promise<boolean> {
-  const record = toRecord(params, 'verifyFondySignature');
-  const key = requireKey('verifyFondySignature', 'paymentKey', paymentKey, true);
-  const expected = await sign(record, key, 'verifyFondySignature');
-  const received = record.signature;
+  const fn = 'verifyFondySignature';
+  const key = requireKey(fn, 'paymentKey', paymentKey, true);
+  let record: Readonly<Record<string, unknown>>;
+  let expected: string;
+  try {
+    record = toRecord(params, fn);
+    expected = await sign(record, key, fn);
+  } catch (error) {
+    // A value the rule cannot sign (or a repeated form field): nothing to verify against.
+    if (isInputError(error)) return false;
+    throw error;
+  }
+  return matchesSignature(record.signature, expected);
+}
+
+/** Constant-time comparison of a received hex signature (any case) with the expected lowercase one. */
+export function matchesSignature(received: unknown, expected: string): boolean {
   if (typeof received !== 'string' || received.length !== expected.length) return false;
   return timingSafeEqual(received.toLowerCase(), expected);
 }
