@@ -69,7 +69,7 @@ export type { RetryOptions } from './http/retry-policy.js';
 // JSON
 
 export { minifyJson } from './json/minify-json.js';
-export { phpJsonEncode } from './json/php-json-encode.js';
+export { type PhpJsonEncodeOptions, phpJsonEncode } from './json/php-json-encode.js';
 // Logging
 export {
   type Logger,

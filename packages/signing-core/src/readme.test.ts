@@ -17,6 +17,7 @@ import {
   isProviderError,
   isRecord,
   minifyJson,
+  phpJsonEncode,
   rsaSign,
   rsaVerify,
   toBase64,
@@ -108,6 +109,8 @@ describe('README examples', () => {
     formatCompactTimestamp(new Date('2024-08-21T07:27:50Z')); // '20240821142750' (yyyyMMddHHmmss, +07:00)
 
     minifyJson('{ "amount": 10.00, "note": "caf\\u00e9 \\/ ok" }'); // '{"amount":10.00,"note":"caf\\u00e9 \\/ ok"}'
+    phpJsonEncode('{ "url": "https://x.id/é" }'); // '{"url":"https:\\/\\/x.id\\/\\u00e9"}'
+    phpJsonEncode('{ "url": "https://x.id/é" }', { unescapedSlashes: true }); // '{"url":"https://x.id/\\u00e9"}'
 
     expect([toHex(bytes), toBase64(bytes), toBase64Url(bytes)]).toEqual(['fbff', '+/8=', '-_8']);
     expect(formatIsoTimestamp(new Date('2024-08-21T07:27:50Z'))).toBe('2024-08-21T14:27:50+07:00');
@@ -118,6 +121,10 @@ describe('README examples', () => {
     expect(formatCompactTimestamp(new Date('2024-08-21T07:27:50Z'))).toBe('20240821142750');
     expect(minifyJson('{ "amount": 10.00, "note": "caf\\u00e9 \\/ ok" }')).toBe(
       '{"amount":10.00,"note":"caf\\u00e9 \\/ ok"}',
+    );
+    expect(phpJsonEncode('{ "url": "https://x.id/é" }')).toBe('{"url":"https:\\/\\/x.id\\/\\u00e9"}');
+    expect(phpJsonEncode('{ "url": "https://x.id/é" }', { unescapedSlashes: true })).toBe(
+      '{"url":"https://x.id/\\u00e9"}',
     );
   });
 

@@ -1,12 +1,18 @@
 /**
- * The one-pass JSON scanner behind `minifyJson` and `phpJsonEncode`.
+ * The JSON scanners behind `minifyJson` and `phpJsonEncode`.
  *
- * It validates the RFC 8259 grammar with an explicit stack (no recursion, so hostile input cannot
- * overflow the call stack) and never re-serialises a value: the output is the input with some
- * ranges dropped (insignificant whitespace) or, for PHP, replaced (strings PHP writes with other
- * escapes, `{}`). Kept ranges are copied with `slice` and joined once at the end; input with
- * nothing to drop or replace is returned as is. Work is linear in the input: every character is
- * read once, plus once more inside the strings PHP writes differently.
+ * Both validate the RFC 8259 grammar with an explicit stack (no recursion, so hostile input
+ * cannot overflow the call stack) and never re-serialise a value: the output is the input with
+ * some ranges dropped (insignificant whitespace) or, for PHP, replaced (strings PHP writes with
+ * other escapes, `{}`). Input with nothing to drop or replace is returned as is. Work is linear in
+ * the input.
+ *
+ * - `fastScanJson` runs first: one pass over the text's UTF-8 bytes that writes the output bytes
+ *   as it goes and decodes them once. It gives up (returns `undefined`) on anything unusual:
+ *   invalid JSON, U+FFFD or a lone surrogate in a string, nesting beyond 512 levels.
+ * - `scanJson` is the reference: over the UTF-16 code units, copying kept ranges with `slice`.
+ *   It handles what the fast pass gives up on, and throws the errors, with their positions in
+ *   code units. json-scanner.test.ts checks that the two agree.
  */
 import { InputError } from '../errors/errors.js';
 
@@ -113,7 +119,7 @@ function skipWhitespace(text: string, i: number): number {
  * @throws {InputError} `ERR_INVALID_JSON` for invalid JSON; for `php`, `ERR_INVALID_INPUT` for a
  *   lone surrogate.
  */
-export function scanJson(text: string, php: boolean): string {
+export function scanJson(text: string, php: boolean, slash = true): string {
   const n = text.length;
   if (n > 0 && text.charCodeAt(0) === BOM) {
     throw invalid(
@@ -143,10 +149,10 @@ export function scanJson(text: string, php: boolean): string {
     }
     if (c === QUOTE) {
       const start = i;
-      i = scanString(text, i, php);
+      i = scanString(text, i, php, slash);
       if (i < 0) {
         i = ~i;
-        writePhpString(w, text, start, i);
+        writePhpString(w, text, start, i, slash);
       }
     } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
       i = scanNumber(text, i);
@@ -181,7 +187,7 @@ export function scanJson(text: string, php: boolean): string {
         if (d !== QUOTE) throw unexpected(text, i, "a double-quoted key or '}'");
         if (keys !== null) keys.base[depth] = keys.offsets.length;
         stack[depth++] = IN_OBJECT;
-        i = scanKey(text, i, w, keys, depth);
+        i = scanKey(text, i, w, keys, depth, slash);
         continue;
       }
     } else if (c === LOWER_T) {
@@ -234,7 +240,7 @@ export function scanJson(text: string, php: boolean): string {
             }
             throw unexpected(text, i, 'a double-quoted key');
           }
-          i = scanKey(text, i, w, keys, depth);
+          i = scanKey(text, i, w, keys, depth, slash);
         }
         break;
       }
@@ -290,12 +296,12 @@ class KeyTracker {
 }
 
 /** Scans the key at `i` (a `"`) and the `:` after it; returns the index after the `:`. */
-function scanKey(text: string, i: number, w: Writer, keys: KeyTracker | null, depth: number): number {
+function scanKey(text: string, i: number, w: Writer, keys: KeyTracker | null, depth: number, slash: boolean): number {
   const start = i;
-  i = scanString(text, i, keys !== null);
+  i = scanString(text, i, keys !== null, slash);
   if (i < 0) {
     i = ~i;
-    writePhpString(w, text, start, i);
+    writePhpString(w, text, start, i, slash);
     // Its PHP form differs from its text: leave duplicates and lists to the round trip.
     (keys as KeyTracker).roundTrip = true;
   } else if (keys !== null && !keys.roundTrip) {
@@ -325,7 +331,7 @@ function sameText(text: string, a: number, b: number, length: number): boolean {
  * when PHP writes the string otherwise (a raw `/` or non-ASCII character, or an escape in
  * another form).
  */
-function scanString(text: string, start: number, php: boolean): number {
+function scanString(text: string, start: number, php: boolean, slash: boolean): number {
   let differs = false;
   let j = start + 1;
   for (;;) {
@@ -343,6 +349,8 @@ function scanString(text: string, start: number, php: boolean): number {
       const e = text.charCodeAt(j + 1);
       const kind = e < 128 ? (ESCAPES[e] as number) : 0;
       if (kind === 1) {
+        // PHP with JSON_UNESCAPED_SLASHES writes `\/` as `/`.
+        if (php && !slash && e === SLASH) differs = true;
         j += 2;
       } else if (kind === 2) {
         const unit = hexUnit(text, j + 2);
@@ -383,8 +391,8 @@ function scanString(text: string, start: number, php: boolean): number {
       }
       j++;
     } else if (c === SLASH) {
-      // PHP only: json_encode writes `/` as `\/`.
-      differs = true;
+      // PHP only: json_encode writes `/` as `\/` (unless JSON_UNESCAPED_SLASHES).
+      if (slash) differs = true;
       j++;
     } else if (j >= text.length) {
       throw invalid(j, `unexpected end of input in the string that starts at position ${start}`);
@@ -417,7 +425,7 @@ function hexUnit(text: string, at: number): number {
  * non-ASCII UTF-16 code unit as `\u` + 4 lower-case hex digits, everything else as is; the
  * escapes in the text are decoded first.
  */
-function writePhpString(w: Writer, text: string, start: number, end: number): void {
+function writePhpString(w: Writer, text: string, start: number, end: number, slash: boolean): void {
   let out = '';
   let run = start;
   let j = start + 1;
@@ -431,6 +439,9 @@ function writePhpString(w: Writer, text: string, start: number, end: number): vo
       if (e === LOWER_U) {
         unit = hexUnit(text, j + 2) & 0xffff;
         next = j + 6;
+      } else if (e === SLASH && !slash) {
+        unit = SLASH;
+        next = j + 2;
       } else {
         // A short escape is already in PHP's form.
         j += 2;
@@ -444,21 +455,24 @@ function writePhpString(w: Writer, text: string, start: number, end: number): vo
       continue;
     }
     if (j > run) out += text.slice(run, j);
-    out += phpEscape(unit);
+    out += phpEscape(unit, slash);
     run = j = next;
   }
   w.replace(start, end, out + text.slice(run, end));
 }
 
-/** How PHP's json_encode writes the UTF-16 code unit `u` inside a string (default flags). */
-function phpEscape(u: number): string {
+/**
+ * How PHP's json_encode writes the UTF-16 code unit `u` inside a string: default flags, or with
+ * JSON_UNESCAPED_SLASHES when `slash` is false.
+ */
+function phpEscape(u: number, slash: boolean): string {
   switch (u) {
     case QUOTE:
       return '\\"';
     case BACKSLASH:
       return '\\\\';
     case SLASH:
-      return '\\/';
+      return slash ? '\\/' : '/';
     case BS_CHAR:
       return '\\b';
     case FF_CHAR:
@@ -512,6 +526,445 @@ function scanLiteral(text: string, start: number, word: string): number {
     }
   }
   return start + word.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path: the same grammar over the text's UTF-8 bytes (TextEncoder), in one pass that
+// writes the output bytes as it goes (no slices, no ropes), decoded once (TextDecoder).
+
+/** 0: minify; 1: PHP; 2: PHP with JSON_UNESCAPED_SLASHES. */
+type ScanMode = 0 | 1 | 2;
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+/** Buffers reused between calls (a call never yields, so one at a time), up to 1 MiB each. */
+let sharedInput: Uint8Array = new Uint8Array(1 << 12);
+let sharedOutput: Uint8Array = new Uint8Array(1 << 12);
+const SHARED_LIMIT = 1 << 20;
+
+/**
+ * The bytes that end a run of plain bytes inside a string: `"`, `\`, control characters (and
+ * the 0 after the text) and 0xEF, the first byte of U+FFFD, which is what TextEncoder writes for
+ * a lone surrogate. PHP also stops at every other non-ASCII byte, and at `/` when it escapes it.
+ */
+const STOP_MINIFY = new Uint8Array(256);
+for (let c = 0; c < SPACE; c++) STOP_MINIFY[c] = 1;
+STOP_MINIFY[QUOTE] = 1;
+STOP_MINIFY[BACKSLASH] = 1;
+STOP_MINIFY[0xef] = 1;
+const STOP_PHP_UNESCAPED_SLASHES = STOP_MINIFY.slice();
+STOP_PHP_UNESCAPED_SLASHES.fill(1, 0x80);
+const STOP_PHP = STOP_PHP_UNESCAPED_SLASHES.slice();
+STOP_PHP[SLASH] = 1;
+
+/** `ESCAPES` over all 256 byte values. */
+const ESCAPE_BYTES = new Uint8Array(256);
+ESCAPE_BYTES.set(ESCAPES);
+
+/**
+ * The UTF-8 bytes of `text` and their count, followed by a 0 byte (which no rule accepts, so
+ * reading past the end stops every loop).
+ */
+function utf8Of(text: string): [Uint8Array, number] {
+  const n = text.length;
+  // Room for mostly-ASCII text and the trailing 0; grown when the text needs more.
+  const size = n + (n >> 3) + 16;
+  let bytes = size <= sharedInput.length ? sharedInput : new Uint8Array(size);
+  const first = utf8Encoder.encodeInto(text, bytes);
+  let length = first.written;
+  if (first.read < n || length === bytes.length) {
+    const bigger = new Uint8Array(length + 3 * (n - first.read) + 1);
+    bigger.set(bytes.subarray(0, length));
+    length += utf8Encoder.encodeInto(text.slice(first.read), bigger.subarray(length)).written;
+    bytes = bigger;
+  }
+  bytes[length] = 0;
+  if (bytes !== sharedInput && bytes.length <= SHARED_LIMIT) sharedInput = bytes;
+  return [bytes, length];
+}
+
+/** An output buffer of at least `size` bytes. */
+function outputBuffer(size: number): Uint8Array {
+  return size <= sharedOutput.length ? sharedOutput : new Uint8Array(size);
+}
+
+/** A copy of `out[0, w)` in a buffer with at least `more` bytes free after `w`. */
+function grow(out: Uint8Array, w: number, more: number): Uint8Array {
+  const bigger = new Uint8Array(Math.max(out.length * 2, w + more));
+  bigger.set(out.subarray(0, w));
+  return bigger;
+}
+
+/**
+ * What `scanJson(text, mode !== 0, mode !== 2)` returns, or `undefined` for what it leaves to
+ * `scanJson`: invalid JSON (for which `scanJson` throws the error with its position), U+FFFD or
+ * a lone surrogate in a string (TextEncoder writes both as U+FFFD), and nesting deeper than
+ * {@link MAX_DEPTH}.
+ *
+ * Minify writes nothing until the first whitespace to drop, then compacts the bytes in place;
+ * text with nothing to drop is returned as is. PHP writes into a second buffer; its output is
+ * ASCII (every other character is escaped), so it decodes to a one-byte string.
+ */
+export function fastScanJson(text: string, mode: ScanMode): string | undefined {
+  const [b, n] = utf8Of(text);
+  const php = mode !== 0;
+  const slash = mode === 1;
+  const stop = mode === 0 ? STOP_MINIFY : slash ? STOP_PHP : STOP_PHP_UNESCAPED_SLASHES;
+  const stack = new Uint8Array(MAX_DEPTH);
+  let depth = 0;
+  let i = 0;
+  let c = b[0] as number;
+  while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++i] as number;
+  const begin = i;
+  // Output: minify compacts `b` in place once writing (the output is `b[begin, w)`); PHP writes
+  // `out[0, w)` from the start.
+  let writing = php;
+  let out: Uint8Array = php ? outputBuffer(n + (n >> 3) + 16) : b;
+  let w = php ? 0 : begin;
+  /** Whitespace was dropped or a string rewritten. */
+  let changed = begin > 0;
+  /** End of the top-level value, before trailing whitespace. */
+  let end = n;
+  // PHP: the [start, end) in `out` of each key of the open objects, and where each object's keys start.
+  const keyOffsets: number[] = [];
+  const keyBase = php ? new Int32Array(MAX_DEPTH) : null;
+  let roundTrip = false;
+  let key = false;
+
+  scan: for (;;) {
+    // At `i` (byte `c`): a key when `key`, else a value; no whitespace before it.
+    if (c === QUOTE) {
+      const keyStart = w;
+      let j = i + 1;
+      if (writing) out[w++] = QUOTE;
+      for (;;) {
+        c = b[j] as number;
+        if (writing) {
+          while (stop[c] === 0) {
+            out[w++] = c;
+            c = b[++j] as number;
+          }
+        } else {
+          while (stop[c] === 0) c = b[++j] as number;
+        }
+        if (c === QUOTE) break;
+        if (c === BACKSLASH) {
+          const e = b[j + 1] as number;
+          const kind = ESCAPE_BYTES[e] as number;
+          if (kind === 1) {
+            if (php && e === SLASH && !slash) {
+              // JSON_UNESCAPED_SLASHES writes `\/` as `/`.
+              out[w++] = SLASH;
+              changed = true;
+            } else if (writing) {
+              out[w++] = BACKSLASH;
+              out[w++] = e;
+            }
+            j += 2;
+          } else if (kind !== 2 || !isHexBytes(b, j + 2)) {
+            return undefined;
+          } else if (!php) {
+            if (writing) for (const last = j + 6; j < last; j++) out[w++] = b[j] as number;
+            else j += 6;
+          } else {
+            const unit = hexBytesValue(b, j + 2);
+            let upper = hasUpperHexByte(b, j + 2);
+            if (unit >= HIGH_SURROGATE && unit < SURROGATE_END) {
+              // A pair of escapes, else a lone surrogate (scanJson throws).
+              if (unit >= LOW_SURROGATE || b[j + 6] !== BACKSLASH || b[j + 7] !== LOWER_U) return undefined;
+              if (!isHexBytes(b, j + 8)) return undefined;
+              const low = hexBytesValue(b, j + 8);
+              if (low < LOW_SURROGATE || low >= SURROGATE_END) return undefined;
+              upper ||= hasUpperHexByte(b, j + 8);
+              w = writeUnitEscape(out, writeUnitEscape(out, w, unit), low);
+              j += 12;
+            } else {
+              const before = w;
+              const escaped = phpEscape(unit, slash);
+              for (let k = 0; k < escaped.length; k++) out[w++] = escaped.charCodeAt(k);
+              // Unchanged only when PHP writes the same six characters.
+              if (w - before !== 6) changed = true;
+              j += 6;
+            }
+            if (upper) changed = true;
+          }
+        } else if (c === 0xef && b[j + 1] === 0xbf && b[j + 2] === 0xbd) {
+          // U+FFFD, or a lone surrogate that TextEncoder replaced: scanJson tells them apart.
+          return undefined;
+        } else if (c < 0x80) {
+          if (c !== SLASH) return undefined; // a control character, or the end of the text
+          // PHP writes `/` as `\/`.
+          if (out.length - w < n - j + 16) out = grow(out, w, n - j + 16);
+          out[w++] = BACKSLASH;
+          out[w++] = SLASH;
+          changed = true;
+          j++;
+        } else if (!php) {
+          // 0xEF starting another character.
+          if (writing) out[w++] = c;
+          j++;
+        } else {
+          // PHP writes each UTF-16 code unit of a non-ASCII character as `\u` + 4 hex digits.
+          if (out.length - w < n - j + 16) out = grow(out, w, n - j + 16);
+          changed = true;
+          if (c < 0xe0) {
+            w = writeUnitEscape(out, w, ((c & 0x1f) << 6) | ((b[j + 1] as number) & 0x3f));
+            j += 2;
+          } else if (c < 0xf0) {
+            const u = ((c & 0x0f) << 12) | (((b[j + 1] as number) & 0x3f) << 6) | ((b[j + 2] as number) & 0x3f);
+            w = writeUnitEscape(out, w, u);
+            j += 3;
+          } else {
+            const p =
+              (((c & 0x07) << 18) |
+                (((b[j + 1] as number) & 0x3f) << 12) |
+                (((b[j + 2] as number) & 0x3f) << 6) |
+                ((b[j + 3] as number) & 0x3f)) -
+              0x10000;
+            w = writeUnitEscape(out, writeUnitEscape(out, w, HIGH_SURROGATE + (p >> 10)), LOW_SURROGATE + (p & 0x3ff));
+            j += 4;
+          }
+        }
+      }
+      if (writing) out[w++] = QUOTE;
+      i = j + 1;
+      if (key) {
+        key = false;
+        if (keyBase !== null && !roundTrip) {
+          roundTrip = trackKey(out, keyOffsets, keyBase[depth - 1] as number, keyStart, w);
+        }
+        c = b[i] as number;
+        if (c === SPACE || c === LF || c === CR || c === TAB) {
+          if (!writing) {
+            writing = true;
+            w = i;
+          }
+          changed = true;
+          do c = b[++i] as number;
+          while (c === SPACE || c === LF || c === CR || c === TAB);
+        }
+        if (c !== COLON) return undefined;
+        if (writing) out[w++] = COLON;
+        c = b[++i] as number;
+        if (c === SPACE || c === LF || c === CR || c === TAB) {
+          if (!writing) {
+            writing = true;
+            w = i;
+          }
+          changed = true;
+          do c = b[++i] as number;
+          while (c === SPACE || c === LF || c === CR || c === TAB);
+        }
+        continue;
+      }
+    } else if (key) {
+      return undefined;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (depth === MAX_DEPTH) return undefined;
+      const open = c;
+      const at = w;
+      if (writing) out[w++] = c;
+      c = b[++i] as number;
+      if (c === SPACE || c === LF || c === CR || c === TAB) {
+        if (!writing) {
+          writing = true;
+          w = i;
+        }
+        changed = true;
+        do c = b[++i] as number;
+        while (c === SPACE || c === LF || c === CR || c === TAB);
+      }
+      // `]` and `}` are `[` and `{` + 2.
+      if (c === open + 2) {
+        if (php && open === OPEN_BRACE) {
+          // json_decode($text, true) gives an empty PHP array for `{}`, and json_encode writes `[]`.
+          out[at] = OPEN_BRACKET;
+          out[w++] = CLOSE_BRACKET;
+          changed = true;
+        } else if (writing) {
+          out[w++] = c;
+        }
+        i++;
+      } else {
+        if (open === OPEN_BRACE) {
+          key = true;
+          if (keyBase !== null) keyBase[depth] = keyOffsets.length;
+        }
+        stack[depth++] = open;
+        continue;
+      }
+    } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+      const j = numberEnd(b, i);
+      if (j < 0) return undefined;
+      if (writing) for (; i < j; i++) out[w++] = b[i] as number;
+      i = j;
+    } else if (c === LOWER_T) {
+      if (b[i + 1] !== 0x72 || b[i + 2] !== LOWER_U || b[i + 3] !== LOWER_E) return undefined;
+      if (writing) w = writeAscii(out, w, 'true');
+      i += 4;
+    } else if (c === LOWER_F) {
+      if (b[i + 1] !== 0x61 || b[i + 2] !== 0x6c || b[i + 3] !== 0x73 || b[i + 4] !== LOWER_E) return undefined;
+      if (writing) w = writeAscii(out, w, 'false');
+      i += 5;
+    } else if (c === LOWER_N) {
+      if (b[i + 1] !== LOWER_U || b[i + 2] !== 0x6c || b[i + 3] !== 0x6c) return undefined;
+      if (writing) w = writeAscii(out, w, 'null');
+      i += 4;
+    } else {
+      return undefined;
+    }
+
+    // After a value: `,`, the container's closer, or the end of the text at the top level.
+    for (;;) {
+      c = b[i] as number;
+      if (c === SPACE || c === LF || c === CR || c === TAB) {
+        const ws = i;
+        do c = b[++i] as number;
+        while (c === SPACE || c === LF || c === CR || c === TAB);
+        changed = true;
+        if (depth === 0) {
+          end = ws;
+        } else if (!writing) {
+          writing = true;
+          w = ws;
+        }
+      }
+      if (depth === 0) {
+        if (i < n) return undefined;
+        break scan;
+      }
+      const top = stack[depth - 1] as number;
+      if (c === COMMA) {
+        if (writing) out[w++] = COMMA;
+        c = b[++i] as number;
+        if (c === SPACE || c === LF || c === CR || c === TAB) {
+          if (!writing) {
+            writing = true;
+            w = i;
+          }
+          changed = true;
+          do c = b[++i] as number;
+          while (c === SPACE || c === LF || c === CR || c === TAB);
+        }
+        key = top === OPEN_BRACE;
+        break;
+      }
+      if (c !== top + 2) return undefined;
+      if (writing) out[w++] = c;
+      depth--;
+      if (keyBase !== null && top === OPEN_BRACE) keyOffsets.length = keyBase[depth] as number;
+      i++;
+    }
+  }
+
+  if (!php) {
+    if (!changed) return text;
+    // Only leading and trailing whitespace (one byte and one code unit per character): a slice.
+    if (!writing) return text.slice(begin, text.length - (n - end));
+    return utf8Decoder.decode(b.subarray(begin, w));
+  }
+  if (!changed && !roundTrip) return text;
+  if (out !== sharedOutput && out.length <= SHARED_LIMIT) sharedOutput = out;
+  const result = utf8Decoder.decode(out.subarray(0, w));
+  return roundTrip ? phpRoundTrip(result) : result;
+}
+
+/**
+ * PHP: records the key `out[start, end)` of the innermost object; true when the text needs PHP's
+ * round trip (the rules of `KeyTracker.add`, over the keys in PHP's form).
+ */
+function trackKey(out: Uint8Array, offsets: number[], base: number, start: number, end: number): boolean {
+  const length = end - start;
+  if (offsets.length === base) {
+    if (length === 3 && out[start + 1] === DIGIT_0) return true;
+  } else if (offsets.length - base >= 64) {
+    return true;
+  } else {
+    for (let k = base; k < offsets.length; k += 2) {
+      const s = offsets[k] as number;
+      if ((offsets[k + 1] as number) - s === length && sameBytes(out, s, start, length)) return true;
+    }
+  }
+  offsets.push(start, end);
+  return false;
+}
+
+function sameBytes(bytes: Uint8Array, a: number, b: number, length: number): boolean {
+  for (let k = 0; k < length; k++) {
+    if (bytes[a + k] !== bytes[b + k]) return false;
+  }
+  return true;
+}
+
+function isHexBytes(b: Uint8Array, at: number): boolean {
+  return (
+    (HEX_BYTES[b[at] as number] as number) !== 0 &&
+    (HEX_BYTES[b[at + 1] as number] as number) !== 0 &&
+    (HEX_BYTES[b[at + 2] as number] as number) !== 0 &&
+    (HEX_BYTES[b[at + 3] as number] as number) !== 0
+  );
+}
+
+/** `HEX` over all 256 byte values. */
+const HEX_BYTES = new Uint8Array(256);
+HEX_BYTES.set(HEX);
+
+/** The value of the 4 hex digits at `at` (checked with `isHexBytes`). */
+function hexBytesValue(b: Uint8Array, at: number): number {
+  let unit = 0;
+  for (let k = at; k < at + 4; k++) unit = (unit << 4) | (((HEX_BYTES[b[k] as number] as number) - 1) & 0xf);
+  return unit;
+}
+
+function hasUpperHexByte(b: Uint8Array, at: number): boolean {
+  for (let k = at; k < at + 4; k++) if ((HEX_BYTES[b[k] as number] as number) > 16) return true;
+  return false;
+}
+
+/** Writes `\u` and the 4 lower-case hex digits of `u`; returns the new end. */
+function writeUnitEscape(out: Uint8Array, w: number, u: number): number {
+  out[w] = BACKSLASH;
+  out[w + 1] = LOWER_U;
+  out[w + 2] = HEX_DIGITS.charCodeAt(u >> 12);
+  out[w + 3] = HEX_DIGITS.charCodeAt((u >> 8) & 0xf);
+  out[w + 4] = HEX_DIGITS.charCodeAt((u >> 4) & 0xf);
+  out[w + 5] = HEX_DIGITS.charCodeAt(u & 0xf);
+  return w + 6;
+}
+
+function writeAscii(out: Uint8Array, w: number, word: string): number {
+  for (let k = 0; k < word.length; k++) out[w++] = word.charCodeAt(k);
+  return w;
+}
+
+/** The end of the number at `start` (RFC 8259 grammar), or -1 when it is not one. */
+function numberEnd(b: Uint8Array, start: number): number {
+  let j = start;
+  let c = b[j] as number;
+  if (c === MINUS) c = b[++j] as number;
+  if (c === DIGIT_0) {
+    c = b[++j] as number;
+    if (c >= DIGIT_0 && c <= DIGIT_9) return -1;
+  } else if (c >= DIGIT_1 && c <= DIGIT_9) {
+    do c = b[++j] as number;
+    while (c >= DIGIT_0 && c <= DIGIT_9);
+  } else {
+    return -1;
+  }
+  if (c === DOT) {
+    c = b[++j] as number;
+    if (!(c >= DIGIT_0 && c <= DIGIT_9)) return -1;
+    do c = b[++j] as number;
+    while (c >= DIGIT_0 && c <= DIGIT_9);
+  }
+  if (c === LOWER_E || c === UPPER_E) {
+    c = b[++j] as number;
+    if (c === PLUS || c === MINUS) c = b[++j] as number;
+    if (!(c >= DIGIT_0 && c <= DIGIT_9)) return -1;
+    do c = b[++j] as number;
+    while (c >= DIGIT_0 && c <= DIGIT_9);
+  }
+  return j;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,10 +8,11 @@
  * character through unchanged.
  *
  * It validates the RFC 8259 grammar in one linear pass (json-scanner.ts) with an explicit stack
- * (no recursion), so hostile input cannot overflow the call stack, and copies the text between
- * whitespace runs with `slice`, joined once at the end.
+ * (no recursion), so hostile input cannot overflow the call stack. Text with nothing to drop is
+ * returned after that pass; otherwise the kept characters are written as UTF-8 bytes during the
+ * same pass and decoded once.
  */
-import { scanJson } from './json-scanner.js';
+import { fastScanJson, scanJson } from './json-scanner.js';
 
 /**
  * Removes the insignificant whitespace (space, tab, LF, CR between tokens) from JSON text,
@@ -33,5 +34,7 @@ export function minifyJson(text: string): string {
       `[@org/signing-core] minifyJson: expected a string, received ${text === null ? 'null' : typeof text}`,
     );
   }
-  return scanJson(text, false);
+  // The fast pass leaves invalid JSON (and the rare lone surrogate) to the scanner that throws
+  // the positioned error.
+  return fastScanJson(text, 0) ?? scanJson(text, false);
 }

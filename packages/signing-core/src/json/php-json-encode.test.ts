@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type InputError, isInputError } from '../errors/errors.js';
+import { type ConfigError, type InputError, isConfigError, isInputError } from '../errors/errors.js';
 import { minifyJson } from './minify-json.js';
-import { phpJsonEncode } from './php-json-encode.js';
+import { type PhpJsonEncodeOptions, phpJsonEncode } from './php-json-encode.js';
 
 /** Runs `fn`, expecting an InputError with `code`, and returns it. */
 function inputError(fn: () => unknown, code: 'ERR_INVALID_JSON' | 'ERR_INVALID_INPUT'): InputError {
@@ -319,5 +319,47 @@ describe('large input', () => {
     const long = `"${'a/é'.repeat(3_500_000)}"`;
     expect(phpJsonEncode(long)).toBe(`"${'a\\/\\u00e9'.repeat(3_500_000)}"`);
     expect(phpJsonEncode(`[${'{},'.repeat(1_000_000)}{}]`)).toBe(`[${'[],'.repeat(1_000_000)}[]]`);
+  });
+});
+
+describe('phpJsonEncode: unescapedSlashes (JSON_UNESCAPED_SLASHES)', () => {
+  it('keeps / as is, and writes \\/ and \\u002f as /', () => {
+    const options = { unescapedSlashes: true };
+    expect(phpJsonEncode('{ "url": "https://x.example/a/é" }', options)).toBe(
+      String.raw`{"url":"https://x.example/a/\u00e9"}`,
+    );
+    expect(phpJsonEncode(String.raw`["\/", "\u002f", "\u002F", "\\/"]`, options)).toBe(String.raw`["/","/","/","\\/"]`);
+    const unchanged = '{"url":"https://x.example/a"}';
+    expect(phpJsonEncode(unchanged, options)).toBe(unchanged);
+    expect(phpJsonEncode(unchanged, { unescapedSlashes: false })).toBe(String.raw`{"url":"https:\/\/x.example\/a"}`);
+    expect(phpJsonEncode(unchanged, {})).toBe(String.raw`{"url":"https:\/\/x.example\/a"}`);
+  });
+
+  it('is the default output with every escaped slash unescaped', () => {
+    fc.assert(
+      fc.property(phpValue, indent, (value, space) => {
+        const text = JSON.stringify(value, null, space);
+        expect(phpJsonEncode(text, { unescapedSlashes: true })).toBe(phpJsonEncode(text).replaceAll('\\/', '/'));
+      }),
+    );
+  });
+
+  it('refuses unknown options and a non-boolean unescapedSlashes, naming the option', () => {
+    const refused = (options: unknown): ConfigError => {
+      try {
+        phpJsonEncode('"/"', options as PhpJsonEncodeOptions);
+      } catch (error) {
+        expect(isConfigError(error)).toBe(true);
+        return error as ConfigError;
+      }
+      throw new Error('expected phpJsonEncode to refuse the options');
+    };
+    const unknown = refused({ unescapedSlash: true });
+    expect(unknown.message).toContain('unescapedSlash: expected a known option (unescapedSlashes)');
+    expect(unknown.message).toContain('did you mean `unescapedSlashes`?');
+    expect(refused({ unescapedSlashes: 'yes' }).message).toContain(
+      'unescapedSlashes: expected true or false, received a string of 3 characters',
+    );
+    expect(refused(null).message).toContain('options: expected an object, received null');
   });
 });

@@ -22,7 +22,22 @@
  * object with keys "0", "1", …) is a list, written `[...]`; a repeated key keeps its first
  * place and its last value.
  */
-import { scanJson } from './json-scanner.js';
+import * as v from 'valibot';
+import { validateOptions } from '../options/validate.js';
+import { fastScanJson, scanJson } from './json-scanner.js';
+
+/** Options of {@link phpJsonEncode}: the PHP `json_encode` flags that change the output. */
+export interface PhpJsonEncodeOptions {
+  /**
+   * PHP's `JSON_UNESCAPED_SLASHES`: write `/` as is instead of `\/` (`\/` and `\u002f` in the
+   * text become `/` too). Default `false`.
+   */
+  unescapedSlashes?: boolean | undefined;
+}
+
+const optionsSchema = v.strictObject({
+  unescapedSlashes: v.exactOptional(v.optional(v.boolean('true or false'))),
+}) satisfies v.GenericSchema<PhpJsonEncodeOptions>;
 
 /**
  * The JSON text PHP's `json_encode(json_decode($text, true))` writes for `text` with default
@@ -37,19 +52,27 @@ import { scanJson } from './json-scanner.js';
  * `1E+2` as `100`, integers beyond PHP_INT_MAX as floats): text PHP wrote is unchanged, but
  * for text from elsewhere PHP may write another number.
  *
+ * With `{ unescapedSlashes: true }` the output is what PHP writes with `JSON_UNESCAPED_SLASHES`:
+ * the same, but `/` as is (`\/` and `\u002f` become `/`).
+ *
  * Returns `text` itself when PHP would write it unchanged. Linear in the length of `text`.
  *
  * @throws {InputError} `ERR_INVALID_JSON` for invalid JSON, exactly as `minifyJson` (where
  *   PHP's json_decode gives null and json_encode writes `null`).
  * @throws {InputError} `ERR_INVALID_INPUT` (`field: 'text'`) for a lone UTF-16 surrogate,
  *   written as is or as a `\u` escape: it has no UTF-8 form, and json_decode refuses it.
+ * @throws {ConfigError} for an unknown option or an `unescapedSlashes` that is not a boolean; the
+ *   message names the option.
  * @throws {TypeError} when `text` is not a string.
  */
-export function phpJsonEncode(text: string): string {
+export function phpJsonEncode(text: string, options?: PhpJsonEncodeOptions): string {
   if (typeof text !== 'string') {
     throw new TypeError(
       `[@org/signing-core] phpJsonEncode: expected a string, received ${text === null ? 'null' : typeof text}`,
     );
   }
-  return scanJson(text, true);
+  const slashes =
+    options === undefined || validateOptions('@org/signing-core', optionsSchema, options).unescapedSlashes !== true;
+  // The fast pass leaves invalid JSON and lone surrogates to the scanner that throws the error.
+  return fastScanJson(text, slashes ? 1 : 2) ?? scanJson(text, true, slashes);
 }
