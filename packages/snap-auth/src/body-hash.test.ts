@@ -43,3 +43,26 @@ describe('snapBodyHash', () => {
     );
   });
 });
+
+describe('minifyBody canonicalisations', () => {
+  it("'php-unescaped-slashes' is PHP's json_encode with JSON_UNESCAPED_SLASHES, from the core", () => {
+    const body = String.raw`{ "url": "https://merchant.example/notify", "escaped": "a\/b", "note": "é" }`;
+    expect(minifyBody(body, 'body', 'php')).toBe(
+      String.raw`{"url":"https:\/\/merchant.example\/notify","escaped":"a\/b","note":"\u00e9"}`,
+    );
+    expect(minifyBody(body, 'body', 'php-unescaped-slashes')).toBe(
+      String.raw`{"url":"https://merchant.example/notify","escaped":"a/b","note":"\u00e9"}`,
+    );
+    // An escaped backslash before a slash stays an escaped backslash.
+    expect(minifyBody(String.raw`["\\/"]`, 'body', 'php-unescaped-slashes')).toBe(String.raw`["\\/"]`);
+  });
+
+  it("'php-unescaped-slashes' refuses invalid JSON as the other forms do", () => {
+    try {
+      minifyBody('{"a":/}', 'body', 'php-unescaped-slashes');
+      expect.unreachable('expected a refusal');
+    } catch (error) {
+      expect(isInputError(error) && error.code === 'ERR_INVALID_JSON' && error.position).toBe(5);
+    }
+  });
+});

@@ -9,6 +9,9 @@ import { PROVIDER } from './constants.js';
 /** SHA-256 of the empty string, lower-case hex: the hash of a request without a body. */
 export const EMPTY_BODY_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
+/** PHP's JSON_UNESCAPED_SLASHES. */
+const UNESCAPED_SLASHES = { unescapedSlashes: true } as const;
+
 /**
  * How a JSON body is written before it is hashed and sent (the same bytes either way):
  * `'minify'` drops insignificant whitespace and re-serialises nothing; `'php'` writes what PHP's
@@ -38,9 +41,7 @@ export function minifyBody(
   try {
     if (canonicalization === 'minify') return minifyJson(body);
     if (canonicalization === 'php') return phpJsonEncode(body);
-    // PHP's output escapes every `/` as `\/` and every backslash as `\\`, so each `\/` in it is an
-    // escaped slash: unescaping them all is JSON_UNESCAPED_SLASHES.
-    if (canonicalization === 'php-unescaped-slashes') return phpJsonEncode(body).replaceAll('\\/', '/');
+    if (canonicalization === 'php-unescaped-slashes') return phpJsonEncode(body, UNESCAPED_SLASHES);
     const text = canonicalization(body);
     if (typeof text !== 'string') {
       throw new TypeError(
