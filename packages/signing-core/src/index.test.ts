@@ -115,6 +115,21 @@ describe('public API surface', () => {
     `);
   });
 
+  it('the node entry exports exactly these names', async () => {
+    expect(Object.keys(await import('./node/index.node.js')).sort()).toMatchInlineSnapshot(`
+      [
+        "DEFAULT_BODY_TIMEOUT_MS",
+        "DEFAULT_MAX_BODY_BYTES",
+        "fastifyRawBody",
+        "fastifyToWebRequest",
+        "toFastifyHandler",
+        "toNodeHandler",
+        "toWebRequest",
+        "writeWebResponse",
+      ]
+    `);
+  });
+
   it('the testing entry exports exactly these names', async () => {
     expect(Object.keys(await import('./testing/index.js')).sort()).toMatchInlineSnapshot(`
       [
