@@ -33,7 +33,8 @@ export function apiReport(packageDir) {
   const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
   const points = entries(packageDir, pkg);
   for (const [subpath, file] of points) {
-    if (!existsSync(file)) throw new Error(`${pkg.name}${subpath.slice(1)}: ${file} is missing (build the package first)`);
+    if (!existsSync(file))
+      throw new Error(`${pkg.name}${subpath.slice(1)}: ${file} is missing (build the package first)`);
   }
   const program = ts.createProgram(
     points.map(([, file]) => file),
@@ -62,7 +63,9 @@ export function apiReport(packageDir) {
         lines.push(`${named}${text}`);
       }
     }
-    sections.push(`## \`${pkg.name}${subpath === '.' ? '' : subpath.slice(1)}\`\n\n\`\`\`ts\n${lines.join('\n\n')}\n\`\`\`\n`);
+    sections.push(
+      `## \`${pkg.name}${subpath === '.' ? '' : subpath.slice(1)}\`\n\n\`\`\`ts\n${lines.join('\n\n')}\n\`\`\`\n`,
+    );
   }
   return `# API report: ${pkg.name}\n\nGenerated from \`dist/*.d.ts\` by the package's \`api-report\` test. Do not edit: after a\nchange to the public API, run \`UPDATE_API_REPORT=1 npx vitest run src/api-report.test.ts\` in the package\nand review the diff.\n\n${sections.join('\n')}`;
 }
