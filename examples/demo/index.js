@@ -15,7 +15,7 @@ import { createDokuPartnerAuth, verifyDokuNotification } from '@org/doku-partner
 import { createFinnetAuth, FINNET_WIDGET_TOP_UP_PATH } from '@org/finnet-auth';
 import { createFondyAuth } from '@org/fondy-auth';
 import { isAuthError, isSignatureError } from '@org/signing-core';
-import { serveOnLoopback } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { createSnapAuth, verifySnapNotification } from '@org/snap-auth';
 import { createSnapServer } from '@org/snap-auth/server';
 

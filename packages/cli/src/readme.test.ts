@@ -1,10 +1,8 @@
 // The README documents every command, option, environment variable, signature kind and exit
 // code, and its TypeScript example runs.
 import { readFileSync } from 'node:fs';
-import { startSandboxes } from '@org/cli/sandboxes';
-import { createFondyAuth } from '@org/fondy-auth';
 import { untestedReadmeBlocks } from '@org/vitest-config/readme';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keygenOptions } from './commands/keygen.js';
 import { sandboxOptions } from './commands/sandbox.js';
 import { signOptions } from './commands/sign.js';
@@ -15,6 +13,27 @@ import { PROVIDERS } from './providers/provider-name.js';
 import { TOKEN_PROVIDERS } from './providers/token-clients.js';
 import { envName } from './settings.js';
 import { KINDS } from './signatures/registry.js';
+
+// What the example prints, captured.
+const printed: unknown[][] = [];
+const console = { log: (...args: unknown[]) => void printed.push(args) };
+
+// --- README: the @org/cli/sandboxes example, at module level: it runs alone, as pasted into an .mjs file.
+import { startSandboxes } from '@org/cli/sandboxes';
+import { createFondyAuth } from '@org/fondy-auth';
+
+const sandboxes = await startSandboxes(); // or startSandboxes({ portBase: 4100 })
+const fondy = createFondyAuth({
+  baseUrl: sandboxes.fondy.url,
+  applicationId: sandboxes.fondy.applicationId,
+  secretKey: sandboxes.fondy.secretKey,
+});
+await fondy.getToken();
+console.log(sandboxes.fondy.sandbox.requests.count(sandboxes.fondy.tokenPath)); // 1
+console.log(sandboxes.environment().PAYAUTH_FONDY_BASE_URL); // http://127.0.0.1:<port>
+await sandboxes.close();
+
+// ---------------------------------------------------------------------------------------------
 
 const readmePath = new URL('../README.md', import.meta.url).pathname;
 const readme = readFileSync(readmePath, 'utf8');
@@ -68,20 +87,8 @@ describe('README', () => {
     for (const code of Object.values(EXIT)) expect(readme).toMatch(new RegExp(`^\\| ${code} +\\|`, 'm'));
   });
 
-  it('runs the @org/cli/sandboxes example (through the published subpath)', async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    const sandboxes = await startSandboxes(); // or startSandboxes({ portBase: 4100 })
-    const fondy = createFondyAuth({
-      baseUrl: sandboxes.fondy.url,
-      applicationId: sandboxes.fondy.applicationId,
-      secretKey: sandboxes.fondy.secretKey,
-    });
-    await fondy.getToken();
-    console.log(sandboxes.fondy.sandbox.requests.count(sandboxes.fondy.tokenPath)); // 1
-    console.log(sandboxes.environment().PAYAUTH_FONDY_BASE_URL); // http://127.0.0.1:<port>
-    await sandboxes.close();
-
-    expect(log.mock.calls).toEqual([[1], [sandboxes.fondy.url]]);
+  it('runs the @org/cli/sandboxes example (through the published subpath)', () => {
+    expect(printed).toEqual([[1], [sandboxes.fondy.url]]);
   });
 
   it('every README example is tested', () => {

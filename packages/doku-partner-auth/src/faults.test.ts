@@ -6,7 +6,7 @@
  * never gets a `Signature` or token into an error, and an unusable token or lifetime is never
  * cached. This file only says how DOKU does each step.
  */
-import { runFaultSuite } from '@org/signing-core/testing';
+import { runFaultSuite } from '@org/signing-core/testing/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT, FILE_PATH, TOKEN_PATH } from './__fixtures__/helpers.js';
 import { createDokuPartnerAuth } from './index.js';

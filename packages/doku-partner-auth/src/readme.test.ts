@@ -11,7 +11,7 @@ import {
 } from '@org/doku-partner-auth';
 import { createDokuSandbox } from '@org/doku-partner-auth/testing';
 import { isSignatureError, memoryReplayStore, Secret } from '@org/signing-core';
-import { serveOnLoopback } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { untestedReadmeBlocks } from '@org/vitest-config/readme';
 import { describe, expect, it, vi } from 'vitest';
 import { TOKEN_VECTOR } from './__fixtures__/vectors.js';

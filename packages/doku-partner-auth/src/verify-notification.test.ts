@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isSignatureError, memoryReplayStore, type ReplayStore, Secret } from '@org/signing-core';
-import { type RunningSandbox, serveOnLoopback } from '@org/signing-core/testing';
+import type { RunningSandbox } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DokuNotification,

@@ -6,7 +6,7 @@
  * signature, tokenID or secret into an error, and an unusable tokenID or tokenExpiry is never
  * cached. This file only says how Finnet does each step.
  */
-import { runFaultSuite } from '@org/signing-core/testing';
+import { runFaultSuite } from '@org/signing-core/testing/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFinnetAuth } from './client/auth.js';
 import { formatFinnetExpiry } from './protocol/expiry.js';

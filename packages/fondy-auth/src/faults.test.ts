@@ -6,7 +6,7 @@
  * quoting the request back never gets the body `signature` or the token into an error, and an
  * unusable token or lifetime is never cached. This file only says how Fondy does each step.
  */
-import { runFaultSuite } from '@org/signing-core/testing';
+import { runFaultSuite } from '@org/signing-core/testing/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFondyAuth } from './index.js';
 import { REPORT_PATH, TOKEN_PATH } from './protocol/constants.js';

@@ -7,7 +7,6 @@ import { untestedReadmeBlocks } from '@org/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { classicSignatureVector, tokenSignatureVector } from './__fixtures__/vectors.js';
 import {
-  createFondyAuth,
   FONDY_REQUEST_HEADERS,
   fondyPaymentStringToSignParts,
   fondySdkSignature,
@@ -19,7 +18,42 @@ import {
   verifyFondyCallback,
   verifyFondyTokenSignature,
 } from './index.js';
-import { createFondySandbox } from './testing/index.js';
+
+// What the first example prints, captured.
+const printed: unknown[][] = [];
+const console = { log: (...args: unknown[]) => void printed.push(args), error: globalThis.console.error };
+
+// --- README: the first example, at module level: it runs alone, as pasted into an empty .mjs file.
+import { createFondyAuth } from '@org/fondy-auth';
+import { createFondySandbox } from '@org/fondy-auth/testing';
+
+// Here the local sandbox plays Fondy. For Fondy itself, pass your application id (from Fondy
+// support, at most 20 characters), its private key and baseUrl: 'wallet' (the default),
+// 'portal', 'flitt' or a URL.
+const sandbox = createFondySandbox({ applications: [{ applicationId: '1234', secretKey: 'secret-key' }] });
+const server = await sandbox.listen(); // http://127.0.0.1:<free port>
+
+const fondy = createFondyAuth({
+  applicationId: '1234',
+  secretKey: 'secret-key', // the application's private key, never sent
+  baseUrl: server.url,
+});
+
+const report = await fondy.ky
+  .post('api/extend/company/report/', {
+    json: {
+      report_id: 745,
+      merchant_id: 1549901,
+      filters: [{ s: 'order_timestart', m: 'from', v: '2025-01-23' }],
+      on_page: 100,
+      page: 1,
+    },
+  })
+  .json(); // { fields: string[], data: unknown[][], rows_count: number }
+console.log(report);
+await server.close(); // the examples below use `fondy` with the sandbox still running
+
+// ---------------------------------------------------------------------------------------------
 
 const fixture = createFondySandbox({ applications: [{ applicationId: '1234', secretKey: 'secret-key' }] });
 let running: RunningSandbox;
@@ -37,27 +71,14 @@ afterAll(async () => {
 });
 
 describe('README examples', () => {
-  it('quick start, the token and fetch', async () => {
-    const fondy = createFondyAuth({
-      applicationId: process.env.FONDY_APPLICATION_ID!, // from Fondy support, at most 20 characters
-      secretKey: process.env.FONDY_SECRET_KEY!, // the application's private key, never sent
-      baseUrl: process.env.FONDY_BASE_URL ?? 'wallet', // 'wallet' (default), 'portal', 'flitt' or a URL
-    });
+  it('quick start: a Company Reports call against the sandbox', () => {
+    expect(printed[0]?.[0]).toMatchObject({ rows_count: 2, data: [expect.any(Array), expect.any(Array)] });
+    expect(sandbox.requests.count(sandbox.tokenPath)).toBe(1);
+  });
 
-    const report = await fondy.ky
-      .post('api/extend/company/report/', {
-        json: {
-          report_id: 745,
-          merchant_id: 1549901,
-          filters: [{ s: 'order_timestart', m: 'from', v: '2025-01-23' }],
-          on_page: 100,
-          page: 1,
-        },
-      })
-      .json<{ fields: string[]; data: unknown[][]; rows_count: number }>();
-    expect(report.rows_count).toBe(2);
-    expect(report.data).toHaveLength(2);
-
+  it('the token and fetch', async () => {
+    // The examples below use a client of the quick start's kind, on a running sandbox.
+    const fondy = createFondyAuth({ applicationId: '1234', secretKey: 'secret-key', baseUrl: running.url });
     const token = await fondy.getToken(); // cached; one request for all concurrent callers
     token.tokenType; // 'Token'
     token.expiresAt; // Date: when the token was requested + expires_in seconds

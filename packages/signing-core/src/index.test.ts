@@ -130,17 +130,24 @@ describe('public API surface', () => {
     `);
   });
 
-  it('the testing entry exports exactly these names', async () => {
+  it('the testing entry exports exactly these names (Web-standard only)', async () => {
     expect(Object.keys(await import('./testing/index.js')).sort()).toMatchInlineSnapshot(`
       [
         "FaultInjector",
         "RequestRecorder",
         "createSandboxCore",
-        "hostile",
-        "hostileFaults",
         "isDropResponse",
         "jsonResponse",
         "pathMatches",
+      ]
+    `);
+  });
+
+  it('the testing/node entry exports exactly these names (the Node-only helpers)', async () => {
+    expect(Object.keys(await import('./testing/node.js')).sort()).toMatchInlineSnapshot(`
+      [
+        "hostile",
+        "hostileFaults",
         "routeTokenAndService",
         "runFaultSuite",
         "serveOnLoopback",

@@ -6,7 +6,7 @@
  * quoting the request back never gets a signature or token into an error, and an unusable token
  * or lifetime is never cached. This file only says how SNAP does each step.
  */
-import { runFaultSuite } from '@org/signing-core/testing';
+import { runFaultSuite } from '@org/signing-core/testing/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_ID, CLIENT_ID, CLIENT_SECRET, privateKeyPem } from './__fixtures__/setup.js';
 import { createSnapAuth } from './index.js';

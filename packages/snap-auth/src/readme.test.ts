@@ -3,29 +3,42 @@
  * level (imports are hoisted; top-level await is fine in an ES module test), in README order;
  * `console.log` is captured so the tests below can check what each example printed.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { serveOnLoopback } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { untestedReadmeBlocks } from '@org/vitest-config/readme';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLIENT_ID, CLIENT_SECRET, privateKeyPem, publicKeyPem } from './__fixtures__/setup.js';
-import { createSnapSandbox as createReadmeSandbox } from './testing/sandbox.js';
+import { privateKeyPem } from './__fixtures__/setup.js';
 
 const logged: unknown[][] = [];
 // The README examples print through `console.log`: capture it.
 const console = { log: (...args: unknown[]) => void logged.push(args) };
 
-const sandbox = createReadmeSandbox({
-  clients: [{ clientId: CLIENT_ID, publicKey: publicKeyPem, clientSecret: CLIENT_SECRET }],
-});
-const running = await sandbox.listen();
-const config = { baseUrl: running.url, clientId: CLIENT_ID, privateKey: privateKeyPem, clientSecret: CLIENT_SECRET };
 const snapB2b1PrivateKey = privateKeyPem;
 const myKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const myPrivateKeyPem = myKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const myPublicKeyPem = myKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
-// --- README: B2B access token
+// --- README: B2B access token (the first example: self-contained, it runs as an .mjs file alone)
+import { generateKeyPairSync } from 'node:crypto';
 import { createSnapAuth } from '@org/snap-auth';
+import * as snapTesting from '@org/snap-auth/testing';
+
+// Here the local sandbox plays the provider, with a key pair made for this run. In production,
+// config is the provider's base URL (or a preset), your client id, private key and client secret.
+const keys = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+const sandbox = snapTesting.createSnapSandbox({
+  clients: [{ clientId: 'my-client', publicKey: keys.publicKey, clientSecret: 'my-client-secret' }],
+});
+const server = await sandbox.listen(); // http://127.0.0.1:<free port>
+const config = {
+  baseUrl: server.url,
+  clientId: 'my-client',
+  privateKey: keys.privateKey,
+  clientSecret: 'my-client-secret',
+};
 
 const auth = createSnapAuth({
   baseUrl: config.baseUrl,
@@ -38,6 +51,10 @@ const auth = createSnapAuth({
 const token = await auth.getAccessToken();
 console.log(token.tokenType, token.expiresAt); // Bearer 2026-…
 console.log(JSON.stringify(token)); // {"token":"[REDACTED]",…}: the text is only in token.token
+await server.close(); // the examples below use `auth` with the sandbox still running
+
+// The examples below use `auth` against the same sandbox: serve it again on the same port.
+const running = await sandbox.listen({ port: server.port });
 
 // --- README: Presets
 import { snapPresets } from '@org/snap-auth';

@@ -6,7 +6,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { memoryReplayStore } from '@org/signing-core';
-import { type RunningSandbox, serveOnLoopback } from '@org/signing-core/testing';
+import type { RunningSandbox } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnapAuth, type SnapAuth } from './client/create-snap-auth.js';
 import { verifySnapNotification } from './client/verify-notification.js';

@@ -9,8 +9,21 @@
  */
 import { decodeUtf8, encodeUtf8, fromBase64, fromBase64Url, toBase64 } from '@org/signing-core';
 
+/**
+ * A WebCrypto `CryptoKey`, named by its shape: the global `CryptoKey` is a type only with the DOM
+ * or WebWorker libs, so a Node-only project (`lib: ["ES2023"]`, `@types/node`,
+ * `skipLibCheck: false`) would fail on these declarations with TS2749. Every real `CryptoKey` has
+ * this shape; the key is still checked at run time.
+ */
+export interface CryptoKeyLike {
+  readonly type: string;
+  readonly extractable: boolean;
+  readonly algorithm: { readonly name: string };
+  readonly usages: readonly string[];
+}
+
 /** 32 raw bytes, the same bytes as base64 text, or an AES-GCM `CryptoKey`. */
-export type EncryptionKeyInput = Uint8Array | string | CryptoKey;
+export type EncryptionKeyInput = Uint8Array | string | CryptoKeyLike;
 
 /** A key with the id written into every value it encrypts (0–255). */
 export interface VersionedEncryptionKey {
@@ -85,7 +98,7 @@ function keyMaterial(input: EncryptionKeyInput): Uint8Array | CryptoKey {
     if (bytes?.length !== KEY_LENGTH) throw new TypeError('[@org/token-store-redis] encryption key: expected 32 bytes');
     return bytes;
   }
-  return input;
+  return input as CryptoKey;
 }
 
 function lazyKey(input: EncryptionKeyInput): () => Promise<CryptoKey> {

@@ -1,8 +1,8 @@
 // Runs every example of README.md against a real redis-server and a local token endpoint; the
 // last test checks that every ```ts block of the README appears here, so the docs cannot drift.
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createTokenManager, type Logger } from '@org/signing-core';
-import { type RedisTokenStoreWarning, redisTokenStore } from '@org/token-store-redis';
+import { createTokenManager } from '@org/signing-core';
+import { redisTokenStore } from '@org/token-store-redis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RedisServer, startRedisServer } from '../test/redis-server.js';
@@ -10,6 +10,12 @@ import { startTokenServer, type TokenServer } from '../test/token-server.js';
 
 let redis: RedisServer;
 let tokenServer: TokenServer;
+
+// The types the README's Warnings example uses (its first block imports values only, so that it
+// runs as an .mjs file).
+import type { Logger } from '@org/signing-core';
+import type { RedisTokenStoreWarning } from '@org/token-store-redis';
+
 const connections: Array<{ destroy(): void; isOpen: boolean }> = [];
 
 beforeAll(async () => {
@@ -122,7 +128,7 @@ describe('README examples', () => {
   });
 });
 
-import { serveOnLoopback } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { createSnapAuth } from '@org/snap-auth';
 import { createSnapServer } from '@org/snap-auth/server';
 import { redisIdempotencyStore, redisIssuedTokenStore } from '@org/token-store-redis';

@@ -1,7 +1,7 @@
 // One replica of a merchant's SNAP server, for the two-process test: imports the BUILT packages
 // (as a merchant would), serves `createSnapServer` with the Redis stores on 127.0.0.1, prints
 // `{"event":"ready","url":…}`, and one `{"event":"run"}` line each time its payment handler runs.
-import { serveOnLoopback } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { createSnapServer } from '@org/snap-auth/server';
 import { redisIdempotencyStore, redisIssuedTokenStore } from '@org/token-store-redis';
 import { createClient } from 'redis';

@@ -4,7 +4,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RunningSandbox, serveOnLoopback } from '@org/signing-core/testing';
+import type { RunningSandbox } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../test/run-cli.js';
 import { type RunningSandboxes, startSandboxes } from '../sandboxes.js';

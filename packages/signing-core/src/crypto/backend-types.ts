@@ -10,6 +10,20 @@ export type DigestAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-512';
 /** A backend-specific imported key (a KeyObject on Node, a CryptoKey elsewhere). */
 export type BackendKeyHandle = object;
 
+/**
+ * A WebCrypto `CryptoKey`, named by its shape. The declarations use this instead of the global
+ * `CryptoKey`, which is a type only with the DOM or WebWorker libs: in a Node-only project
+ * (`lib: ["ES2023"]`, `@types/node`, `skipLibCheck: false`) `CryptoKey` is a value, and naming it
+ * as a type fails with TS2749. Every real `CryptoKey` (DOM, WebWorker, Node's
+ * `webcrypto.CryptoKey`) has this shape; the key is still checked at run time.
+ */
+export interface CryptoKeyLike {
+  readonly type: string;
+  readonly extractable: boolean;
+  readonly algorithm: { readonly name: string };
+  readonly usages: readonly string[];
+}
+
 export interface CryptoBackend {
   readonly name: 'node' | 'web';
   /** Imports a raw HMAC secret once; the handle is reused for every MAC. */
@@ -21,7 +35,7 @@ export interface CryptoBackend {
   /** SPKI DER of an RSA public key, for RSASSA-PKCS1-v1_5 with SHA-256. */
   importRsaPublicKey(spki: Uint8Array): Promise<BackendKeyHandle>;
   /** Wraps an already imported WebCrypto key. */
-  fromCryptoKey(key: CryptoKey): BackendKeyHandle;
+  fromCryptoKey(key: CryptoKeyLike): BackendKeyHandle;
   rsaSign(key: BackendKeyHandle, data: Uint8Array): Promise<Uint8Array>;
   rsaVerify(key: BackendKeyHandle, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
 }

@@ -15,7 +15,13 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import type { BackendKeyHandle, CryptoBackend, DigestAlgorithm, HmacAlgorithm } from './backend-types.js';
+import type {
+  BackendKeyHandle,
+  CryptoBackend,
+  CryptoKeyLike,
+  DigestAlgorithm,
+  HmacAlgorithm,
+} from './backend-types.js';
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 const HMAC_NAMES: Record<HmacAlgorithm, string> = { 'SHA-256': 'sha256', 'SHA-512': 'sha512' };
@@ -66,7 +72,7 @@ export const backend: CryptoBackend = {
   },
   // A CryptoKey stays a CryptoKey and is used through WebCrypto: handing one to node:crypto
   // (directly or through KeyObject.from) is deprecated in Node 24 (DEP0203/DEP0204).
-  fromCryptoKey(key: CryptoKey) {
+  fromCryptoKey(key: CryptoKeyLike) {
     return key;
   },
   rsaSign(key: BackendKeyHandle, data: Uint8Array) {

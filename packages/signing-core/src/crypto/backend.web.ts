@@ -2,7 +2,13 @@
  * WebCrypto backend: the default everywhere but Node (Bun, Deno, Cloudflare Workers,
  * browsers). Every operation is one `crypto.subtle` call with a key imported once.
  */
-import type { BackendKeyHandle, CryptoBackend, DigestAlgorithm, HmacAlgorithm } from './backend-types.js';
+import type {
+  BackendKeyHandle,
+  CryptoBackend,
+  CryptoKeyLike,
+  DigestAlgorithm,
+  HmacAlgorithm,
+} from './backend-types.js';
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
@@ -33,7 +39,7 @@ export const backend: CryptoBackend = {
   async importRsaPublicKey(spki: Uint8Array) {
     return crypto.subtle.importKey('spki', source(spki), RSA, false, ['verify']);
   },
-  fromCryptoKey(key: CryptoKey) {
+  fromCryptoKey(key: CryptoKeyLike) {
     return key;
   },
   async rsaSign(key: BackendKeyHandle, data: Uint8Array) {

@@ -11,7 +11,7 @@ import { hasLoneSurrogate, toBytes, toSigningBytes } from '../encoding/encoding.
 import { isAuthError, KeyFormatError, SignatureError } from '../errors/errors.js';
 import { parseRsaPrivateKey, parseRsaPublicKey } from '../keys/parse-key.js';
 import { describeType } from '../values/values.js';
-import type { BackendKeyHandle, DigestAlgorithm, HmacAlgorithm } from './backend-types.js';
+import type { BackendKeyHandle, CryptoKeyLike, DigestAlgorithm, HmacAlgorithm } from './backend-types.js';
 
 export type { DigestAlgorithm, HmacAlgorithm } from './backend-types.js';
 
@@ -220,14 +220,14 @@ export class RsaPublicKey {
 }
 
 /** Everything {@link importRsaPrivateKey} accepts. */
-export type RsaPrivateKeyInput = string | Uint8Array | CryptoKey | RsaSigner | RsaPrivateKey;
+export type RsaPrivateKeyInput = string | Uint8Array | CryptoKeyLike | RsaSigner | RsaPrivateKey;
 /** Everything {@link importRsaPublicKey} accepts. */
-export type RsaPublicKeyInput = string | Uint8Array | CryptoKey | RsaPublicKey;
+export type RsaPublicKeyInput = string | Uint8Array | CryptoKeyLike | RsaPublicKey;
 
 const privateKeys = new BoundedCache<Promise<RsaPrivateKey>>(16);
 const publicKeys = new BoundedCache<Promise<RsaPublicKey>>(16);
 
-function isCryptoKey(value: unknown): value is CryptoKey {
+function isCryptoKey(value: unknown): value is CryptoKeyLike {
   return (
     typeof value === 'object' &&
     value !== null &&
@@ -236,7 +236,7 @@ function isCryptoKey(value: unknown): value is CryptoKey {
   );
 }
 
-function checkCryptoKey(key: CryptoKey, type: 'private' | 'public'): void {
+function checkCryptoKey(key: CryptoKeyLike, type: 'private' | 'public'): void {
   const algorithm = key.algorithm as { name?: string; hash?: { name?: string } };
   const usage = type === 'private' ? 'sign' : 'verify';
   if (key.type !== type) {
@@ -253,7 +253,7 @@ function checkCryptoKey(key: CryptoKey, type: 'private' | 'public'): void {
   }
 }
 
-function cryptoKeyBits(key: CryptoKey): number | undefined {
+function cryptoKeyBits(key: CryptoKeyLike): number | undefined {
   const bits = (key.algorithm as { modulusLength?: unknown }).modulusLength;
   return typeof bits === 'number' ? bits : undefined;
 }

@@ -1,5 +1,6 @@
 // createBoundedFetch on its own (as the Fondy `fetch` uses it), against real HTTP on 127.0.0.1.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TransportError } from '../errors/errors.js';
 import { type HostileServer, hostile, startHostileServer } from '../testing/hostile.node.js';
 import { createBoundedFetch, readBodyBounded } from './bounded-fetch.js';
 
@@ -89,13 +90,46 @@ describe('createBoundedFetch', () => {
     });
   });
 
-  it('a reset mid-body is ERR_NETWORK, a refused connection stays the runtime error for the caller to type', async () => {
+  it('a reset mid-body and a refused connection are both ERR_NETWORK', async () => {
     server.handle = hostile.resetMidBody;
     await expect(bounded()(`${server.origin}/x`)).rejects.toMatchObject({ code: 'ERR_NETWORK' });
     const closed = await startHostileServer();
     const origin = closed.origin;
     await closed.close();
-    await expect(bounded()(`${origin}/x`)).rejects.toBeInstanceOf(TypeError);
+    const refused = await bounded()(`${origin}/x`).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TransportError);
+    expect(refused).toMatchObject({ code: 'ERR_NETWORK', message: 'could not reach test: ECONNREFUSED' });
+    // the runtime's own error stays reachable for diagnosis
+    expect((refused as Error).cause).toBeInstanceOf(TypeError);
+  });
+
+  // The other runtimes' connection failures, as the conformance suite sees them on the real
+  // binaries (conformance/suite/cases/errors.mjs): Bun rejects with `TypeError: Unable to
+  // connect…` and a code, workerd with a plain `Error`. Neither is known to ky.
+  it.each([
+    [
+      'Bun',
+      Object.assign(new TypeError('Unable to connect. Is the computer able to access the url?'), {
+        code: 'ECONNREFUSED',
+      }),
+      'ECONNREFUSED',
+    ],
+    ['workerd', new Error('Network connection lost.'), 'Network connection lost.'],
+  ])('types a %s connection failure as ERR_NETWORK', async (_runtime, thrown, reason) => {
+    const fetch = async (): Promise<Response> => {
+      throw thrown;
+    };
+    const failure = await bounded({ fetch })(`${server.origin}/x`).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TransportError);
+    expect(failure).toMatchObject({ code: 'ERR_NETWORK', message: `could not reach test: ${reason}`, cause: thrown });
+  });
+
+  it("keeps a typed error that the caller's fetch throws on purpose", async () => {
+    const own = new TransportError('ERR_ABORTED', 'stopped by the caller', { provider: 'test' });
+    const fetch = async (): Promise<Response> => {
+      throw own;
+    };
+    await expect(bounded({ fetch })(`${server.origin}/x`)).rejects.toBe(own);
   });
 
   describe("redirect: 'same-origin'", () => {

@@ -10,11 +10,14 @@
  *   `redirect: 'same-origin'` it follows up to five hops on the same origin, never from https
  *   to http, and drops every credential header (authorization, signatures, tokens) first;
  * - turns a connection that breaks mid-body into `ERR_NETWORK` instead of undici's raw
- *   `TypeError: terminated`.
+ *   `TypeError: terminated`, and a connection that cannot be made into `ERR_NETWORK` on every
+ *   runtime: each one rejects differently (undici `TypeError: fetch failed`, Bun `TypeError:
+ *   Unable to connect…`, workerd a plain `Error: Network connection lost.`), and ky recognises only
+ *   some of them.
  *
  * Only Web APIs: it runs unchanged on Node, Bun, Deno and Workers.
  */
-import { ResponseFormatError, TransportError } from '../errors/errors.js';
+import { isAuthError, ResponseFormatError, TransportError } from '../errors/errors.js';
 import { isSecretName } from '../secret/secret.js';
 
 /** What a 3xx answer does. */
@@ -172,11 +175,32 @@ function typedFailure(
   if (expired) return expired.signal.reason;
   if (callerSignal?.aborted) return callerSignal.reason ?? error;
   if (error instanceof ResponseFormatError || error instanceof TransportError) return error;
-  if (stage === 'connect') return error; // ky types connection failures (NetworkError)
+  if (stage === 'connect') {
+    // A failure raised by a caller's own fetch on purpose stays what it is.
+    if (isAuthError(error)) return error;
+    // Nothing was answered: whatever the runtime threw (see the module comment), the provider
+    // could not be reached. The core's retry policy retries this like ky's own NetworkError.
+    return new TransportError('ERR_NETWORK', `could not reach ${provider}: ${networkReason(error)}`, {
+      provider,
+      cause: error,
+    });
+  }
   return new TransportError('ERR_NETWORK', `the connection to ${provider} broke while reading the response`, {
     provider,
     cause: error,
   });
+}
+
+/**
+ * Why a connection failed, without the URL: the system error code when the runtime gives one
+ * (undici puts it on the cause, Bun on the error), else the error's message.
+ */
+export function networkReason(error: unknown): string {
+  const code =
+    (error as { cause?: { code?: unknown }; code?: unknown } | undefined)?.cause?.code ??
+    (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.message : 'network error';
 }
 
 /** An init that says nothing (ky passes `{}`): the request is sent as it is. */
@@ -189,7 +213,7 @@ function isEmptyInit(init: RequestInit | undefined): boolean {
 /** A `fetch` whose every call is bounded in time and size and refuses redirects (see above). */
 export function createBoundedFetch(options: BoundedFetchOptions): typeof globalThis.fetch {
   const exchange = createBoundedExchange(options);
-  return async function boundedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  return async function boundedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     return bufferedResponse(await exchange(input, init));
   };
 }
@@ -197,11 +221,11 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof globalT
 /** The bounded fetch, stopping short of building the buffered `Response`. Internal. */
 export function createBoundedExchange(
   options: BoundedFetchOptions,
-): (input: RequestInfo | URL, init?: RequestInit) => Promise<BoundedAnswer> {
+): (input: string | URL | Request, init?: RequestInit) => Promise<BoundedAnswer> {
   const { provider, timeoutMs, maxResponseBytes } = options;
   const policy = options.redirect ?? 'error';
 
-  return async function boundedExchange(input: RequestInfo | URL, init?: RequestInit): Promise<BoundedAnswer> {
+  return async function boundedExchange(input: string | URL | Request, init?: RequestInit): Promise<BoundedAnswer> {
     const fetchImpl = options.fetch ?? globalThis.fetch;
     const outer = input instanceof Request ? input.signal : undefined;
     const callerSignal = init?.signal ?? outer;

@@ -194,6 +194,19 @@ describe('createHttpClient', () => {
     expect((error as Error).message).toContain('ECONNREFUSED');
   });
 
+  it("retries a connection failure that only its runtime's fetch knows (workerd's plain Error), then types it", async () => {
+    let calls = 0;
+    const fetch = async (): Promise<Response> => {
+      calls += 1;
+      throw new Error('Network connection lost.');
+    };
+    const client = createHttpClient({ provider: 'test', baseUrl, retry: fast, fetch });
+    const error = await client.requestJson({ method: 'GET', path: '/x' }).catch((e: unknown) => e);
+    expect(isTransportError(error) && error.code).toBe('ERR_NETWORK');
+    expect(calls).toBe(3);
+    expect((error as Error).message).toBe('could not reach test: Network connection lost. (3 attempts)');
+  });
+
   it('maps a dropped connection to ERR_NETWORK', async () => {
     const client = createHttpClient({ provider: 'test', baseUrl, retry: 0 });
     script = [(req) => req.socket.destroy()];

@@ -37,7 +37,7 @@ import {
 } from '../errors/errors.js';
 import { isSecretName, redactText, type Secret } from '../secret/secret.js';
 import { SecretSet, type SecretValue } from '../secret/secret-set.js';
-import { createBoundedFetch, DEFAULT_MAX_RESPONSE_BYTES, type RedirectPolicy } from './bounded-fetch.js';
+import { createBoundedFetch, DEFAULT_MAX_RESPONSE_BYTES, networkReason, type RedirectPolicy } from './bounded-fetch.js';
 import { bodyBytes, type JsonResponse, knownBody, notJsonError, parseBody, readJson } from './response-body.js';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -354,6 +354,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         provider,
         attempts,
         ...(error.redirect ? { redirect: error.redirect } : {}),
+        ...(error.cause === undefined ? {} : { cause: error.cause }),
       });
     }
     if (isAuthError(error)) return error;
@@ -704,12 +705,4 @@ function checkBaseUrl(baseUrl: string, provider: string): string {
     );
   }
   return baseUrl;
-}
-
-function networkReason(cause: unknown): string {
-  const code =
-    (cause as { cause?: { code?: unknown }; code?: unknown } | undefined)?.cause?.code ??
-    (cause as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string') return code;
-  return cause instanceof Error ? cause.message : 'network error';
 }

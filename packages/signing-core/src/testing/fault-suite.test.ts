@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../http/http-client.js';
 import { randomUuid } from '../random/random.js';
 import { createTokenManager } from '../token/token-manager.js';
-import { type FaultClientSettings, type FaultSuiteAdapter, type FaultSuiteApi, runFaultSuite } from './index.js';
+import { type FaultClientSettings, type FaultSuiteAdapter, type FaultSuiteApi, runFaultSuite } from './node.js';
 
 const SECRET = 'kit-client-secret-5Rw8';
 const TOKEN_PATH = '/v1/token';

@@ -1,25 +1,7 @@
-// @org/signing-core/testing — building blocks for provider sandboxes (Node helper included).
+// @org/signing-core/testing — building blocks for provider sandboxes, Web-standard only (it loads
+// on Cloudflare Workers without nodejs_compat). The Node-only helpers (serveOnLoopback, the
+// hostile server, the fault suite) are in @org/signing-core/testing/node.
 
-export {
-  type FaultCall,
-  type FaultClientSettings,
-  type FaultEchoAnswer,
-  type FaultLifetimeCase,
-  type FaultSuiteAdapter,
-  type FaultSuiteApi,
-  type FaultSuiteMatchers,
-  runFaultSuite,
-} from './fault-suite.node.js';
-export {
-  type HostileHandler,
-  type HostileServer,
-  hostile,
-  hostileFaults,
-  routeTokenAndService,
-  settlesWithin,
-  startHostileServer,
-  trackUnhandledRejections,
-} from './hostile.node.js';
 export {
   createSandboxCore,
   type Fault,
@@ -34,4 +16,3 @@ export {
   type SandboxCore,
   type TokenSandbox,
 } from './sandbox.js';
-export { serveOnLoopback } from './serve.node.js';

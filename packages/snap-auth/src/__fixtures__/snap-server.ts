@@ -4,7 +4,8 @@
  * resend exactly the same bytes, change one header, or sign with another key.
  */
 import { formatIsoTimestamp } from '@org/signing-core';
-import { type RunningSandbox, serveOnLoopback } from '@org/signing-core/testing';
+import type { RunningSandbox } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { snapAccessTokenSignature } from '../protocol/access-token-signature.js';
 import { snapNotificationSignature } from '../protocol/notification-signature.js';
 import { snapServiceSignature } from '../protocol/service-signature.js';

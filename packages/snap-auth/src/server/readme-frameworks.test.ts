@@ -6,7 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { serveOnLoopback } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLIENT_SECRET, publicKeyPem } from '../__fixtures__/setup.js';
 import { createSnapSandbox } from '../testing/sandbox.js';

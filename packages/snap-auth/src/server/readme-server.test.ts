@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { formatIsoTimestamp, type IdempotencyStore } from '@org/signing-core';
-import { serveOnLoopback } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testClock } from '../__fixtures__/setup.js';
 import { requestToken, send, signCall, tokenOf } from '../__fixtures__/snap-server.js';

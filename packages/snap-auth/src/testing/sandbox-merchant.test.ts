@@ -3,7 +3,8 @@
  * 127.0.0.1, it gets the merchant's token, pays once, redelivers verbatim or re-signed after a
  * failure or a timeout (the handler runs once), and a forged call is refused.
  */
-import { type RunningSandbox, serveOnLoopback } from '@org/signing-core/testing';
+import type { RunningSandbox } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENT_SECRET, otherKeyPair, publicKeyPem, type TestClock, testClock } from '../__fixtures__/setup.js';
 import { createSnapServer, type SnapServer } from '../server/create-snap-server.js';

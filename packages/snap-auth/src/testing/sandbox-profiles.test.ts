@@ -3,7 +3,8 @@
  * token paths and rules, and ifortepay-style callbacks signed over the notify URL.
  */
 import { isSignatureError, type SignatureError } from '@org/signing-core';
-import { type RunningSandbox, serveOnLoopback } from '@org/signing-core/testing';
+import type { RunningSandbox } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET, type Harness, harness, privateKeyPem, publicKeyPem } from '../__fixtures__/setup.js';
 import { createSnapAuth } from '../client/create-snap-auth.js';
