@@ -5,7 +5,7 @@
 // puts first on PATH): node:crypto's cost differs between Node majors (createHmac with a raw key
 // costs ~3× more on Node 24 than on Node 20), so a run on another Node measures something else.
 // BENCH_ANY_NODE=1 runs anyway and says so. BENCH_ONLY=transport (or tokens, primitives, sdk,
-// json, a comma-separated list) runs some sections only, for profiling; a report uses complete runs.
+// json, notify, a comma-separated list) runs some sections only, for profiling; a report uses complete runs.
 import { fork } from 'node:child_process';
 import { createHash, createHmac, createPrivateKey, createSecretKey, sign as nodeSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -25,7 +25,14 @@ import {
   rsaSign,
 } from '@org/signing-core';
 import { createBoundedFetch, createHttpClient, createSigningFetch } from '@org/signing-core/provider-kit';
-import { createSnapAuth, snapAccessTokenSignature, snapServiceSignature } from '@org/snap-auth';
+import {
+  createSnapAuth,
+  snapAccessTokenSignature,
+  snapNotificationSignature,
+  snapServiceSignature,
+  verifySnapNotification,
+  verifySnapSignature,
+} from '@org/snap-auth';
 import ky from 'ky';
 import { compare, formatRow } from './harness.js';
 
@@ -471,6 +478,124 @@ if (section('json')) {
         );
       }
     }
+  }
+  // The floor of any JavaScript scanner: a loop that only reads every character once.
+  const readEveryCharacter = (text) => {
+    let sum = 0;
+    for (let k = 0; k < text.length; k++) sum ^= text.charCodeAt(k);
+    return sum;
+  };
+  for (const [input, space] of [
+    ['minified', 0],
+    ['pretty', 2],
+  ]) {
+    const { text } = build(1024 * 1024, space);
+    report(
+      await compare({
+        name: `floor: a loop reading every character (charCodeAt), 1 MB ${input}`,
+        baselineName: 'node createHash SHA-256, same text',
+        baseline: sha256(text),
+        candidate: () => readEveryCharacter(text),
+        rounds: 7,
+      }),
+    );
+  }
+}
+
+// 6. Notifications (issue 13): verifySnapNotification(request) against verifySnapSignature over the
+//    same 1 KB asymmetric notification (SHA256withRSA, PEM given as text), and against dana-node's
+//    and midtrans-client's notification verifiers. A Request body can be read once, so every call
+//    gets a new Request; the target row gives the baseline the same `new Request(...)` (its cost,
+//    about a third of a verifySnapSignature, is the benchmark's, not the verification's).
+if (section('notify')) {
+  const publicPem = readFileSync(
+    new URL('../packages/signing-core/src/__fixtures__/keys/snap-b2b-1-spki.pem', import.meta.url),
+    'utf8',
+  );
+  // dana-node's WebhookParser is not in its export map; load the file it lives in directly.
+  const { WebhookParser } = require(require.resolve('dana-node').replace(/index\.js$/, 'webhook/v1/webhook.js'));
+  // midtrans-client is a test-only devDependency of @org/snap-auth: resolved from there.
+  const midtrans = createRequire(new URL('../packages/snap-auth/package.json', import.meta.url))('midtrans-client');
+  const notifyPath = '/v1.0/debit/notify';
+  const value = { ...bodyObject, note: '' };
+  value.note = 'x'.repeat(1024 - JSON.stringify(value, null, 2).length);
+  // Pretty-printed as providers often send it; JSON.stringify's own text, so that midtrans-client
+  // (which hashes JSON.stringify of the parsed body) hashes the same minified text.
+  const notifyBody = JSON.stringify(value, null, 2);
+  const notifyTimestamp = new Date().toISOString().replace(/\.\d+Z$/, '+00:00');
+  const notifySignature = await snapNotificationSignature({
+    method: 'POST',
+    path: notifyPath,
+    body: notifyBody,
+    timestamp: notifyTimestamp,
+    privateKey: pem,
+  });
+  const notifyHeaders = {
+    'content-type': 'application/json',
+    'x-timestamp': notifyTimestamp,
+    'x-signature': notifySignature,
+    'x-partner-id': clientId,
+    'x-external-id': '41807553358950093184162180797837',
+  };
+  const newRequest = () =>
+    new Request(`https://merchant.example${notifyPath}`, { method: 'POST', headers: notifyHeaders, body: notifyBody });
+  const notifyOptions = { publicKey: publicPem };
+  const ours = async () => {
+    const result = await verifySnapNotification(newRequest(), notifyOptions);
+    return result.json;
+  };
+  const signatureInput = {
+    method: 'POST',
+    path: notifyPath,
+    body: notifyBody,
+    timestamp: notifyTimestamp,
+    signature: notifySignature,
+    publicKey: publicPem,
+  };
+  const bareSignature = () => verifySnapSignature(signatureInput);
+  const requestAndSignature = () => {
+    newRequest();
+    return verifySnapSignature(signatureInput);
+  };
+  // The SDKs take the body text and the headers: read them from the same Request, as a handler would.
+  const dana = new WebhookParser(publicPem);
+  const danaVerify = async () => {
+    const request = newRequest();
+    const text = await request.text();
+    return dana.parseWebhook('POST', new URL(request.url).pathname, Object.fromEntries(request.headers), text);
+  };
+  midtrans.SnapBiConfig.snapBiPublicKey = publicPem;
+  const midtransVerify = async () => {
+    const request = newRequest();
+    const payload = await request.json();
+    return midtrans.SnapBi.notification()
+      .withNotificationPayload(payload)
+      .withSignature(request.headers.get('x-signature'))
+      .withTimeStamp(request.headers.get('x-timestamp'))
+      .withNotificationUrlPath(new URL(request.url).pathname)
+      .isWebhookNotificationVerified();
+  };
+  // The same notification must verify everywhere first.
+  if (!(await bareSignature())) throw new Error('verifySnapSignature refuses the notification');
+  if ((await ours()).partnerReferenceNo !== bodyObject.partnerReferenceNo) throw new Error('verifySnapNotification');
+  if (!(await danaVerify())) throw new Error('dana-node refuses the notification');
+  if ((await midtransVerify()) !== true) throw new Error('midtrans-client refuses the notification');
+  for (const [baselineName, baseline, target] of [
+    ['new Request + verifySnapSignature', requestAndSignature, 1.5],
+    ['verifySnapSignature (no Request)', bareSignature, undefined],
+    ['dana-node WebhookParser.parseWebhook (Request text)', danaVerify, undefined],
+    ['midtrans-client isWebhookNotificationVerified (Request json)', midtransVerify, undefined],
+  ]) {
+    report(
+      await compare({
+        name: 'verifySnapNotification, 1 KB asymmetric notification',
+        baselineName,
+        baseline,
+        candidate: ours,
+        rounds: 7,
+      }),
+      target,
+    );
   }
 }
 

@@ -5,7 +5,8 @@ import {
   memoryReplayStore,
   type SignatureError,
 } from '@org/signing-core';
-import { type RunningSandbox, serveOnLoopback } from '@org/signing-core/testing';
+import type { RunningSandbox } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CLIENT_ID,
@@ -67,6 +68,7 @@ describe('notification round trips', () => {
       ok: true,
       value: {
         mode: 'asymmetric',
+        rawBody: new TextEncoder().encode(JSON.stringify(body)),
         body: JSON.stringify(body),
         json: body,
         timestamp: delivery.timestamp,
@@ -141,10 +143,59 @@ describe('notification round trips', () => {
     expect(delivery.status).toBe(200);
   });
 
-  it('leaves the request body readable for the handler', async () => {
+  it('leaves the body unread when a header or the timestamp fails', async () => {
     const request = new Request('http://merchant.test/notify', { method: 'POST', body: '{}' });
     await verifySnapNotification(request, { publicKey: publicKeyPem }).catch(() => undefined);
     expect(await request.text()).toBe('{}');
+  });
+});
+
+describe('the body is read once, from the request itself', () => {
+  const timestamp = () => formatIsoTimestamp(new Date());
+  async function signed(url: string, path: string, text: string): Promise<Request> {
+    const at = timestamp();
+    const signature = await snapNotificationSignature({
+      method: 'POST',
+      path,
+      body: text,
+      timestamp: at,
+      privateKey: privateKeyPem,
+    });
+    return new Request(url, { method: 'POST', body: text, headers: { 'X-TIMESTAMP': at, 'X-SIGNATURE': signature } });
+  }
+
+  it('consumes the request body and returns the verified bytes, text and JSON', async () => {
+    const text = '{ "amount": { "value": "10.00" }, "note": "café" }';
+    const request = await signed('http://merchant.test/notify', '/notify', text);
+    const result = await verifySnapNotification(request, { publicKey: publicKeyPem });
+    expect(request.bodyUsed).toBe(true);
+    expect(result.rawBody).toEqual(new TextEncoder().encode(text));
+    expect(result.body).toBe(text);
+    expect(result.json).toEqual({ amount: { value: '10.00' }, note: 'café' });
+    await expect(verifySnapNotification(request, { publicKey: publicKeyPem })).rejects.toThrow(/already read/);
+  });
+
+  it('takes the signed path from the request URL as URL would (query kept, empty query and fragment dropped)', async () => {
+    for (const [url, path] of [
+      ['http://merchant.test/notify?x=1&y=%20', '/notify?x=1&y=%20'],
+      ['https://merchant.test:8443/a/b?', '/a/b'],
+      ['http://merchant.test/notify#fragment', '/notify'],
+      ['http://merchant.test/caf%C3%A9?q=/#f?g', '/caf%C3%A9?q=/'],
+    ]) {
+      const request = await signed(url as string, path as string, '{}');
+      await expect(verifySnapNotification(request, { publicKey: publicKeyPem })).resolves.toMatchObject({ body: '{}' });
+    }
+  });
+
+  it('checks the same options object again when one of its values changed', async () => {
+    const options: VerifySnapNotificationOptions = { publicKey: publicKeyPem };
+    await verifySnapNotification(await signed('http://merchant.test/n', '/n', '{}'), options);
+    await verifySnapNotification(await signed('http://merchant.test/n', '/n', '{}'), options);
+    options.toleranceMs = -1;
+    const error = await verifySnapNotification(await signed('http://merchant.test/n', '/n', '{}'), options).catch(
+      (e: unknown) => e,
+    );
+    expect(isConfigError(error) && error.issues[0]?.path).toBe('toleranceMs');
   });
 });
 

@@ -19,6 +19,10 @@
  * over `minify(raw body)` as SNAP prescribes (or the `bodyCanonicalization` given); a sender
  * that hashed its raw, unminified bytes is accepted too. Both are computed from the bytes
  * received, never from a re-serialisation, and the second only when the first does not verify.
+ *
+ * The body is read from the request itself, not from a clone (a clone tees the body stream, which
+ * cost more than the signature check; docs/decisions.md, 2026-12-03): once step 3 is reached the
+ * request body is consumed, and the bytes, text and JSON are in the result.
  */
 import {
   assertTimestampWithinWindow,
@@ -99,7 +103,12 @@ export interface VerifySnapNotificationOptions {
 export interface VerifiedSnapNotification {
   /** Which form the signature had. */
   readonly mode: SnapNotificationFormat;
-  /** The raw body text as received. */
+  /**
+   * The body bytes exactly as received: what was verified. The request body itself is consumed by
+   * the verification.
+   */
+  readonly rawBody: Uint8Array;
+  /** The raw body text as received (UTF-8). */
   readonly body: string;
   /** The body parsed as JSON; undefined when it is empty or not JSON. */
   readonly json: unknown;
@@ -139,6 +148,34 @@ const schema = v.object({
   clock: v.exactOptional(v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds'))),
 });
 
+/** The option names of {@link schema}. */
+const OPTION_NAMES = Object.keys(schema.entries) as (keyof VerifySnapNotificationOptions)[];
+
+/**
+ * Options objects already checked, with the value of each option then. A handler usually passes
+ * the same object on every call, and checking it again with valibot cost about 3 % of a
+ * verification (bench/README.md); a changed value is checked again. Weak, so it holds no options
+ * object alive.
+ */
+const checked = new WeakMap<
+  object,
+  { readonly values: readonly unknown[]; readonly config: VerifySnapNotificationOptions }
+>();
+
+/** `options` validated (see {@link checked}). */
+function checkedOptions(options: VerifySnapNotificationOptions): VerifySnapNotificationOptions {
+  const isObject = options !== null && typeof options === 'object';
+  if (isObject) {
+    const seen = checked.get(options);
+    if (seen !== undefined && OPTION_NAMES.every((name, k) => options[name] === seen.values[k])) return seen.config;
+  }
+  const config = validateOptions(PACKAGE_NAME, schema, options, {
+    provider: PROVIDER,
+  }) as VerifySnapNotificationOptions;
+  if (isObject) checked.set(options, { values: OPTION_NAMES.map((name) => options[name]), config });
+  return config;
+}
+
 function reject(
   code: 'ERR_SIGNATURE_MISMATCH' | 'ERR_TIMESTAMP_OUT_OF_WINDOW',
   message: string,
@@ -154,7 +191,8 @@ function header(request: Request, name: string): string | undefined {
 
 /**
  * Verifies a SNAP notification `Request` (see the module comment for the checks, in order).
- * Reads the body from a clone, so the request stays readable.
+ * Reads the request body itself (no clone), so once the headers and timestamp pass, the body is
+ * consumed: use the result's `rawBody`, `body` or `json` instead of reading the request again.
  *
  * @throws {SignatureError} `check: 'header'` (a header is missing or malformed), `'timestamp'`
  *   (`ERR_TIMESTAMP_OUT_OF_WINDOW`) or `'signature'` (`ERR_SIGNATURE_MISMATCH`). A redelivery is
@@ -179,9 +217,7 @@ export async function verifySnapNotification(
       '[@org/snap-auth] verifySnapNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
     );
   }
-  const config = validateOptions(PACKAGE_NAME, schema, options, {
-    provider: PROVIDER,
-  }) as VerifySnapNotificationOptions;
+  const config = checkedOptions(options);
   const mode = formatOf(config);
   const clock = config.clock ?? Date.now;
 
@@ -229,11 +265,10 @@ export async function verifySnapNotification(
   }
 
   // 3. signature over the raw body: the canonical form first, the raw bytes only if it fails
-  const raw = new Uint8Array(await request.clone().arrayBuffer());
+  const raw = new Uint8Array(await request.arrayBuffer());
   const body = decoder.decode(raw);
   const signature = decodeBase64(signatureText);
-  const url = new URL(request.url);
-  const path = config.path ?? url.pathname + url.search;
+  const path = config.path ?? pathOf(request.url);
   const verifyHash = verifierFor(mode, config, {
     method: request.method,
     path,
@@ -288,6 +323,7 @@ export async function verifySnapNotification(
   }
   return Object.freeze({
     mode,
+    rawBody: raw,
     body,
     json,
     timestamp,
@@ -318,6 +354,25 @@ async function seenBefore(
 }
 
 const decoder = new TextDecoder();
+
+/**
+ * The path and query of a request URL. `Request.url` is serialised, so an http(s) URL has a path
+ * starting at the first `/` after the authority; the fragment is not sent. Parsing it with `URL`
+ * cost a few percent of a verification; other schemes still go through `URL`.
+ */
+function pathOf(href: string): string {
+  const scheme = href.startsWith('https://') ? 8 : href.startsWith('http://') ? 7 : -1;
+  if (scheme < 0) {
+    const url = new URL(href);
+    return url.pathname + url.search;
+  }
+  const start = href.indexOf('/', scheme);
+  const hash = href.indexOf('#', start);
+  const end = hash < 0 ? href.length : hash;
+  // `URL.search` is empty for an empty query: `/notify?` is `/notify`.
+  const query = href.indexOf('?', start);
+  return href.slice(start, query === end - 1 ? query : end);
+}
 
 /** The notification's format from the options: `format`, else the form of the key given. */
 function formatOf(config: VerifySnapNotificationOptions): SnapNotificationFormat {
