@@ -15,7 +15,7 @@ import { decodeUtf8, encodeUtf8, fromBase64, fromBase64Url, toBase64 } from '@or
  * `skipLibCheck: false`) would fail on these declarations with TS2749. Every real `CryptoKey` has
  * this shape; the key is still checked at run time.
  */
-export interface CryptoKeyLike {
+interface CryptoKeyLike {
   readonly type: string;
   readonly extractable: boolean;
   readonly algorithm: { readonly name: string };
