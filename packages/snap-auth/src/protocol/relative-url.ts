@@ -26,6 +26,9 @@ function percent(byte: number): string {
 }
 
 const encoder = new TextEncoder();
+// ignoreBOM: a decoded `%EF%BB%BF` (U+FEFF) at the start of an escape run is a character of the
+// URL, not a byte-order mark to drop (the default decoder drops it, and the escape was lost).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function encodeChar(char: string): string {
   if (UNRESERVED.test(char)) return char;
@@ -92,7 +95,7 @@ function canonicalComponent(text: string): string {
           out += percent(bytes[k] as number);
           k += 1;
         } else {
-          out += encodeChar(new TextDecoder().decode(new Uint8Array(bytes.slice(k, k + length))));
+          out += encodeChar(decoder.decode(new Uint8Array(bytes.slice(k, k + length))));
           k += length;
         }
       }
