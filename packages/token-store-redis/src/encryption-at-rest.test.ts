@@ -38,7 +38,7 @@ describe('encryption at rest', () => {
     const value = secretToken();
     const name = freshKey();
     await store.set(name, value, 60_000);
-    const raw = (await redis.raw.get(`payauth:token:${name}`)) ?? '';
+    const raw = (await redis.raw.get(`payauth:token:{${name}}`)) ?? '';
     expect(raw.length).toBeGreaterThan(0);
     expect(raw).not.toContain(value.token);
     for (let i = 0; i + 8 <= value.token.length; i += 1) expect(raw).not.toContain(value.token.slice(i, i + 8));
@@ -47,7 +47,7 @@ describe('encryption at rest', () => {
     expect(store.encrypted).toBe(true);
     expect(await store.get(name)).toEqual(value);
     // The TTL is the same as without encryption.
-    expect(await redis.raw.pTTL(`payauth:token:${name}`)).toBeGreaterThan(59_000);
+    expect(await redis.raw.pTTL(`payauth:token:{${name}}`)).toBeGreaterThan(59_000);
   });
 
   it('without the key the value is unreadable: a miss and an encrypted-value-without-key warning', async () => {
@@ -73,13 +73,13 @@ describe('encryption at rest', () => {
       source: '@org/token-store-redis',
       warning: 'decrypt-failed',
       key: name,
-      redisKey: `payauth:token:${name}`,
+      redisKey: `payauth:token:{${name}}`,
       keyId: 1,
     });
     const logged = inspect(warnings, { depth: 10 }) + JSON.stringify(warnings);
     expect(logged).not.toContain(value.token);
     expect(logged).not.toContain(toBase64(rightKey));
-    expect(logged).not.toContain((await redis.raw.get(`payauth:token:${name}`)) ?? 'unreachable');
+    expect(logged).not.toContain((await redis.raw.get(`payauth:token:{${name}}`)) ?? 'unreachable');
   });
 
   it('a tampered value: a miss and a decrypt-failed warning, not a crash', async () => {
@@ -88,10 +88,10 @@ describe('encryption at rest', () => {
     const store = redisTokenStore({ client: await redis.connect(), encryptionKey: key, logger });
     const name = freshKey();
     await store.set(name, secretToken(), 60_000);
-    const raw = (await redis.raw.get(`payauth:token:${name}`)) ?? '';
+    const raw = (await redis.raw.get(`payauth:token:{${name}}`)) ?? '';
     const bytes = Buffer.from(raw, 'base64');
     bytes[bytes.length - 20] = (bytes[bytes.length - 20] as number) ^ 0x01;
-    await redis.raw.set(`payauth:token:${name}`, bytes.toString('base64'), {
+    await redis.raw.set(`payauth:token:{${name}}`, bytes.toString('base64'), {
       expiration: { type: 'PX', value: 60_000 },
     });
     expect(await store.get(name)).toBeUndefined();
@@ -104,7 +104,7 @@ describe('encryption at rest', () => {
     const a = freshKey();
     const b = freshKey();
     await store.set(a, secretToken(), 60_000);
-    await redis.raw.set(`payauth:token:${b}`, (await redis.raw.get(`payauth:token:${a}`)) ?? '');
+    await redis.raw.set(`payauth:token:{${b}}`, (await redis.raw.get(`payauth:token:{${a}}`)) ?? '');
     expect(await store.get(b)).toBeUndefined();
     expect(warnings.map((w) => w.fields?.warning)).toEqual(['decrypt-failed']);
   });
@@ -137,7 +137,7 @@ describe('encryption at rest', () => {
     });
     expect(await rotated.get(name)).toEqual(value);
     await rotated.set(name, value, 60_000);
-    expect(Buffer.from((await redis.raw.get(`payauth:token:${name}`)) ?? '', 'base64')[1]).toBe(2);
+    expect(Buffer.from((await redis.raw.get(`payauth:token:{${name}}`)) ?? '', 'base64')[1]).toBe(2);
     // A replica still on the old key only: unknown key id, a miss.
     const stale = redisTokenStore({ client: await redis.connect(), encryptionKey: { id: 1, key: oldKey }, logger });
     expect(await stale.get(name)).toBeUndefined();
@@ -162,6 +162,6 @@ describe('encryption at rest', () => {
     const value = secretToken();
     await store.set(name, value, 60_000);
     expect(await store.get(name)).toEqual(value);
-    expect(await redis.raw.get(`payauth:token:${name}`)).not.toContain(value.token);
+    expect(await redis.raw.get(`payauth:token:{${name}}`)).not.toContain(value.token);
   });
 });

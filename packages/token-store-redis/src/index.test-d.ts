@@ -6,9 +6,12 @@ import {
   type TokenStoreLock,
 } from '@org/signing-core';
 import type { SnapIssuedTokenStore } from '@org/snap-auth/server';
+import { Cluster, Redis } from 'ioredis';
 import { createClient, createCluster, createSentinel } from 'redis';
 import { expectTypeOf, it } from 'vitest';
 import {
+  type IoRedisClientLike,
+  type IoRedisSubscriberLike,
   type RedisClientLike,
   type RedisIssuedTokenStore,
   type RedisKeys,
@@ -22,6 +25,20 @@ import {
   redisIssuedTokenStore,
   redisTokenStore,
 } from './index.js';
+
+it('takes ioredis clients as they are: standalone, sentinel, cluster, and their duplicates as subscribers', () => {
+  const client = new Redis({ lazyConnect: true, enableOfflineQueue: false });
+  expectTypeOf(client).toExtend<IoRedisClientLike>();
+  expectTypeOf(client.duplicate()).toExtend<IoRedisSubscriberLike>();
+  expectTypeOf(
+    new Redis({ sentinels: [{ host: '127.0.0.1', port: 26379 }], name: 'mymaster' }),
+  ).toExtend<IoRedisClientLike>();
+  const cluster = new Cluster([{ host: '127.0.0.1', port: 7000 }]);
+  expectTypeOf(cluster).toExtend<IoRedisClientLike>();
+  expectTypeOf(cluster.duplicate()).toExtend<IoRedisSubscriberLike>();
+  expectTypeOf(redisTokenStore({ client, subscriber: client.duplicate() })).toEqualTypeOf<RedisTokenStore>();
+  expectTypeOf(redisIdempotencyStore({ client: cluster })).toEqualTypeOf<IdempotencyStore>();
+});
 
 it('takes node-redis 5 clients as they are: standalone, RESP3, cluster, sentinel', () => {
   const client = createClient({ disableOfflineQueue: true });
@@ -43,7 +60,7 @@ it('is a TokenStore with a lock, usable by createTokenManager', () => {
 });
 
 it('options are typed', () => {
-  expectTypeOf<RedisTokenStoreOptions>().toHaveProperty('client').toEqualTypeOf<RedisClientLike>();
+  expectTypeOf<RedisTokenStoreOptions>().toHaveProperty('client').toEqualTypeOf<RedisClientLike | IoRedisClientLike>();
   expectTypeOf<RedisTokenStoreOptions['logger']>().toEqualTypeOf<Logger | undefined>();
   // @ts-expect-error the client is required
   redisTokenStore({});

@@ -21,7 +21,7 @@ describe('options', () => {
     const store = redisTokenStore({ client });
     expect(store.encrypted).toBe(false);
     expect(store.waitForChange).toBeUndefined();
-    expect((await store.keysFor('k')).token).toBe('payauth:token:k');
+    expect((await store.keysFor('k')).token).toBe('payauth:token:{k}');
   });
 
   it('lists every bad option by path with what was expected, never the value', () => {
@@ -43,14 +43,23 @@ describe('options', () => {
       'logger',
     ]);
     expect(error.message).toContain(
-      'client: expected a node-redis client (createClient(), createCluster() or createSentinel())',
+      'client: expected a connected node-redis client (createClient(), createCluster() or createSentinel()) or ioredis client (new Redis(), new Redis.Cluster())',
     );
+    expect(error.message).toContain('prefix: expected a non-empty string without { or }');
     expect(error.message).toContain(
       'encryptionKey: expected 32 bytes (a Uint8Array, or the same as base64 text) or an AES-GCM CryptoKey, or { id, key }, received a string of 44 characters',
     );
     expect(error.message).toContain('commandTimeoutMs: expected a number of milliseconds from 1 to 60000');
     expect(error.message).not.toContain(secret);
     expect(JSON.stringify(error)).not.toContain(secret);
+  });
+
+  it('refuses a prefix with a brace: it would break the hash tag of every key', () => {
+    for (const prefix of ['app{x}', 'a}', '{']) {
+      expect(configError({ client, prefix }).issues.map((issue) => [issue.path, issue.expected])).toEqual([
+        ['prefix', 'a non-empty string without { or }'],
+      ]);
+    }
   });
 
   it('refuses a non-object, and a missing client', () => {
@@ -64,7 +73,7 @@ describe('options', () => {
     expect(configError({ client, subscriber: {} }).issues).toEqual([
       {
         path: 'subscriber',
-        expected: 'a node-redis subscriber connection (client.duplicate())',
+        expected: 'a dedicated, connected subscriber connection (client.duplicate() of node-redis or ioredis)',
         received: 'an object',
       },
     ]);

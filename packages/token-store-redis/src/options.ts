@@ -12,10 +12,14 @@ import {
   type VersionedEncryptionKey,
 } from './encryption.js';
 import {
+  type AnyRedisClient,
+  type AnyRedisSubscriber,
+  CLIENT_EXPECTED,
+  isIoRedisClientLike,
+  isIoRedisSubscriberLike,
   isRedisClientLike,
   isRedisSubscriberLike,
-  type RedisClientLike,
-  type RedisSubscriberLike,
+  SUBSCRIBER_EXPECTED,
 } from './redis-client.js';
 
 const PACKAGE_NAME = '@org/token-store-redis';
@@ -24,17 +28,19 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 500;
 
 export interface RedisTokenStoreOptions {
   /**
-   * A connected node-redis client (`createClient()`, `createCluster()` or `createSentinel()`).
-   * Create it with `disableOfflineQueue: true` so commands fail at once while Redis is down.
+   * A connected client: node-redis 5 (`createClient()`, `createCluster()` or `createSentinel()`)
+   * or ioredis (`new Redis()`, with `sentinels` too, or `new Redis.Cluster()`). Create it so that
+   * commands fail at once while Redis is down (node-redis `disableOfflineQueue: true`, ioredis
+   * `enableOfflineQueue: false`), or, to ride through a Sentinel failover, see the README.
    */
-  client: RedisClientLike;
+  client: AnyRedisClient;
   /**
-   * Optional dedicated, connected subscriber connection (`client.duplicate()`). With it, a
-   * process waiting for another one's refresh is woken by pub/sub as soon as the token is
-   * stored or the lock released; without it the token manager polls.
+   * Optional dedicated, connected subscriber connection (`client.duplicate()`, of the same
+   * library). With it, a process waiting for another one's refresh is woken by pub/sub as soon
+   * as the token is stored or the lock released; without it the token manager polls.
    */
-  subscriber?: RedisSubscriberLike | undefined;
-  /** First part of every Redis key and channel name. Default `payauth`. */
+  subscriber?: AnyRedisSubscriber | undefined;
+  /** First part of every Redis key and channel name, without `{` or `}`. Default `payauth`. */
   prefix?: string | undefined;
   /**
    * Encrypts stored tokens with AES-256-GCM: 32 raw bytes, the same as base64 text, an AES-GCM
@@ -51,8 +57,8 @@ export interface RedisTokenStoreOptions {
 }
 
 export interface ResolvedOptions {
-  readonly client: RedisClientLike;
-  readonly subscriber: RedisSubscriberLike | undefined;
+  readonly client: AnyRedisClient;
+  readonly subscriber: AnyRedisSubscriber | undefined;
   readonly prefix: string;
   readonly encryptionKey: VersionedEncryptionKey | undefined;
   readonly previousEncryptionKeys: readonly VersionedEncryptionKey[];
@@ -76,21 +82,23 @@ const versionedKey = (forEncryption: boolean) =>
     `{ id, key } with key ${KEY_TEXT}`,
   );
 
+const isClient = (value: unknown): value is AnyRedisClient => isRedisClientLike(value) || isIoRedisClientLike(value);
+const isSubscriber = (value: unknown): value is AnyRedisSubscriber =>
+  isRedisSubscriberLike(value) || isIoRedisSubscriberLike(value);
+
+/** A key prefix: braces would take the hash tag of every key away from its token key. */
+export const PREFIX_EXPECTED = 'a non-empty string without { or }';
+export const prefixSchema = v.pipe(
+  v.string(PREFIX_EXPECTED),
+  v.check((value) => value.trim().length > 0 && !/[{}]/.test(value), PREFIX_EXPECTED),
+);
+
 const schema = v.object({
-  client: v.custom<RedisClientLike>(
-    isRedisClientLike,
-    'a node-redis client (createClient(), createCluster() or createSentinel())',
-  ),
+  client: v.custom<AnyRedisClient>(isClient, CLIENT_EXPECTED),
   subscriber: v.exactOptional(
-    v.union(
-      [
-        v.undefined(),
-        v.custom<RedisSubscriberLike>(isRedisSubscriberLike, 'a node-redis subscriber connection (client.duplicate())'),
-      ],
-      'a node-redis subscriber connection (client.duplicate())',
-    ),
+    v.union([v.undefined(), v.custom<AnyRedisSubscriber>(isSubscriber, SUBSCRIBER_EXPECTED)], SUBSCRIBER_EXPECTED),
   ),
-  prefix: v.exactOptional(v.union([v.undefined(), optionSchemas.nonEmptyString()], 'a non-empty string')),
+  prefix: v.exactOptional(v.union([v.undefined(), prefixSchema], PREFIX_EXPECTED)),
   encryptionKey: v.exactOptional(
     v.union(
       [

@@ -1,7 +1,14 @@
 /**
- * The few node-redis methods the store calls, written as structural types so that the
- * package never imports `redis` at run time: a client from `createClient()`, `createCluster()`
- * or `createSentinel()` (node-redis 5) fits as it is.
+ * The few client methods the stores call, written as structural types so that the package
+ * never imports a Redis client at run time:
+ *
+ * - node-redis 5: a client from `createClient()`, `createCluster()` or `createSentinel()` fits
+ *   `RedisClientLike` as it is (camelCase `pTTL`, options objects);
+ * - ioredis 5 or 6: `new Redis()` (also with `sentinels`) or `new Redis.Cluster()` fits
+ *   `IoRedisClientLike` (lower-case `pttl`, positional arguments, pub/sub by events).
+ *
+ * Each shape has one adapter (node-redis-adapter.ts, ioredis-adapter.ts) onto the few commands
+ * the stores use (redis-commands.ts).
  */
 
 /** `SET` options, in the node-redis 5 shape. */
@@ -48,8 +55,36 @@ export interface RedisSubscriberLike {
   unsubscribe(channel: string, listener: RedisMessageListener): Promise<unknown>;
 }
 
+/** What the stores need from an ioredis client (`new Redis()`, `new Redis.Cluster()`). */
+export interface IoRedisClientLike {
+  get(key: string): Promise<unknown>;
+  /** `SET key value PX ms` */
+  set(key: string, value: string, millisecondsToken: 'PX', milliseconds: number): Promise<unknown>;
+  /** `SET key value PX ms NX` */
+  set(key: string, value: string, millisecondsToken: 'PX', milliseconds: number, nx: 'NX'): Promise<unknown>;
+  /** `eval(script, numberOfKeys, ...keys, ...args)`. */
+  eval(script: string, numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  pttl(key: string): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+}
+
+/** An ioredis listener of the `message` event: `(channel, message)`. */
+export type IoRedisMessageListener = (channel: string, message: string) => void;
+
+/**
+ * A dedicated ioredis connection for pub/sub (`client.duplicate()`): ioredis reports messages
+ * as `message` events on the connection rather than per subscription.
+ */
+export interface IoRedisSubscriberLike {
+  subscribe(channel: string): Promise<unknown>;
+  unsubscribe(channel: string): Promise<unknown>;
+  on(event: 'message', listener: IoRedisMessageListener): unknown;
+}
+
 const COMMAND_METHODS = ['get', 'set', 'eval', 'pTTL', 'del'] as const;
+const IOREDIS_COMMAND_METHODS = ['get', 'set', 'eval', 'pttl', 'del'] as const;
 const SUBSCRIBER_METHODS = ['subscribe', 'unsubscribe'] as const;
+const IOREDIS_SUBSCRIBER_METHODS = ['subscribe', 'unsubscribe', 'on'] as const;
 
 function hasMethods(value: unknown, methods: readonly string[]): boolean {
   return (
@@ -66,3 +101,24 @@ export function isRedisClientLike(value: unknown): value is RedisClientLike {
 export function isRedisSubscriberLike(value: unknown): value is RedisSubscriberLike {
   return hasMethods(value, SUBSCRIBER_METHODS);
 }
+
+/** An ioredis client: lower-case `pttl` and no node-redis `pTTL`. */
+export function isIoRedisClientLike(value: unknown): value is IoRedisClientLike {
+  return hasMethods(value, IOREDIS_COMMAND_METHODS) && !hasMethods(value, ['pTTL']);
+}
+
+export function isIoRedisSubscriberLike(value: unknown): value is IoRedisSubscriberLike {
+  return hasMethods(value, IOREDIS_SUBSCRIBER_METHODS) && !hasMethods(value, ['pTTL']);
+}
+
+/** A client either adapter takes. */
+export type AnyRedisClient = RedisClientLike | IoRedisClientLike;
+/** A subscriber connection either adapter takes. */
+export type AnyRedisSubscriber = RedisSubscriberLike | IoRedisSubscriberLike;
+
+/** The text of the `client` option's "expected …" message. */
+export const CLIENT_EXPECTED =
+  'a connected node-redis client (createClient(), createCluster() or createSentinel()) or ioredis client (new Redis(), new Redis.Cluster())';
+/** The text of the `subscriber` option's "expected …" message. */
+export const SUBSCRIBER_EXPECTED =
+  'a dedicated, connected subscriber connection (client.duplicate() of node-redis or ioredis)';

@@ -36,9 +36,9 @@ describe('get / set', () => {
     };
     await store.set(key, value, 30_000);
     expect(await store.get(key)).toEqual(value);
-    const raw = await redis.raw.get(`payauth:token:${key}`);
+    const raw = await redis.raw.get(`payauth:token:{${key}}`);
     expect(JSON.parse(raw ?? '')).toEqual(value);
-    const pttl = await redis.raw.pTTL(`payauth:token:${key}`);
+    const pttl = await redis.raw.pTTL(`payauth:token:{${key}}`);
     expect(pttl).toBeGreaterThan(29_000);
     expect(pttl).toBeLessThanOrEqual(30_000);
   });
@@ -57,7 +57,7 @@ describe('get / set', () => {
     const store = redisTokenStore({ client: await redis.connect() });
     const key = freshKey();
     await store.set(key, token(), 1500.2);
-    expect(await redis.raw.pTTL(`payauth:token:${key}`)).toBeGreaterThan(1400);
+    expect(await redis.raw.pTTL(`payauth:token:{${key}}`)).toBeGreaterThan(1400);
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '10' as unknown as number]) {
       await expect(store.set(key, token(), bad)).rejects.toThrow(TypeError);
       await expect(store.lock(key, bad)).rejects.toThrow(TypeError);
@@ -77,7 +77,7 @@ describe('get / set', () => {
     const store = redisTokenStore({ client: await redis.connect(), logger });
     const key = freshKey();
     for (const raw of ['{"token":1}', '{not json', 'plain text', '{"token":"t","expiresAt":"soon","obtainedAt":1}']) {
-      await redis.raw.set(`payauth:token:${key}`, raw);
+      await redis.raw.set(`payauth:token:{${key}}`, raw);
       expect(await store.get(key)).toBeUndefined();
     }
     expect(warnings.map((w) => w.fields?.warning)).toEqual([
@@ -90,7 +90,7 @@ describe('get / set', () => {
       source: '@org/token-store-redis',
       warning: 'malformed-value',
       key,
-      redisKey: `payauth:token:${key}`,
+      redisKey: `payauth:token:{${key}}`,
     });
   });
 
@@ -99,7 +99,7 @@ describe('get / set', () => {
     const key = freshKey();
     const subscriber = await redis.connect();
     const messages: string[] = [];
-    await subscriber.subscribe(`pub:changed:${key}`, (message) => messages.push(message));
+    await subscriber.subscribe(`pub:changed:{${key}}`, (message) => messages.push(message));
     await store.set(key, token(), 1000);
     await sleep(30);
     expect(messages).toEqual(['set']);
@@ -123,25 +123,25 @@ describe('key layout', () => {
   it('uses <prefix>:token:, <prefix>:lock: and <prefix>:changed: with the manager key as it is', async () => {
     const store = redisTokenStore({ client: await redis.connect(), prefix: 'shop-a' });
     expect(await store.keysFor('snap:https://api.example.com:client-1')).toEqual({
-      token: 'shop-a:token:snap:https://api.example.com:client-1',
-      lock: 'shop-a:lock:snap:https://api.example.com:client-1',
-      channel: 'shop-a:changed:snap:https://api.example.com:client-1',
+      token: 'shop-a:token:{snap:https://api.example.com:client-1}',
+      lock: 'shop-a:lock:{snap:https://api.example.com:client-1}',
+      channel: 'shop-a:changed:{snap:https://api.example.com:client-1}',
     });
-    expect((await redisTokenStore({ client: await redis.connect() }).keysFor('k')).token).toBe('payauth:token:k');
+    expect((await redisTokenStore({ client: await redis.connect() }).keysFor('k')).token).toBe('payauth:token:{k}');
   });
 
   it('replaces keys longer than 128 characters (or starting with sha256:) by their SHA-256', async () => {
     const store = redisTokenStore({ client: await redis.connect() });
     const long = `snap:https://api.example.com/${'x'.repeat(200)}:client-1`;
     const keys = await store.keysFor(long);
-    expect(keys.token).toMatch(/^payauth:token:sha256:[0-9a-f]{64}$/);
+    expect(keys.token).toMatch(/^payauth:token:\{sha256:[0-9a-f]{64}\}$/);
     expect(keys.lock).toBe(keys.token.replace(':token:', ':lock:'));
     await store.set(long, token('long-key-token'), 10_000);
     expect((await store.get(long))?.token).toBe('long-key-token');
     expect(await redis.raw.exists(keys.token)).toBe(1);
-    const lookalike = `sha256:${keys.token.slice(-64)}`;
+    const lookalike = `sha256:${keys.token.slice(-65, -1)}`;
     expect((await store.keysFor(lookalike)).token).not.toBe(keys.token);
-    expect((await store.keysFor('x'.repeat(128))).token).toBe(`payauth:token:${'x'.repeat(128)}`);
+    expect((await store.keysFor('x'.repeat(128))).token).toBe(`payauth:token:{${'x'.repeat(128)}}`);
   });
 
   it('keeps stores with different prefixes apart', async () => {
@@ -210,16 +210,16 @@ describe('lock', () => {
     expect(lock).toBeDefined();
     expect(await b.lock(key, 2_000)).toBeUndefined();
     expect(await a.lock(key, 2_000)).toBeUndefined();
-    const id = await redis.raw.get(`payauth:lock:${key}`);
+    const id = await redis.raw.get(`payauth:lock:{${key}}`);
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    const pttl = await redis.raw.pTTL(`payauth:lock:${key}`);
+    const pttl = await redis.raw.pTTL(`payauth:lock:{${key}}`);
     expect(pttl).toBeGreaterThan(1_900);
     expect(pttl).toBeLessThanOrEqual(2_000);
     await lock?.release();
-    expect(await redis.raw.exists(`payauth:lock:${key}`)).toBe(0);
+    expect(await redis.raw.exists(`payauth:lock:{${key}}`)).toBe(0);
     const next = await b.lock(key, 2_000);
     expect(next).toBeDefined();
-    expect(await redis.raw.get(`payauth:lock:${key}`)).not.toBe(id);
+    expect(await redis.raw.get(`payauth:lock:{${key}}`)).not.toBe(id);
   });
 
   it('expires after its TTL, so a holder that died blocks nobody for longer', async () => {
@@ -238,12 +238,12 @@ describe('lock', () => {
     await sleep(80);
     const fresh = await store.lock(key, 5_000);
     expect(fresh).toBeDefined();
-    const freshId = await redis.raw.get(`payauth:lock:${key}`);
+    const freshId = await redis.raw.get(`payauth:lock:{${key}}`);
     await stale?.release();
-    expect(await redis.raw.get(`payauth:lock:${key}`)).toBe(freshId);
+    expect(await redis.raw.get(`payauth:lock:{${key}}`)).toBe(freshId);
     await fresh?.release();
     await fresh?.release();
-    expect(await redis.raw.exists(`payauth:lock:${key}`)).toBe(0);
+    expect(await redis.raw.exists(`payauth:lock:{${key}}`)).toBe(0);
   });
 
   it('release tells waiters on the key channel', async () => {
@@ -251,7 +251,7 @@ describe('lock', () => {
     const key = freshKey();
     const subscriber = await redis.connect();
     const messages: string[] = [];
-    await subscriber.subscribe(`payauth:changed:${key}`, (message) => messages.push(message));
+    await subscriber.subscribe(`payauth:changed:{${key}}`, (message) => messages.push(message));
     const lock = await store.lock(key, 1_000);
     await lock?.release();
     await lock?.release();
@@ -340,7 +340,7 @@ describe('waitForChange (with a subscriber)', () => {
     const lock = await writer.lock(key, 5_000);
     const waits = Array.from({ length: 50 }, () => store.waitForChange?.(key, 3_000));
     await sleep(100);
-    const channel = `payauth:changed:${key}`;
+    const channel = `payauth:changed:{${key}}`;
     expect(await redis.raw.pubSubNumSub(channel)).toEqual({ [channel]: 1 });
     await writer.set(key, token(), 10_000);
     await Promise.all(waits);
@@ -398,7 +398,7 @@ describe('failing fast', () => {
     // The SET NX was already written to the socket when it timed out, so Redis runs it on
     // resume; the store's clean-up release runs right after it on the same connection.
     await sleep(100);
-    expect(await redis.raw.exists(`payauth:lock:${key}`)).toBe(0);
+    expect(await redis.raw.exists(`payauth:lock:{${key}}`)).toBe(0);
     expect(await store.lock(key, 1_000)).toBeDefined();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `redisTokenStore`: the core `TokenStore` on node-redis, shared by every replica.
+ * `redisTokenStore`: the core `TokenStore` on Redis (node-redis 5 or ioredis), shared by every replica.
  *
  * - get/set: one string per token key, with a TTL equal to the token's remaining lifetime;
  *   `set` also publishes on the key's channel so waiting replicas wake at once.
@@ -19,7 +19,7 @@ import { createCommandRunner } from './command-runner.js';
 import { createTokenCipher, isEncryptedValue, type TokenCipher } from './encryption.js';
 import { createKeyLayout, type RedisKeys } from './key-layout.js';
 import { type RedisTokenStoreOptions, resolveOptions } from './options.js';
-import type { RedisClientLike } from './redis-client.js';
+import { redisCommands, redisSubscriber } from './redis-commands.js';
 import { DELETE_IF_EQUAL, RELEASE_LOCK, SET_AND_NOTIFY } from './scripts.js';
 import { decodeStoredToken, encodeStoredToken } from './stored-token-codec.js';
 import { warn } from './warnings.js';
@@ -48,26 +48,11 @@ function checkTtl(method: string, ttlMs: unknown): number {
   return Math.max(1, Math.ceil(ttlMs));
 }
 
-function asText(reply: unknown): string | undefined {
-  if (typeof reply === 'string') return reply;
-  if (reply instanceof Uint8Array) return new TextDecoder().decode(reply);
-  return undefined;
-}
-
-/** A view of the client that drops commands still queued after the timeout and replies with strings. */
-function commandsView(client: RedisClientLike, timeoutMs: number): RedisClientLike {
-  if (typeof client.withCommandOptions !== 'function') return client;
-  const view = client.withCommandOptions({ timeout: timeoutMs, typeMapping: {} });
-  return typeof view === 'object' && view !== null && typeof (view as RedisClientLike).get === 'function'
-    ? (view as RedisClientLike)
-    : client;
-}
-
 /** Creates a `TokenStore` that keeps tokens, and the refresh lock, in Redis. */
 export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStore {
   const resolved = resolveOptions(options);
   const { logger } = resolved;
-  const redis = commandsView(resolved.client, resolved.commandTimeoutMs);
+  const redis = redisCommands(resolved.client, resolved.commandTimeoutMs);
   const run = createCommandRunner(resolved.commandTimeoutMs);
   const keysFor = createKeyLayout(resolved.prefix);
   const cipher: TokenCipher | undefined = resolved.encryptionKey
@@ -112,17 +97,16 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
   }
 
   async function readRaw(keys: RedisKeys): Promise<string | undefined> {
-    const reply = await run('GET', () => redis.get(keys.token));
-    return asText(reply);
+    return run('GET', () => redis.get(keys.token));
   }
 
   let subscriberFailing = false;
   const waitForChange: WaitForChange | undefined = resolved.subscriber
     ? createChangeNotifier({
-        subscriber: resolved.subscriber,
+        subscriber: redisSubscriber(resolved.subscriber),
         run,
         lockRemainingMs: async (lockKey) => {
-          const pttl = Number(await run('PTTL', () => redis.pTTL(lockKey)));
+          const pttl = await run('PTTL', () => redis.pttl(lockKey));
           // -2: no lock; -1: a lock without expiry (not ours): treat as held for the whole wait.
           return pttl === -1 ? Number.POSITIVE_INFINITY : pttl;
         },
@@ -166,9 +150,7 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
       }
       const keys = await keysFor(key);
       const encoded = await encode(keys, value);
-      await run('SET', () =>
-        redis.eval(SET_AND_NOTIFY, { keys: [keys.token], arguments: [encoded, String(ttl), keys.channel] }),
-      );
+      await run('SET', () => redis.eval(SET_AND_NOTIFY, [keys.token], [encoded, String(ttl), keys.channel]));
     },
 
     async delete(key, onlyIfToken) {
@@ -184,7 +166,7 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
       if (raw === undefined) return;
       const stored = await decode(key, keys, raw);
       if (stored?.token !== onlyIfToken) return;
-      await run('DEL', () => redis.eval(DELETE_IF_EQUAL, { keys: [keys.token], arguments: [raw] }));
+      await run('DEL', () => redis.eval(DELETE_IF_EQUAL, [keys.token], [raw]));
     },
 
     async lock(key, ttlMs) {
@@ -192,25 +174,23 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
       const ttl = checkTtl('lock', ttlMs);
       const keys = await keysFor(key);
       const id = randomUuid();
-      let reply: unknown;
+      let taken: boolean;
       try {
-        reply = await run('SET NX', () =>
-          redis.set(keys.lock, id, { expiration: { type: 'PX', value: ttl }, condition: 'NX' }),
-        );
+        taken = await run('SET NX', () => redis.setPx(keys.lock, id, ttl, true));
       } catch (error) {
         // The SET may still reach Redis after the timeout: release it then, if it did.
         Promise.resolve()
-          .then(() => redis.eval(RELEASE_LOCK, { keys: [keys.lock], arguments: [id, keys.channel] }))
+          .then(() => redis.eval(RELEASE_LOCK, [keys.lock], [id, keys.channel]))
           .catch(() => {});
         throw error;
       }
-      if (reply !== 'OK') return undefined;
+      if (!taken) return undefined;
       let released = false;
       return {
         async release() {
           if (released) return;
           released = true;
-          await run('release', () => redis.eval(RELEASE_LOCK, { keys: [keys.lock], arguments: [id, keys.channel] }));
+          await run('release', () => redis.eval(RELEASE_LOCK, [keys.lock], [id, keys.channel]));
         },
       };
     },

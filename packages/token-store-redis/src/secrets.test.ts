@@ -42,10 +42,10 @@ describe('no secret leaves the package', () => {
     // Wrong key, tampered value, plaintext reader: warnings only.
     seen.push(await redisTokenStore({ client, encryptionKey: otherKey, logger }).get(name));
     seen.push(await redisTokenStore({ client, logger }).get(name));
-    const raw = (await redis.raw.get(`payauth:token:${name}`)) ?? '';
-    await redis.raw.set(`payauth:token:${name}`, `${raw.slice(0, -4)}AAA=`);
+    const raw = (await redis.raw.get(`payauth:token:{${name}}`)) ?? '';
+    await redis.raw.set(`payauth:token:{${name}}`, `${raw.slice(0, -4)}AAA=`);
     seen.push(await store.get(name));
-    await redis.raw.set(`payauth:token:${name}`, JSON.stringify(value));
+    await redis.raw.set(`payauth:token:{${name}}`, JSON.stringify(value));
     seen.push(await store.get(name));
     await store.set(name, value, 60_000);
     await store.delete(name, secretToken);

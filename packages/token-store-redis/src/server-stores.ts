@@ -15,35 +15,39 @@ import { type IdempotencyClaim, type IdempotencyStore, randomAlphanumeric, Store
 import { optionSchemas, validateOptions } from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import { createCommandRunner } from './command-runner.js';
-import { isRedisClientLike, type RedisClientLike } from './redis-client.js';
+import { PREFIX_EXPECTED, prefixSchema } from './options.js';
+import { type AnyRedisClient, CLIENT_EXPECTED, isIoRedisClientLike, isRedisClientLike } from './redis-client.js';
+import { redisCommands } from './redis-commands.js';
 
 const PACKAGE_NAME = '@org/token-store-redis';
 
 /** Options of {@link redisIdempotencyStore} and {@link redisIssuedTokenStore}. */
 export interface RedisServerStoreOptions {
-  /** A connected node-redis client (`createClient()`, `createCluster()` or `createSentinel()`), created with `disableOfflineQueue: true`. */
-  client: RedisClientLike;
-  /** First part of every key. Default `payauth`. */
+  /**
+   * A connected node-redis 5 client (`createClient()`, `createCluster()` or `createSentinel()`,
+   * with `disableOfflineQueue: true`) or ioredis client (`new Redis()`, `new Redis.Cluster()`,
+   * with `enableOfflineQueue: false`).
+   */
+  client: AnyRedisClient;
+  /** First part of every key, without `{` or `}`. Default `payauth`. */
   prefix?: string | undefined;
   /** Longest time one Redis command may take before it fails with a `StoreError`. Default 500 ms. */
   commandTimeoutMs?: number | undefined;
 }
 
 const schema = v.strictObject({
-  client: v.custom<RedisClientLike>(
-    isRedisClientLike,
-    'a connected node-redis client (with get, set, eval, pTTL and del)',
-  ),
-  prefix: v.exactOptional(v.optional(optionSchemas.nonEmptyString('a non-empty string'))),
+  client: v.custom<AnyRedisClient>((value) => isRedisClientLike(value) || isIoRedisClientLike(value), CLIENT_EXPECTED),
+  prefix: v.exactOptional(v.optional(prefixSchema, PREFIX_EXPECTED)),
   commandTimeoutMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1, 60_000))),
 });
 
 function resolve(options: RedisServerStoreOptions) {
   const o = validateOptions(PACKAGE_NAME, schema, options) as RedisServerStoreOptions;
+  const timeoutMs = o.commandTimeoutMs ?? 500;
   return {
-    client: o.client,
+    client: redisCommands(o.client, timeoutMs),
     prefix: o.prefix ?? 'payauth',
-    run: createCommandRunner(o.commandTimeoutMs ?? 500),
+    run: createCommandRunner(timeoutMs),
   };
 }
 
@@ -93,13 +97,10 @@ export function redisIdempotencyStore(options: RedisServerStoreOptions): Idempot
       // Two tries: a record that expires between the SET and the GET is simply free again.
       for (let tries = 0; tries < 2; tries += 1) {
         const owner = randomAlphanumeric(24);
-        const set = await run('idempotency claim', () =>
-          client.set(redisKey, JSON.stringify({ f: fingerprint, o: owner }), {
-            expiration: { type: 'PX', value: ttl(ttlMs) },
-            condition: 'NX',
-          }),
+        const claimed = await run('idempotency claim', () =>
+          client.setPx(redisKey, JSON.stringify({ f: fingerprint, o: owner }), ttl(ttlMs), true),
         );
-        if (set === 'OK') return { state: 'claimed', owner };
+        if (claimed) return { state: 'claimed', owner };
         const record = parseRecord(await run('idempotency read', () => client.get(redisKey)));
         if (record === undefined) continue;
         return record.r === undefined
@@ -113,15 +114,12 @@ export function redisIdempotencyStore(options: RedisServerStoreOptions): Idempot
       const current = parseRecord(await run('idempotency read', () => client.get(redisKey)));
       if (current === undefined || current.o !== owner || current.r !== undefined) return false;
       const done = await run('idempotency complete', () =>
-        client.eval(COMPLETE, {
-          keys: [redisKey],
-          arguments: [owner, JSON.stringify({ f: current.f, r: result }), String(ttl(ttlMs))],
-        }),
+        client.eval(COMPLETE, [redisKey], [owner, JSON.stringify({ f: current.f, r: result }), String(ttl(ttlMs))]),
       );
       return Number(done) === 1;
     },
     async release(key, owner) {
-      await run('idempotency release', () => client.eval(RELEASE, { keys: [keyOf(key)], arguments: [owner] }));
+      await run('idempotency release', () => client.eval(RELEASE, [keyOf(key)], [owner]));
     },
   };
 }
@@ -150,9 +148,12 @@ export function redisIssuedTokenStore(options: RedisServerStoreOptions): RedisIs
   return {
     async save(tokenHash, token, ttlMs) {
       await run('issued-token save', () =>
-        client.set(keyOf(tokenHash), JSON.stringify({ c: token.clientId, e: token.expiresAt }), {
-          expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
-        }),
+        client.setPx(
+          keyOf(tokenHash),
+          JSON.stringify({ c: token.clientId, e: token.expiresAt }),
+          Math.max(1, Math.ceil(ttlMs)),
+          false,
+        ),
       );
     },
     async find(tokenHash) {

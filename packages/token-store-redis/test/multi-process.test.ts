@@ -89,7 +89,7 @@ describe('a lock holder that dies', () => {
     // The holder is inside fetchToken, so it holds the lock in Redis.
     const inspector = createClient({ url: redis.url });
     await inspector.connect();
-    const lockKey = `killed-holder:lock:test:${holderServer.url}:client-1`;
+    const lockKey = `killed-holder:lock:{test:${holderServer.url}:client-1}`;
     const pttl = await inspector.pTTL(lockKey);
     expect(pttl).toBeGreaterThan(0);
     expect(pttl).toBeLessThanOrEqual(LOCK_TTL_MS);

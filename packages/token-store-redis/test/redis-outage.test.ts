@@ -100,7 +100,7 @@ describe('Redis stopped mid-run', () => {
     expect(tokenServer.count()).toBe(4);
     expect(logs.some((l) => l.level === 'info' && l.message === 'token store is available again')).toBe(true);
     //    The new token went to Redis, and a new replica takes it from there: no extra request.
-    const stored = await client.get(`payauth:token:${key()}`);
+    const stored = await client.get(`payauth:token:{${key()}}`);
     expect(stored).toContain(forced.token);
     expect((await replica().getToken()).token).toBe(forced.token);
     expect(tokenServer.count()).toBe(4);

@@ -147,27 +147,18 @@ export function killLeftoverServers(dir: string): number {
   return killed;
 }
 
-async function launch(binary: string, port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    binary,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      '--daemonize',
-      'no',
-      '--loglevel',
-      'warning',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+/**
+ * Spawns redis-server with `args` (listening on `port` of 127.0.0.1), records it for the global
+ * teardown, and waits until it answers PING (at most 10 s). Also used for cluster nodes and
+ * sentinels (test/redis-topology.ts).
+ */
+export async function launchRedis(
+  binary: string,
+  port: number,
+  dir: string,
+  args: readonly string[],
+): Promise<ChildProcess> {
+  const child = spawn(binary, [...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
   live.add(child);
   remember(child, dir);
   let stderr = '';
@@ -190,7 +181,31 @@ async function launch(binary: string, port: number, dir: string): Promise<ChildP
   throw new Error(`redis-server did not answer PING on port ${port} within 10 s`);
 }
 
-function waitForExit(child: ChildProcess): Promise<void> {
+/** The options every test redis-server gets: loopback only, nothing persisted, quiet. */
+export function baseArgs(port: number, dir: string): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+  ];
+}
+
+function launch(binary: string, port: number, dir: string): Promise<ChildProcess> {
+  return launchRedis(binary, port, dir, baseArgs(port, dir));
+}
+
+export function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }

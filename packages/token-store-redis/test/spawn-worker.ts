@@ -40,8 +40,15 @@ export interface WorkerRound {
   readonly lockWaitMs?: number;
 }
 
-export function spawnWorker(options: { redisUrl: string; tokenUrl: string; rounds: readonly WorkerRound[] }): Worker {
+export function spawnWorker(options: {
+  redisUrl: string;
+  /** The root nodes of a Redis Cluster: the worker connects with createCluster instead. */
+  redisCluster?: ReadonlyArray<{ url: string }>;
+  tokenUrl: string;
+  rounds: readonly WorkerRound[];
+}): Worker {
   const env = {
+    ...(options.redisCluster ? { WORKER_REDIS_CLUSTER: JSON.stringify(options.redisCluster) } : {}),
     WORKER_REDIS_URL: options.redisUrl,
     WORKER_TOKEN_URL: options.tokenUrl,
     WORKER_ROUNDS: JSON.stringify(options.rounds),

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { createTokenManager } from '@org/signing-core';
 import { redisTokenStore } from '@org/token-store-redis';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 
 /** @type {Array<{ prefix: string, callers: number, pubsub: boolean, lockTtlMs?: number, lockWaitMs?: number }>} */
 const rounds = JSON.parse(process.env.WORKER_ROUNDS ?? '[]');
@@ -16,7 +16,11 @@ const tokenUrl = process.env.WORKER_TOKEN_URL;
 const emit = (event) => process.stdout.write(`${JSON.stringify({ at: Date.now(), ...event })}\n`);
 const fingerprint = (token) => createHash('sha256').update(token).digest('hex').slice(0, 16);
 
-const client = createClient({ url: redisUrl, disableOfflineQueue: true });
+// WORKER_REDIS_CLUSTER: the cluster's root nodes as JSON (`[{ url }]`); then createCluster.
+const clusterNodes = process.env.WORKER_REDIS_CLUSTER ? JSON.parse(process.env.WORKER_REDIS_CLUSTER) : undefined;
+const client = clusterNodes
+  ? createCluster({ rootNodes: clusterNodes, defaults: { disableOfflineQueue: true } })
+  : createClient({ url: redisUrl, disableOfflineQueue: true });
 client.on('error', () => {});
 await client.connect();
 let subscriber;
