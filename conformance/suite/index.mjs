@@ -6,6 +6,7 @@ import { errorCases } from './cases/errors.mjs';
 import { faultCases } from './cases/faults.mjs';
 import { lifecycleCases } from './cases/lifecycle.mjs';
 import { notificationCases } from './cases/notifications.mjs';
+import { serverCases } from './cases/server.mjs';
 import { testingCoreCases } from './cases/testing-core.mjs';
 import { vectorCases } from './cases/vectors.mjs';
 
@@ -20,6 +21,7 @@ export function hostCases(info) {
     ...lifecycleCases,
     ...faultCases,
     ...notificationCases,
+    ...serverCases,
     ...testingCoreCases,
   ];
 }
