@@ -9,7 +9,8 @@
 // 3. Plays the inbound flow: the merchant is a SNAP server (`@org/snap-auth/server`) and the
 //    SNAP sandbox, as the bank, gets a token from it, pays a virtual account, redelivers the
 //    payment (answered from the first run) and sends a forged call (refused).
-// 4. Prints one table and exits 0, or 1 if any step failed.
+// 4. Prints one table and the next commands to try (the workbench last), and exits 0, or 1 if
+//    any step failed.
 import { startSandboxes } from '@org/cli/sandboxes';
 import { createDokuPartnerAuth, verifyDokuNotification } from '@org/doku-partner-auth';
 import { createFinnetAuth, FINNET_WIDGET_TOP_UP_PATH } from '@org/finnet-auth';
@@ -276,4 +277,11 @@ if (failed === 0) {
 } else {
   console.log(`${failed} step(s) failed.`);
 }
+console.log();
+console.log('Next:');
+console.log('  payauth sandbox         # the same sandboxes, until Ctrl-C, with export lines for payauth token');
+console.log('  payauth verify --help   # why a signature does not match, on the command line');
+console.log(
+  '  payauth workbench       # the same diagnosis in the browser: paste a captured request (keys stay in the tab)',
+);
 process.exitCode = failed === 0 ? 0 : 1;

@@ -63,4 +63,8 @@ it('the demo runs every provider against its sandbox and prints one table', asyn
     'All 4 providers: token fetched once and cached, signed call accepted, notifications verified; inbound SNAP: token issued, payment processed once, forged call refused.',
   );
   expect(stdout).not.toContain('✗');
+  // The last hint: the workbench, a command that exists.
+  const hints = stdout.slice(stdout.indexOf('\nNext:\n')).trimEnd().split('\n');
+  expect(hints.at(-1)).toMatch(/^ {2}payauth workbench +# the same diagnosis in the browser/);
+  expect(hints.slice(2).map((line) => line.trim().split(/ +/)[1])).toEqual(['sandbox', 'verify', 'workbench']);
 });

@@ -3,8 +3,8 @@
  * says where the key came from. A public key may also be given as the private key it belongs
  * to (the public half is derived), which is handy when checking your own signatures.
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { checkRsaPrivateKey, checkRsaPublicKey, isKeyFormatError } from '@org/signing-core';
+import { publicHalf } from '#public-half';
 import { inputError } from './exit-codes.js';
 
 const from = (origin: string | undefined) => (origin ? ` (from ${origin})` : '');
@@ -35,23 +35,4 @@ export function checkedPublicKey(value: string, origin: string | undefined, what
     }
     return publicHalf(value);
   }
-}
-
-/** SPKI PEM of the public half of a private key the core accepted (PEM or bare base64 DER). */
-function publicHalf(privateKey: string): string {
-  const text = privateKey.trim();
-  if (text.startsWith('-----'))
-    return createPublicKey(createPrivateKey(text)).export({ type: 'spki', format: 'pem' }) as string;
-  const der = Buffer.from(text.replace(/\s+/g, ''), 'base64');
-  for (const type of ['pkcs8', 'pkcs1'] as const) {
-    try {
-      return createPublicKey(createPrivateKey({ key: der, format: 'der', type })).export({
-        type: 'spki',
-        format: 'pem',
-      }) as string;
-    } catch {
-      // try the next encoding
-    }
-  }
-  throw inputError('cannot derive the public key from this private key: give the public key itself');
 }

@@ -76,8 +76,10 @@ describe('--help for every command and subcommand', () => {
     [['verify', '--help'], 'Usage: payauth verify <provider> <kind>'],
     [['keygen', '--help'], 'Usage: payauth keygen'],
     [['sandbox', '--help'], 'Usage: payauth sandbox'],
-    [['notify', '--help'], 'Usage: payauth notify <snap|doku> --to <url>'],
+    [['notify', '--help'], 'Usage: payauth notify <snap|doku|fondy> --to <url>'],
     [['notify', 'doku', '--help'], 'Usage: payauth notify <doku> --to <url>'],
+    [['notify', 'fondy', '--help'], 'Usage: payauth notify <fondy> --to <url>'],
+    [['notify', 'fondy', '--help'], 'PAYAUTH_FONDY_PAYMENT_KEY or PAYAUTH_FONDY_PAYMENT_KEY_FILE'],
     [['help-is-a-flag', '--help'], ''],
   ];
   for (const provider of Object.keys(KINDS) as Array<keyof typeof KINDS>) {

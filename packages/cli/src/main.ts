@@ -11,6 +11,7 @@ import { sandbox, sandboxHelp, sandboxOptions } from './commands/sandbox.js';
 import { sign, signHelp, signOptions } from './commands/sign.js';
 import { token, tokenHelp, tokenOptions } from './commands/token.js';
 import { verify, verifyHelp, verifyOptions } from './commands/verify.js';
+import { workbench, workbenchHelp, workbenchOptions } from './commands/workbench.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { createOutput, type Io, type Output } from './io.js';
 import { inline } from './terminal-text.js';
@@ -26,9 +27,12 @@ Commands:
   verify <provider> <kind>  check a signature; on a mismatch, say which input most likely differs
   keygen                    make an RSA key pair for SNAP registration
   notify <provider> --to <url>
-                            play the provider against your endpoint (snap, doku): token, signed
-                            call or notification, redeliveries; prints what your endpoint answered
+                            play the provider against your endpoint (snap, doku, fondy): token,
+                            signed call, notification or callback, redeliveries; prints what your
+                            endpoint answered
   sandbox                   serve all four provider sandboxes on 127.0.0.1
+  workbench                 serve the signature workbench page on 127.0.0.1 (paste a request,
+                            see what was signed and which input differs; keys stay in the tab)
 
 Run "payauth <command> --help" for a command's options.
 
@@ -66,6 +70,7 @@ const COMMANDS: Record<string, Command> = {
   keygen: { run: keygen, help: () => keygenHelp, options: keygenOptions },
   notify: { run: notify, help: notifyHelp, options: notifyOptions },
   sandbox: { run: sandbox, help: () => sandboxHelp, options: sandboxOptions },
+  workbench: { run: workbench, help: () => workbenchHelp, options: workbenchOptions },
 };
 
 /** Index of the command name: the first argument that is neither an option nor the value of `--config`. */

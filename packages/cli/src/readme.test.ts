@@ -8,6 +8,7 @@ import { sandboxOptions } from './commands/sandbox.js';
 import { signOptions } from './commands/sign.js';
 import { tokenOptions } from './commands/token.js';
 import { verifyOptions } from './commands/verify.js';
+import { workbenchOptions } from './commands/workbench.js';
 import { EXIT } from './exit-codes.js';
 import { PROVIDERS } from './providers/provider-name.js';
 import { TOKEN_PROVIDERS } from './providers/token-clients.js';
@@ -46,6 +47,7 @@ describe('README', () => {
       ...Object.keys(verifyOptions),
       ...Object.keys(keygenOptions),
       ...Object.keys(sandboxOptions),
+      ...Object.keys(workbenchOptions),
       'help',
       'version',
       'json',

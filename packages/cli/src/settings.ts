@@ -10,25 +10,9 @@ import { resolve } from 'node:path';
 import type { Flags } from './commands/context.js';
 import { inputError, usageError } from './exit-codes.js';
 import { notValidJson } from './json-location.js';
+import type { SettingSpec } from './setting-spec.js';
 
-export interface SettingSpec {
-  /** camelCase name, also the config-file key. */
-  readonly name: string;
-  readonly description: string;
-  /** Also accept `<flag>-file`, `<ENV>_FILE` and `<name>File` (for keys and secrets). */
-  readonly fromFile?: boolean;
-  /** A file is used byte for byte (a body); otherwise one trailing line break is dropped (a secret saved with `echo`). */
-  readonly exactFile?: boolean;
-  readonly secret?: boolean;
-  readonly required?: boolean;
-  readonly default?: string;
-  /** Only a flag sets it (per-call inputs such as a body or a signature), never the environment or the config file. */
-  readonly flagOnly?: boolean;
-  /** The option takes no value (`--show-token`). */
-  readonly boolean?: boolean;
-  /** Placeholder shown in help, e.g. `<url>`. */
-  readonly value?: string;
-}
+export type { SettingSpec } from './setting-spec.js';
 
 export const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 export const envName = (provider: string, name: string) =>

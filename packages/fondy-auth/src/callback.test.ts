@@ -127,6 +127,31 @@ describe('verifyFondyCallback, protocol 1.0', () => {
     }
   });
 
+  it('a boolean or array in any place, the signature included, answers false and never throws', async () => {
+    const signature = sdk.genSignature({ ...order }, KEY);
+    const bodies: unknown[] = [
+      { ...order, signature: true },
+      { ...order, signature: [signature] },
+      { ...order, amount: [12500], signature },
+      { ...order, order_status: false, signature },
+      { response: [{ ...order, signature }] },
+      { response: true },
+      true,
+      [{ ...order, signature }],
+      null,
+    ];
+    for (const body of bodies) {
+      const text = JSON.stringify(body);
+      expect(await verifyFondyCallback(text, KEY), text).toBe(false);
+      expect(await verifyFondyCallback(request(text, 'application/json'), KEY), text).toBe(false);
+      if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+        expect(await verifyFondyCallback(body as Record<string, unknown>, KEY), text).toBe(false);
+      }
+    }
+    // Control: the same callback with its values as sent verifies.
+    expect(await verifyFondyCallback(JSON.stringify({ ...order, signature }), KEY)).toMatchObject({ protocol: '1.0' });
+  });
+
   it('a repeated form field, a lone surrogate, a body that is not UTF-8 or not JSON answer false', async () => {
     const form = `${sdk.getConvertedData('form', { ...order }, '1.0', KEY)}&order_id=again`;
     expect(await verifyFondyCallback(form, KEY)).toBe(false);
@@ -170,6 +195,34 @@ describe('verifyFondyCallback, protocol 2.0', () => {
     const params = { ...order, subscription: true, recurring_data: { every: 1, period: 'month' }, items: [1, 2] };
     const result = await verifyFondyCallback(JSON.stringify({ response: envelope(params) }), new Secret(KEY));
     expect(result).toMatchObject({ protocol: '2.0', params });
+  });
+
+  it('a boolean or array in place of data, signature or version, or a repeated form field, answers false', async () => {
+    const fields = envelope(order);
+    for (const body of [
+      { ...fields, data: [fields.data] },
+      { ...fields, signature: [fields.signature] },
+      { ...fields, signature: true },
+      { ...fields, version: ['2.0'] },
+      { ...fields, version: true },
+      { data: fields.data, signature: fields.signature, version: 2 },
+      { response: [fields] },
+    ]) {
+      const text = JSON.stringify(body);
+      expect(await verifyFondyCallback(request(text, 'application/json'), KEY), text).toBe(false);
+    }
+    // A form carrying data twice: which one is meant is ambiguous (another parser may read the
+    // other), so neither is trusted, whichever the signature covers.
+    const other = Buffer.from(JSON.stringify({ order: { ...order, amount: 1 } })).toString('base64');
+    const form = new URLSearchParams(fields);
+    form.append('data', other);
+    expect(await verifyFondyCallback(request(form.toString(), 'application/x-www-form-urlencoded'), KEY)).toBe(false);
+    const doubled = new URLSearchParams({ version: '2.0', data: other, signature: sha1(`${KEY}|${fields.data}`) });
+    doubled.append('data', fields.data as string);
+    expect(await verifyFondyCallback(doubled, KEY)).toBe(false);
+    // Control: the envelope as the SDK makes it verifies, as JSON and as a form.
+    expect(await verifyFondyCallback(JSON.stringify(fields), KEY)).toMatchObject({ protocol: '2.0' });
+    expect(await verifyFondyCallback(new URLSearchParams(fields), KEY)).toMatchObject({ protocol: '2.0' });
   });
 
   it('answers false for a wrong key, changed data, data that is not base64 JSON of an object', async () => {

@@ -23,7 +23,11 @@ describe('public API', () => {
   });
 
   it('@org/fondy-auth/testing exports exactly these names', async () => {
-    expect(Object.keys(await import('./testing/index.js')).sort()).toEqual(['createFondySandbox']);
+    expect(Object.keys(await import('./testing/index.js')).sort()).toEqual([
+      'createFondyCallback',
+      'createFondySandbox',
+      'sendFondyCallback',
+    ]);
   });
 });
 

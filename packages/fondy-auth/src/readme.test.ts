@@ -3,11 +3,13 @@
 import { createHash } from 'node:crypto';
 import { isProviderError } from '@org/signing-core';
 import type { RunningSandbox } from '@org/signing-core/testing';
+import { serveOnLoopback } from '@org/signing-core/testing/node';
 import { untestedReadmeBlocks } from '@org/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { classicSignatureVector, tokenSignatureVector } from './__fixtures__/vectors.js';
 import {
   FONDY_REQUEST_HEADERS,
+  type FondyVerifiedCallback,
   fondyPaymentStringToSignParts,
   fondySdkSignature,
   fondySignature,
@@ -18,6 +20,7 @@ import {
   verifyFondyCallback,
   verifyFondyTokenSignature,
 } from './index.js';
+import { createFondyCallback, sendFondyCallback } from './testing/index.js';
 
 // What the first example prints, captured.
 const printed: unknown[][] = [];
@@ -231,6 +234,56 @@ describe('README examples', () => {
     await server.close();
     expect(sandbox.requests.count(sandbox.tokenPath)).toBe(2);
     expect(sandbox.requests.count(sandbox.reportPath)).toBe(2);
+  });
+});
+
+describe('README: Fondy calling your callback URL', () => {
+  it('sendFondyCallback and createFondyCallback against a handler that verifies', async () => {
+    // The README's handleFondyCallback, with the order check of your own code left out.
+    const handled: FondyVerifiedCallback[] = [];
+    async function handleFondyCallback(request: Request): Promise<Response> {
+      const callback = await verifyFondyCallback(request, process.env.FONDY_PAYMENT_KEY!);
+      if (callback === false) return new Response('bad signature', { status: 400 });
+      handled.push(callback);
+      return new Response('OK');
+    }
+
+    // Your endpoint (here handleFondyCallback from above), served on 127.0.0.1:
+    const shop = await serveOnLoopback(handleFondyCallback, 0); // from @org/signing-core/testing/node
+    const delivery = await sendFondyCallback({
+      url: `${shop.url}/fondy/callback`,
+      paymentKey: process.env.FONDY_PAYMENT_KEY!, // your merchant's payment key; never sent
+      merchantId: 1396424,
+      protocol: '1.0', // or '2.0'
+      format: 'json', // or 'form'
+      attempts: 3,
+      timeoutMs: 2000,
+    });
+    delivery.ok; // true: your endpoint answered 2xx
+    delivery.orderId; // 'payauth-…': the sample callback's order_id
+    delivery.attempts; // [{ attempt: 1, outcome: 'answered', status: 200, answer: 'OK', durationMs: 3 }]
+    await shop.close();
+
+    // The same callback as a Request, for calling a handler without a server:
+    const request = await createFondyCallback({
+      url: 'https://shop.example/fondy',
+      paymentKey: 'test',
+      protocol: '2.0',
+    });
+    const response = await handleFondyCallback(request); // 200 'OK'
+
+    expect(delivery.ok).toBe(true);
+    expect(delivery.orderId).toMatch(/^payauth-/);
+    expect(delivery.attempts).toEqual([
+      { attempt: 1, outcome: 'answered', status: 200, answer: 'OK', durationMs: expect.any(Number) },
+    ]);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('OK');
+    expect(handled.map((callback) => [callback.protocol, callback.params.order_status])).toEqual([
+      ['1.0', 'approved'],
+      ['2.0', 'approved'],
+    ]);
+    expect(handled[0]?.params).toMatchObject({ order_id: delivery.orderId, merchant_id: 1396424 });
   });
 });
 

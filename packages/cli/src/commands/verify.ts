@@ -4,7 +4,8 @@
  * likely differs.
  */
 import { EXIT, usageError } from '../exit-codes.js';
-import { combinedVariants, type SignatureKind, type Variant } from '../signatures/kind.js';
+import { diagnose } from '../signatures/diagnose.js';
+import type { SignatureKind } from '../signatures/kind.js';
 import { kindArgs } from '../signatures/registry.js';
 import { shortValue } from '../signatures/variants.js';
 import type { CommandContext } from './context.js';
@@ -25,20 +26,11 @@ function signatureOf(ctx: CommandContext, kind: SignatureKind, params: Readonly<
   );
 }
 
-async function tryVariant(variant: Variant): Promise<boolean> {
-  try {
-    return await variant.check();
-  } catch {
-    // A variant that cannot even be computed (e.g. a body that is no longer JSON) does not match.
-    return false;
-  }
-}
-
 export async function verify(ctx: CommandContext): Promise<number> {
   const kind = kindArgs(ctx.args, 'verify');
   const inputs = resolveKindInputs(ctx, kind, 'verify', Date.now());
   const signature = signatureOf(ctx, kind, inputs.params);
-  const result = await kind.verify(inputs, signature);
+  const result = await diagnose(kind, inputs, signature);
   const { out } = ctx;
   const label = `${kind.provider} ${kind.kind}`;
   if (result.match) {
@@ -59,37 +51,8 @@ export async function verify(ctx: CommandContext): Promise<number> {
     return EXIT.ok;
   }
 
-  const variants = kind.variants(inputs, signature);
-  const tried: Array<{ variant: Variant; match: boolean }> = [];
-  for (const variant of variants) tried.push({ variant, match: await tryVariant(variant) });
-  let matched = tried.find((t) => t.match)?.variant;
-  let combinations = 0;
-  if (!matched) {
-    // Two inputs may differ at once (a Z timestamp and a re-serialised body): try pairs.
-    for (const variant of combinedVariants(kind, inputs, signature, variants)) {
-      combinations++;
-      if (await tryVariant(variant)) {
-        matched = variant;
-        tried.push({ variant, match: true });
-        break;
-      }
-    }
-  }
-  const conclusion = matched
-    ? `most likely the ${matched.input} ${matched.input.includes(' and ') ? 'differ' : 'differs'}: the signature matches with ${matched.description}${matched.value === undefined ? '' : ` (${shortValue(matched.value)})`}`
-    : `no variant matched: most likely the key/secret differs (or an input that is not varied here: ${kind.unvaried})`;
-
-  let stringToSign: string | undefined;
-  let explained: Awaited<ReturnType<typeof kind.explain>> | undefined;
-  if (kind.settings('verify', 0).every((spec) => spec.name !== 'publicKey')) {
-    // Symmetric kinds: show the string the given inputs sign, to compare with the signer's.
-    try {
-      explained = await kind.explain(inputs);
-      stringToSign = explained.stringToSign;
-    } catch {
-      explained = undefined;
-    }
-  }
+  const { tried, combinations, likely: matched, conclusion, explained } = result;
+  const stringToSign = explained?.stringToSign;
 
   if (ctx.flags.json) {
     out.line(

@@ -15,7 +15,7 @@ import {
   verifyDokuStringToSign,
 } from '@org/doku-partner-auth';
 import { formatUtcTimestamp, randomUuid } from '@org/signing-core';
-import type { SettingSpec } from '../settings.js';
+import type { SettingSpec } from '../setting-spec.js';
 import {
   changedInput,
   inputText,

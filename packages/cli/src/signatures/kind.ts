@@ -4,7 +4,7 @@
  * variants of the inputs to try when a signature does not match.
  */
 import type { ProviderName } from '../providers/provider-name.js';
-import type { SettingSpec } from '../settings.js';
+import type { SettingSpec } from '../setting-spec.js';
 
 export type Mode = 'sign' | 'verify';
 

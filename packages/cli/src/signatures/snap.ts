@@ -18,7 +18,7 @@ import {
   verifySnapStringToSign,
 } from '@org/snap-auth';
 import { checkedPrivateKey, checkedPublicKey } from '../keys.js';
-import type { SettingSpec } from '../settings.js';
+import type { SettingSpec } from '../setting-spec.js';
 import {
   changedInput,
   type Explanation,

@@ -16,7 +16,17 @@
  * where the runtime gives `JSON.parse` revivers the source text (Node ≥ 21, Deno, Workers);
  * elsewhere as `String(n)`.
  */
-import { digest, fromBase64, isAuthError, isRecord, ResponseFormatError, type Secret, toHex } from '@org/signing-core';
+import {
+  digest,
+  encodeUtf8,
+  fromBase64,
+  isAuthError,
+  isRecord,
+  ResponseFormatError,
+  type Secret,
+  toBase64,
+  toHex,
+} from '@org/signing-core';
 import { readBodyBounded } from '@org/signing-core/provider-kit';
 import { PROVIDER } from './constants.js';
 import { requireKey } from './input-checks.js';
@@ -144,19 +154,43 @@ async function parse(input: FondyCallbackInput, maxBytes: number): Promise<Parse
   return fromText(text, contentType);
 }
 
-/** The record `params` of a form or an object, for reading `version`, `data` and `signature`. */
-function fieldsOf(signed: Parsed['signed']): Readonly<Record<string, unknown>> {
+/**
+ * The record `params` of a form or an object, for reading `version`, `data` and `signature`;
+ * `undefined` for a form with a field repeated under one name (which value is meant is ambiguous,
+ * and another parser may read the other one).
+ */
+function fieldsOf(signed: Parsed['signed']): Readonly<Record<string, unknown>> | undefined {
   if (!(signed instanceof URLSearchParams)) return signed;
   const out: Record<string, string> = Object.create(null);
-  for (const [name, value] of signed) out[name] = value;
+  for (const [name, value] of signed) {
+    if (Object.hasOwn(out, name)) return undefined;
+    out[name] = value;
+  }
   return out;
 }
 
-/** A protocol 2.0 envelope: `data` and `signature`, and `version: '2.0'` or nothing else. */
+/**
+ * A protocol 2.0 envelope: `data` and `signature` (strings), and `version: '2.0'` or no version
+ * and nothing else. A `version` of another value or type is not 2.0.
+ */
 function isVersion2(fields: Readonly<Record<string, unknown>>): boolean {
   if (typeof fields.data !== 'string' || typeof fields.signature !== 'string') return false;
   if (fields.version === '2.0') return true;
-  return Object.keys(fields).every((name) => name === 'data' || name === 'signature' || name === 'version');
+  if (fields.version !== undefined) return false;
+  return Object.keys(fields).every((name) => name === 'data' || name === 'signature');
+}
+
+/**
+ * The protocol 2.0 signature of `data` (the base64 text as sent): `sha1_hex(paymentKey|data)`,
+ * 40 lowercase hex characters.
+ */
+export async function fondyVersion2Signature(data: string, key: string): Promise<string> {
+  return toHex(await digest('SHA-1', `${key}|${data}`));
+}
+
+/** The protocol 2.0 `data` of a payload: base64 of its JSON, as UTF-8. */
+export function fondyVersion2Data(payload: Readonly<Record<string, unknown>>): string {
+  return toBase64(encodeUtf8(JSON.stringify(payload)));
 }
 
 async function verifyVersion2(
@@ -165,7 +199,7 @@ async function verifyVersion2(
   format: FondyVerifiedCallback['format'],
 ): Promise<FondyVerifiedCallback | false> {
   const data = fields.data as string;
-  const expected = toHex(await digest('SHA-1', `${key}|${data}`));
+  const expected = await fondyVersion2Signature(data, key);
   if (!matchesSignature(fields.signature, expected)) return false;
   let payload: unknown;
   try {
@@ -210,6 +244,7 @@ export async function verifyFondyCallback(
   const parsed = await parse(input, maxBytes);
   if (parsed === undefined) return false;
   const fields = fieldsOf(parsed.signed);
+  if (fields === undefined) return false;
   if (isVersion2(fields)) return verifyVersion2(fields, key, parsed.format);
   if (!(await verifyFondySignature(parsed.signed, key))) return false;
   return { protocol: '1.0', format: parsed.format, params: parsed.params };
