@@ -77,7 +77,7 @@ export {
   silentLogger,
 } from './logger/logger.js';
 // Options
-export type { TokenClientOptions } from './options/validate.js';
+export type { AuthEventOptions, TokenClientOptions } from './options/validate.js';
 // The provider shape
 export type { AuthFetch, RequestSigningAuth, TokenAuth } from './provider/token-auth.js';
 // Random identifiers
@@ -102,11 +102,36 @@ export {
   type SecretValue,
 } from './secret/secret-set.js';
 export { SignedRequest } from './secret/signed-request.js';
+// Telemetry: typed events, and OpenTelemetry on top of them
+export type {
+  AuthEvent,
+  AuthEventHandler,
+  ClockCorrectedEvent,
+  ClockRefusedEvent,
+  NotificationVerifiedEvent,
+  RequestAttemptEvent,
+  RetryCause,
+  ServerHandleEvent,
+  SignatureFailedEvent,
+  TokenCacheEvent,
+  TokenFetchEvent,
+  TokenRefreshFailedEvent,
+  TokenWaitEvent,
+} from './telemetry/events.js';
+export {
+  openTelemetryHandler,
+  type TelemetryAttributes,
+  type TelemetryMeter,
+  type TelemetryOptions,
+  type TelemetrySpan,
+  type TelemetryTracer,
+} from './telemetry/otel.js';
 // Time
 export {
   type Clock,
   systemClock,
 } from './time/clock.js';
+export { type ClockCorrection, type ClockVerdict, DEFAULT_MAX_CLOCK_SKEW_MS } from './time/clock-correction.js';
 export {
   formatCompactTimestamp,
   formatIsoTimestamp,

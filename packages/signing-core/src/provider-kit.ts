@@ -34,6 +34,9 @@ export {
 } from './http/retry-policy.js';
 export { createSigningFetch, type SigningFetch, type SigningFetchOptions } from './http/signing-fetch.js';
 export {
+  clockCorrectionOf,
+  eventHandlerOf,
+  eventOptionEntries,
   httpClientOptionsOf,
   optionSchemas,
   type TokenClientParts,
@@ -43,3 +46,16 @@ export {
   validateOptions,
 } from './options/validate.js';
 export { createSignedRequest, type SignedRequestInit, type SignedRequestOf } from './secret/signed-request.js';
+export {
+  type EventTimer,
+  emitServerHandle,
+  emitSignatureFailed,
+  emitTo,
+  emitVerification,
+  errorCodeOf,
+  pathTemplate,
+  type Refusal,
+  startTimer,
+  targetOf,
+} from './telemetry/events.js';
+export { type ClockCorrectionOptions, createClockCorrection } from './time/clock-correction.js';

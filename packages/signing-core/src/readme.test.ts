@@ -1,9 +1,11 @@
 // Runs every example of README.md against a local sandbox; the last test checks that every
 // ```ts block of the README appears here, so the docs cannot drift from working code.
 import { readFileSync } from 'node:fs';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { untestedReadmeBlocks } from '@org/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  type AuthEvent,
   createTokenManager,
   digest,
   formatCompactTimestamp,
@@ -17,6 +19,7 @@ import {
   isProviderError,
   isRecord,
   minifyJson,
+  openTelemetryHandler,
   phpJsonEncode,
   rsaSign,
   rsaVerify,
@@ -50,6 +53,37 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('README examples', () => {
+  it('telemetry: onEvent and OpenTelemetry with the in-memory exporter', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const exporter = new InMemorySpanExporter();
+      const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      const otel = openTelemetryHandler({ tracer: tracerProvider.getTracer('payauth') });
+      const seen: AuthEvent['type'][] = [];
+      const telemetryTokens = createTokenManager({
+        key: 'example:client-1',
+        provider: 'example',
+        fetchToken: async () => ({ token: 'tok-1', expiresAt: Date.now() + 900_000 }),
+        onEvent: (event) => {
+          seen.push(event.type);
+          otel(event);
+        },
+      });
+      await telemetryTokens.getToken(); // a miss: fetched
+      await telemetryTokens.getToken(); // a hit
+      console.log(seen); // ['token.cache', 'token.fetch', 'token.wait', 'token.cache']
+      const [span] = exporter.getFinishedSpans();
+      console.log(span?.name, span?.attributes['payauth.token.reason']); // 'payauth.token.fetch' 'initial'
+
+      expect(seen).toEqual(['token.cache', 'token.fetch', 'token.wait', 'token.cache']);
+      expect(log.mock.calls[1]).toEqual(['payauth.token.fetch', 'initial']);
+      expect(exporter.getFinishedSpans()).toHaveLength(1);
+      await tracerProvider.shutdown();
+    } finally {
+      log.mockRestore();
+    }
+  });
+
   it('crypto', async () => {
     const mac = await hmac('SHA-512', 'client-secret', 'POST:/v1.0/transfer:token:hash:2024-01-01T00:00:00+07:00');
     const hash = toHex(await digest('SHA-256', '{"amount":"10.00"}'));

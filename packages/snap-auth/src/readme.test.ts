@@ -415,6 +415,7 @@ describe('README examples', () => {
         new URL('./readme.test.ts', import.meta.url).pathname,
         new URL('./server/readme-server.test.ts', import.meta.url).pathname,
         new URL('./server/readme-frameworks.test.ts', import.meta.url).pathname,
+        new URL('./readme-telemetry.test.ts', import.meta.url).pathname,
       ]),
     ).toEqual([]);
   });

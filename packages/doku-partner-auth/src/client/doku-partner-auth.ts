@@ -132,7 +132,8 @@ export interface DokuPartnerAuth extends RequestSigningAuth<DokuSignRequestOptio
   verifyResponse(response: Response, request: DokuRequestIdentity, options?: { required?: boolean }): Promise<boolean>;
   /**
    * Verifies a notification DOKU sent to you, with this client's secret key, checking that
-   * `Client-Id` is this client's; see {@link verifyDokuNotification}.
+   * `Client-Id` is this client's; see {@link verifyDokuNotification}. Reported to the client's
+   * `onEvent` and `telemetry` (`notification.verify`, `signature.failed`) unless the call gives its own.
    */
   verifyNotification(
     request: Request,
@@ -196,6 +197,7 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     retry: o.retry,
     describeError: describeDokuError,
     secrets,
+    clockCorrection: o.clockCorrection,
   });
 
   function requestTargetOf(url: URL, mode: DokuRequestTargetMode = o.requestTarget): string {
@@ -248,7 +250,8 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
       authorization = (await tokens.getToken()).authorization;
     }
     const { requestId } = input;
-    const timestamp = formatUtcTimestamp(clock());
+    // The corrected clock: a Request-Timestamp the provider refused taught it its offset.
+    const timestamp = formatUtcTimestamp(o.clockCorrection.now());
     const signature = await dokuSignature({
       clientId,
       requestId,
@@ -300,13 +303,17 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     if (identity) await checkResponse(response, identity, o.responseSignature);
     // The core's `readJson` redacts secret-named fields; this package's secrets are added here.
     const json = await readJson(response, PROVIDER, (text) => redactText(text, { secrets: secrets() }));
-    return parseDokuTokenResponse(json.data, {
-      requestedAt,
-      now: clock(),
+    // An absolute expiry (`expires_at`, the JWT's `exp`) is on the provider's clock: it is read
+    // on the corrected clock and handed to the token manager on this machine's.
+    const offset = o.clockCorrection.offsetMs();
+    const parsed = parseDokuTokenResponse(json.data, {
+      requestedAt: requestedAt + offset,
+      now: clock() + offset,
       validTimeMinutes: o.validTimeMinutes,
       text: json.text,
       secrets: secrets(),
     });
+    return offset === 0 ? parsed : { ...parsed, expiresAt: parsed.expiresAt - offset };
   }
 
   /** Checks the per-request options (ky's `context`) of a DOKU call. */
@@ -338,7 +345,9 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
         ).headers,
       // DOKU documents no finer signal than a 401 on a call that carried the token. On a call sent
       // without one, a 401 refuses the signature or the client: an ERR_PROVIDER, token kept.
-      isTokenRejected: ({ status }, { context }) => status === 401 && context.withToken !== false,
+      // A 401 for the Request-Timestamp is the clock, not the token (the core corrects it).
+      isTokenRejected: ({ status, body }, { context }) =>
+        status === 401 && context.withToken !== false && !describeDokuError({ status, body }).timestampRejected,
       onTokenRejected: async (request: Request) => {
         const header = request.headers.get('Authorization') ?? '';
         await tokens.invalidate(header.startsWith('Bearer ') ? header.slice(7) : undefined);
@@ -383,7 +392,10 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
       if (sent) sent.identity = { clientId, requestId: parts.requestId, requestTarget };
       return parts.headers;
     },
-    isTokenRejected: ({ status }, { context }) => status === 401 && context.withToken !== false,
+    isTokenRejected: ({ status, body }, { context }) =>
+      status === 401 && context.withToken !== false && !describeDokuError({ status, body }).timestampRejected,
+    clockCorrection: o.clockCorrection,
+    isTimestampRejected: (answer) => describeDokuError(answer).timestampRejected === true,
     onTokenRejected: async (headers) => {
       const header = headers.get('Authorization') ?? '';
       await tokens.invalidate(header.startsWith('Bearer ') ? header.slice(7) : undefined);
@@ -474,6 +486,9 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
     }) as DokuSignedRequest;
   }
 
+  // The client's onEvent and telemetry (combined once) report its notification verifications too.
+  const clientEvents = o.transport.onEvent;
+
   return Object.freeze({
     clientId,
     baseUrl,
@@ -491,6 +506,10 @@ export function createDokuPartnerAuth(options: DokuPartnerAuthOptions): DokuPart
       return verifyDokuNotification(request, {
         clientId,
         clock,
+        // The client's onEvent and telemetry, unless the call gives its own.
+        ...(clientEvents === undefined || notifyOptions.onEvent !== undefined || notifyOptions.telemetry !== undefined
+          ? {}
+          : { onEvent: clientEvents }),
         ...notifyOptions,
         secretKey: await secretKey(),
       });

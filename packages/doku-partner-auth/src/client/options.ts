@@ -2,8 +2,15 @@
  * Options of `createDokuPartnerAuth`: the public interface (hand-written) and the internal
  * valibot schema that checks them up front.
  */
-import { type Clock, type RetryOptions, Secret, type TokenClientOptions } from '@org/signing-core';
 import {
+  type Clock,
+  type ClockCorrection,
+  type RetryOptions,
+  Secret,
+  type TokenClientOptions,
+} from '@org/signing-core';
+import {
+  clockCorrectionOf,
   optionSchemas,
   type TokenClientParts,
   tokenClientOptionEntries,
@@ -80,6 +87,8 @@ export interface ResolvedOptions extends TokenClientParts {
   readonly baseUrl: string;
   readonly validTimeMinutes: number | undefined;
   readonly clock: Clock;
+  /** The client's clock correction: Request-Timestamp is written with its `now`. */
+  readonly clockCorrection: ClockCorrection;
   readonly requestId: (() => string) | undefined;
   readonly retry: RetryOptions;
   readonly responseSignature: DokuResponseSignatureMode;
@@ -99,6 +108,7 @@ export function resolveOptions(input: DokuPartnerAuthOptions): ResolvedOptions {
     baseUrl,
     validTimeMinutes: o.validTimeMinutes,
     clock: o.clock ?? Date.now,
+    clockCorrection: clockCorrectionOf(o, PROVIDER),
     requestId: o.requestId,
     retry: typeof o.retry === 'number' ? { limit: o.retry } : (o.retry ?? {}),
     responseSignature: o.responseSignature ?? 'verify-if-present',

@@ -6,6 +6,8 @@
  * notification it got no 2xx for, and that retry must be answered).
  */
 import {
+  type AuthEventHandler,
+  type AuthEventOptions,
   assertTimestampWithinWindow,
   type Clock,
   describeType,
@@ -17,10 +19,18 @@ import {
   TransportError,
   toHex,
 } from '@org/signing-core';
+import { emitVerification, eventHandlerOf, eventOptionEntries, startTimer } from '@org/signing-core/provider-kit';
+import * as v from 'valibot';
 import { PROVIDER } from '../protocol/constants.js';
 import { type DokuSecretKey, verifyDokuSignature } from '../protocol/signature.js';
 
-export interface VerifyDokuNotificationOptions {
+/**
+ * Options of {@link verifyDokuNotification}. `onEvent` and `telemetry` (from `AuthEventOptions`)
+ * receive `notification.verify` for each verification (outcome, duration, the check that refused
+ * it) and `signature.failed` for each refusal; `auth.verifyNotification` uses the client's unless
+ * the call gives its own.
+ */
+export interface VerifyDokuNotificationOptions extends AuthEventOptions {
   /** The Secret Key from the DOKU Back Office. */
   readonly secretKey: DokuSecretKey;
   /** When set, the `Client-Id` header must be exactly this. */
@@ -87,6 +97,8 @@ function nonNegativeMs(name: string, value: unknown, fallback: number): number {
   return value;
 }
 
+const eventEntries = eventOptionEntries();
+
 /**
  * Verifies a DOKU notification received as a Web `Request` and returns its verified parts. It
  * reads a clone of the request, so your handler can still read the body afterwards.
@@ -100,10 +112,30 @@ function nonNegativeMs(name: string, value: unknown, fallback: number): number {
  *   `signature`). A redelivery is not an error.
  * @throws {TypeError} when `request` is not a Request or the options are malformed.
  */
-export async function verifyDokuNotification(
+export function verifyDokuNotification(
   request: Request,
   options: VerifyDokuNotificationOptions,
 ): Promise<DokuNotification> {
+  let checked: CheckedOptions;
+  try {
+    checked = checkOptions(request, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // Telemetry: without onEvent or telemetry nothing is timed, allocated or wrapped.
+  const events = eventHandlerOf(options);
+  if (events === undefined) return verifyChecked(request, options, checked);
+  return verifyReported(request, options, checked, events);
+}
+
+interface CheckedOptions {
+  readonly toleranceMs: number;
+  readonly replayTtlMs: number;
+  readonly clock: Clock;
+}
+
+/** The request is an unread Request and the options are usable, or a `TypeError` saying which is not. */
+function checkOptions(request: Request, options: VerifyDokuNotificationOptions): CheckedOptions {
   if (!(request instanceof Request)) {
     throw new TypeError(
       `[@org/doku-partner-auth] verifyDokuNotification: request must be a Request, received ${describeType(request)}`,
@@ -127,7 +159,43 @@ export async function verifyDokuNotification(
   if (options.target !== undefined && (typeof options.target !== 'string' || !options.target.startsWith('/'))) {
     throw new TypeError('[@org/doku-partner-auth] verifyDokuNotification: target must be a path starting with "/"');
   }
+  if (options.onEvent !== undefined && !v.is(eventEntries.onEvent, options.onEvent)) {
+    throw new TypeError(
+      `[@org/doku-partner-auth] verifyDokuNotification: onEvent must be an event handler function, received ${describeType(options.onEvent)}`,
+    );
+  }
+  if (options.telemetry !== undefined && !v.is(eventEntries.telemetry, options.telemetry)) {
+    throw new TypeError(
+      '[@org/doku-partner-auth] verifyDokuNotification: telemetry must be { tracer?, meter? }: an OpenTelemetry tracer (startSpan) and/or meter (createCounter, createHistogram)',
+    );
+  }
+  return { toleranceMs, replayTtlMs, clock };
+}
 
+/** {@link verifyChecked}, reported as `notification.verify` (and `signature.failed` when a check refused it). */
+async function verifyReported(
+  request: Request,
+  options: VerifyDokuNotificationOptions,
+  checked: CheckedOptions,
+  events: AuthEventHandler,
+): Promise<DokuNotification> {
+  const timer = startTimer();
+  try {
+    const notification = await verifyChecked(request, options, checked);
+    emitVerification(events, PROVIDER, timer, { duplicate: notification.duplicate });
+    return notification;
+  } catch (error) {
+    emitVerification(events, PROVIDER, timer, { error });
+    throw error;
+  }
+}
+
+/** The checks of {@link verifyDokuNotification}, in order. */
+async function verifyChecked(
+  request: Request,
+  options: VerifyDokuNotificationOptions,
+  { toleranceMs, replayTtlMs, clock }: CheckedOptions,
+): Promise<DokuNotification> {
   const clientId = required(request.headers, 'Client-Id');
   const requestId = required(request.headers, 'Request-Id');
   const timestamp = required(request.headers, 'Request-Timestamp');

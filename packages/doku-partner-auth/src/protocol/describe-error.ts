@@ -27,5 +27,19 @@ export function describeDokuError(response: { status: number; body: unknown }): 
   return {
     ...(providerCode === undefined ? {} : { providerCode }),
     ...(providerMessage === undefined ? {} : { providerMessage }),
+    ...(isTimestampRejection(providerCode, providerMessage) ? { timestampRejected: true } : {}),
   };
+}
+
+/**
+ * DOKU's "bad timestamp": a code naming the timestamp (`STALE_TIMESTAMP`, `INVALID_TIMESTAMP`…),
+ * a SNAP-style `4xxxx01` whose message names it (DOKU's SNAP APIs), or a message saying the
+ * timestamp is out of its window or expired. A timestamp in the wrong *format* is not one: the
+ * clock is not the cause.
+ */
+function isTimestampRejection(code: string | undefined, message: string | undefined): boolean {
+  if (code !== undefined && /TIMESTAMP/i.test(code)) return true;
+  if (message === undefined || !/timestamp/i.test(message)) return false;
+  if (code !== undefined && /^4\d{4}01$/.test(code)) return true;
+  return /window|expired|stale|skew|too old|too far|out of range/i.test(message);
 }

@@ -34,6 +34,11 @@ export interface DokuSandboxOptions {
   readonly clients: readonly DokuSandboxClient[];
   /** Epoch-ms clock. Default `Date.now`. */
   readonly clock?: (() => number) | undefined;
+  /**
+   * A provider whose clock is off by this many ms (positive: ahead of `clock`): it checks
+   * Request-Timestamp against its own skewed time, and its `Date` header says that time. Default 0.
+   */
+  readonly clockSkewMs?: number | undefined;
   /** How far `Request-Timestamp` may be from the sandbox clock. Default 5 minutes. */
   readonly timestampToleranceMs?: number | undefined;
   /** Token lifetime when the request has no `valid_time`. Default 300 s (DOKU's sample JWT). */
@@ -135,7 +140,12 @@ export function createDokuSandbox(options: DokuSandboxOptions): DokuSandbox {
     }
     clients.set(client.clientId, client);
   }
-  const clock = options.clock ?? Date.now;
+  const baseClock = options.clock ?? Date.now;
+  const skewMs = options.clockSkewMs ?? 0;
+  if (typeof skewMs !== 'number' || !Number.isFinite(skewMs)) {
+    throw new TypeError('createDokuSandbox: clockSkewMs must be a finite number of milliseconds');
+  }
+  const clock = skewMs === 0 ? baseClock : () => baseClock() + skewMs;
   const tolerance = options.timestampToleranceMs ?? 5 * 60_000;
   const defaultLifetime = options.tokenLifetimeSeconds ?? 300;
   const signResponses = options.signResponses ?? true;

@@ -24,6 +24,7 @@ import {
   toBase64,
 } from '@org/signing-core';
 import {
+  clockCorrectionOf,
   createHttpClient,
   createSignedRequest,
   createSigningFetch,
@@ -124,11 +125,15 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     }
   }
 
+  // reqDtime is written with the corrected clock: an answer that refuses it teaches the offset
+  // through its Date header (the core), within maxClockSkewMs.
+  const corrected = clockCorrectionOf(parsed, PROVIDER);
   const http = createHttpClient({
     provider: PROVIDER,
     baseUrl,
     ...httpClientOptionsOf(parsed),
     retry: parsed.requestRetry,
+    clockCorrection: corrected,
     headers: callHeaders,
     // Also the tokens handed out lately: a provider may quote a replaced token in a later error.
     secrets: () => [...clientSecrets, ...tokens.recentTokens()],
@@ -141,7 +146,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     fixedTransNumber: string | undefined,
     context: string,
   ): Promise<FinnetSignedRequest> {
-    const now = clock();
+    const now = corrected.now();
     const reqDtime = formatCompactTimestamp(now, { offset: JAKARTA_OFFSET });
     const requestType = fields.requestType as string;
     let transNumber = fixedTransNumber;
@@ -212,6 +217,7 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
         providerCode: statusCode,
         providerMessage: statusDesc,
         tokenRejected: carriesToken && rejectsToken(status, body),
+        timestampRejected: rejectsReqDtime(statusDesc),
         hint,
         details: request && {
           requestType: request.requestType,
@@ -264,7 +270,8 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     if (typeof tokenExpiry !== 'string') throw formatError('without a tokenExpiry string');
     let expiresAt: number;
     try {
-      expiresAt = parseFinnetExpiry(tokenExpiry).getTime();
+      // tokenExpiry is on Finnet's clock: handed to the token manager on this machine's.
+      expiresAt = parseFinnetExpiry(tokenExpiry).getTime() - corrected.offsetMs();
     } catch (cause) {
       throw formatError(
         `with a tokenExpiry (${JSON.stringify(redactText(tokenExpiry, { secrets, limit: 40 }))}) that is not ${FINNET_EXPIRY_FORMAT}`,
@@ -374,6 +381,8 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
     sign: () => callHeaders,
     checkSuccessBodies: true,
     isTokenRejected: ({ status, body }) => rejectsToken(status, body),
+    clockCorrection: corrected,
+    isTimestampRejected: ({ body }) => rejectsReqDtime(statusFields(body).statusDesc),
     onTokenRejected: dropToken,
   });
 
@@ -437,4 +446,14 @@ export function createFinnetAuth(options: FinnetAuthOptions): FinnetAuth {
 
     invalidateToken: (token) => tokens.invalidate(token),
   };
+}
+
+/**
+ * Finnet publishes no error codes: a refused `reqDtime` is recognised by its description naming
+ * the field (or the request time) with a word for "out of its window" (the sandbox's `E05`
+ * "reqDtime outside the allowed window"). A `reqDtime` in the wrong format is not one.
+ */
+function rejectsReqDtime(statusDesc: string | undefined): boolean {
+  if (statusDesc === undefined || !/reqDtime|request (date ?)?time/i.test(statusDesc)) return false;
+  return /window|expired|stale|skew|outside|too old|too far|out of range|late|early/i.test(statusDesc);
 }

@@ -63,6 +63,11 @@ export interface FinnetSandboxOptions {
   tokenTtlSeconds?: number | undefined;
   /** Epoch-ms clock for token expiry, the reqDtime window and tokenID prefixes. Default `Date.now`. */
   clock?: (() => number) | undefined;
+  /**
+   * A provider whose clock is off by this many ms (positive: ahead of `clock`): it checks reqDtime
+   * and token expiry against its own skewed time, and its `Date` header says that time. Default 0.
+   */
+  clockSkewMs?: number | undefined;
   /** Largest accepted distance between reqDtime (read as GMT+7) and the sandbox clock; `false` turns it off. Default 300 s. */
   reqDtimeToleranceSeconds?: number | false | undefined;
   /**
@@ -95,6 +100,9 @@ const schema = v.strictObject({
     v.pipe(v.number('a number of seconds greater than 0'), v.minValue(0.001, 'a number of seconds greater than 0')),
   ),
   clock: v.optional(optionSchemas.func<() => number>('a function returning epoch milliseconds')),
+  clockSkewMs: v.optional(
+    v.pipe(v.number('a finite number of milliseconds'), v.finite('a finite number of milliseconds')),
+  ),
   reqDtimeToleranceSeconds: v.optional(
     v.union([v.literal(false), v.pipe(v.number(), v.minValue(0))], 'a non-negative number of seconds, or false'),
   ),
@@ -153,7 +161,9 @@ export function createFinnetSandbox(options: FinnetSandboxOptions): FinnetSandbo
   if ((parsed.username === undefined) !== (parsed.password === undefined)) {
     throw new TypeError('createFinnetSandbox: give username and password together, or neither');
   }
-  const clock = parsed.clock ?? Date.now;
+  const baseClock = parsed.clock ?? Date.now;
+  const skewMs = parsed.clockSkewMs ?? 0;
+  const clock = skewMs === 0 ? baseClock : () => baseClock() + skewMs;
   const hexKeyCase = parsed.hexKeyCase ?? 'lower';
   const ttlMs = (parsed.tokenTtlSeconds ?? 259_200) * 1000;
   const toleranceMs =

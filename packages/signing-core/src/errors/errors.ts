@@ -23,6 +23,7 @@ export type AuthErrorCode =
   | 'ERR_PROVIDER'
   | 'ERR_TOKEN_REJECTED'
   | 'ERR_RATE_LIMITED'
+  | 'ERR_CLOCK_SKEW'
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'
   | 'ERR_ABORTED'
@@ -177,7 +178,7 @@ export interface ProviderErrorDetails {
 /** The provider answered, but not with success. */
 export class ProviderError extends AuthError {
   override name = 'ProviderError' as const;
-  declare readonly code: 'ERR_PROVIDER' | 'ERR_TOKEN_REJECTED' | 'ERR_RATE_LIMITED';
+  declare readonly code: 'ERR_PROVIDER' | 'ERR_TOKEN_REJECTED' | 'ERR_RATE_LIMITED' | 'ERR_CLOCK_SKEW';
   readonly status: number;
   readonly providerCode: string | undefined;
   readonly providerMessage: string | undefined;
@@ -188,7 +189,9 @@ export class ProviderError extends AuthError {
   constructor(
     message: string,
     details: ProviderErrorDetails,
-    options: AuthErrorOptions & { code?: 'ERR_PROVIDER' | 'ERR_TOKEN_REJECTED' | 'ERR_RATE_LIMITED' } = {},
+    options: AuthErrorOptions & {
+      code?: 'ERR_PROVIDER' | 'ERR_TOKEN_REJECTED' | 'ERR_RATE_LIMITED' | 'ERR_CLOCK_SKEW';
+    } = {},
   ) {
     super(options.code ?? (details.status === 429 ? 'ERR_RATE_LIMITED' : 'ERR_PROVIDER'), message, options);
     this.status = details.status;
@@ -262,8 +265,14 @@ export class StoreError extends AuthError {
  * keeping its code, status, provider fields, details and provider.
  */
 export function rewordProviderError(error: ProviderError, message: string): ProviderError {
+  const offset = error.details?.clockOffsetMs;
+  const bound = error.details?.maxClockSkewMs;
+  const skew =
+    error.code === 'ERR_CLOCK_SKEW' && typeof offset === 'number' && typeof bound === 'number'
+      ? clockSkewNote(offset, bound)
+      : '';
   return new ProviderError(
-    message,
+    `${message}${skew}`,
     {
       status: error.status,
       providerCode: error.providerCode,
@@ -274,6 +283,26 @@ export function rewordProviderError(error: ProviderError, message: string): Prov
     },
     { provider: error.provider, code: error.code, cause: error.cause },
   );
+}
+
+/**
+ * What an `ERR_CLOCK_SKEW` message adds: by how much and which way the clock is off, and the bound.
+ * `offsetMs` is provider time minus this machine's clock.
+ */
+export function clockSkewNote(offsetMs: number, maxOffsetMs: number): string {
+  const way = offsetMs < 0 ? 'ahead of' : 'behind';
+  return `; the provider rejected the request's timestamp and its Date header says this machine's clock is ${duration(Math.abs(offsetMs))} ${way} it, more than the ${duration(maxOffsetMs)} a correction may move it (maxClockSkewMs): the clock was not corrected; check this machine's time sync (NTP)`;
+}
+
+/** `2 h 0 min`, `10 min 3 s`, `45 s`. */
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min ${s} s`;
+  return `${s} s`;
 }
 
 /**

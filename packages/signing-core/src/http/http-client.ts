@@ -28,7 +28,9 @@ import ky, {
 import { toBytes } from '../encoding/encoding.js';
 import {
   ConfigError,
+  clockSkewNote,
   isAuthError,
+  isProviderError,
   isTransportError,
   ProviderError,
   ResponseFormatError,
@@ -37,6 +39,9 @@ import {
 } from '../errors/errors.js';
 import { isSecretName, redactText, type Secret } from '../secret/secret.js';
 import { SecretSet, type SecretValue } from '../secret/secret-set.js';
+import type { AuthEventHandler } from '../telemetry/events.js';
+import type { ClockCorrection } from '../time/clock-correction.js';
+import { attemptHooks, markForcedRetry, resendContext } from './attempts.js';
 import { createBoundedFetch, DEFAULT_MAX_RESPONSE_BYTES, networkReason, type RedirectPolicy } from './bounded-fetch.js';
 import { bodyBytes, type JsonResponse, knownBody, notJsonError, parseBody, readJson } from './response-body.js';
 import {
@@ -54,6 +59,12 @@ export interface ProviderErrorDescription {
   details?: Record<string, unknown> | undefined;
   /** True when the body says the access token is invalid/expired (triggers refresh-and-retry). */
   tokenRejected?: boolean | undefined;
+  /**
+   * True when the provider rejected the request's timestamp (SNAP's `400xx01` "Invalid Field
+   * Format [X-TIMESTAMP]", DOKU's and Finnet's own codes): with a `clockCorrection`, the
+   * offset is learned from the answer's `Date` header and the request is re-signed once.
+   */
+  timestampRejected?: boolean | undefined;
   /** What the call was, named in the message: `finnet getToken answered HTTP 200 (E04 …)`. */
   subject?: string | undefined;
   /** A hint for the caller, appended to the message (scrubbed like the rest). */
@@ -103,6 +114,14 @@ export interface TransportOptions {
   redirect?: RedirectPolicy | undefined;
   /** Retry policy, or a retry limit. */
   retry?: RetryOptions | number | undefined;
+  /** Receives one `request.attempt` event per attempt. A throwing handler is ignored. */
+  onEvent?: AuthEventHandler | undefined;
+  /**
+   * The client's clock correction: an answer whose failure is `timestampRejected` teaches it the
+   * provider's clock (its `Date` header), and the request is re-signed and sent once more. The
+   * signer must write its timestamps with `clockCorrection.now`.
+   */
+  clockCorrection?: ClockCorrection | undefined;
 }
 
 export interface HttpClientOptions extends TransportOptions {
@@ -265,6 +284,12 @@ interface CallState {
   original?: Uint8Array;
   /** The in-body token of the latest attempt `build` made. */
   token?: string | undefined;
+  /** The clock-skew re-sign has been used. */
+  skewRetried?: boolean;
+  /** The latest failure was a timestamp rejection (set where the answer is read, for `requestJson`). */
+  timestampRejected?: boolean;
+  /** Its answer's `Date` header. */
+  skewDate?: string | null;
 }
 function callOf(context: Readonly<Record<string | symbol, unknown>> | undefined): CallState {
   return (context?.[CALL] as CallState | undefined) ?? {};
@@ -339,10 +364,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     describer: FailureDescriber | undefined,
     response: DescribedResponse,
     credentials: Iterable<SecretValue>,
+    call?: CallState,
   ): Promise<ProviderError | ResponseFormatError | undefined> {
     if (!describer && !options.describeSuccessFailure) return undefined;
     const failure = await failureOf(describer, response);
     if (failure === undefined) return undefined;
+    if (call) noteTimestampRejection(call, failure, response.headers);
     if (failure.malformed !== undefined) return malformedError(response, failure, credentials);
     return providerError(response.status, failure, response.text, { credentials });
   }
@@ -365,6 +392,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const described = { status: response.status, body: data, text, headers: response.headers };
       const description = { ...((await failureOf(call.describe, described)) ?? {}) };
       if (call.isRejected?.(described, request)) description.tokenRejected = true;
+      noteTimestampRejection(call, description, response.headers);
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       return providerError(response.status, description, text, {
         retryAfterMs,
@@ -396,6 +424,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return error instanceof Error ? error : new Error(String(error));
   }
 
+  /** Remembers, for `requestJson`'s re-sign, that an answer rejected the request's timestamp. */
+  function noteTimestampRejection(call: CallState, description: ProviderErrorDescription, headers: Headers): void {
+    if (description.timestampRejected !== true || options.clockCorrection === undefined) return;
+    call.timestampRejected = true;
+    call.skewDate = headers.get('date');
+  }
+
+  const attempts = options.onEvent ? attemptHooks(provider, options.onEvent) : undefined;
+  /** The attempt hooks that go last in `beforeRequest` / `beforeRetry` (after signing). */
+  const startFirst = attempts ? [attempts.startFirst] : [];
+  const startRetry = attempts ? [attempts.startRetry] : [];
+  const skew = options.clockCorrection;
+
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // A per-attempt timeout longer than the default total raises the default total with it.
   const totalTimeoutMs = options.totalTimeoutMs ?? Math.max(DEFAULT_TOTAL_TIMEOUT_MS, timeoutMs);
@@ -426,7 +467,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
     },
     hooks: {
+      ...(attempts
+        ? {
+            init: [attempts.init],
+            beforeRequest: [attempts.startFirst],
+            afterResponse: [attempts.response],
+            beforeRetry: [attempts.retry, attempts.startRetry],
+          }
+        : {}),
       beforeError: [
+        ...(attempts ? [attempts.error] : []),
         ({ error, retryCount, options: kyOptions }: BeforeErrorState) =>
           mapError(error, retryCount + 1, callOf(kyOptions.context)),
       ],
@@ -466,10 +516,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       signedOptions.isTokenRejected?.(response, { request, context }) === true;
     // The refresh-and-retry-once must work even when retries are disabled: keep ky's limit at
     // least 1 and, when the caller asked for none, refuse every ordinary retry.
+    // A clock-skew re-sign is a forced retry like it, within the same limit.
     const retry = kyRetry(signedOptions.retry ?? options.retry) as Exclude<ReturnType<typeof kyRetry>, number>;
     const noRetries = retry.limit === 0;
+    const limit = Math.max(1, retry.limit ?? 0);
     return base.extend({
-      retry: { ...retry, limit: Math.max(1, retry.limit ?? 0), ...(noRetries ? { shouldRetry: () => false } : {}) },
+      retry: { ...retry, limit, ...(noRetries ? { shouldRetry: () => false } : {}) },
       hooks: {
         init: [
           (kyOptions) => {
@@ -521,11 +573,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             }
             return hooks.beforeRequest(state);
           },
+          ...startFirst,
         ],
-        beforeRetry: [hooks.beforeRetry],
+        beforeRetry: [hooks.beforeRetry, ...startRetry],
         afterResponse: [
-          async ({ request, response, options: kyOptions }: AfterResponseState) => {
-            if (response.ok ? !checksSuccess : !signedOptions.onTokenRejected) return;
+          async ({ request, response, options: kyOptions, retryCount }: AfterResponseState) => {
+            if (response.ok ? !checksSuccess : !signedOptions.onTokenRejected && !skew) return;
             const call = callOf(kyOptions.context);
             const text = await response.clone().text();
             const described = { status: response.status, body: parseBody(text), text, headers: response.headers };
@@ -540,7 +593,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               call.retried = true;
               call.secrets?.addAll(credentialsOf(request));
               await signedOptions.onTokenRejected(request, { token: call.token });
+              markForcedRetry(kyOptions.context, 'token-rejected');
               return ky.retry({ delay: 0 });
+            }
+            if (skew && !call.skewRetried && retryCount < limit) {
+              const description = failure ?? (response.ok ? undefined : await failureOf(describer, described));
+              if (description?.timestampRejected === true) {
+                const verdict = skew.learn(response.headers.get('date'));
+                if (verdict.action === 'corrected') {
+                  call.skewRetried = true;
+                  markForcedRetry(kyOptions.context, 'clock-skew');
+                  return ky.retry({ delay: 0 });
+                }
+                if (verdict.action === 'refused') {
+                  const credentials = [...credentialsOf(request), ...(call.secrets ?? [])];
+                  throw clockSkewError(providerError(response.status, description, text, { credentials }), verdict);
+                }
+              }
             }
             if (failure) {
               const credentials = [...credentialsOf(request), ...(call.secrets ?? [])];
@@ -567,8 +636,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       : undefined;
     const hooks = request.sign || buildFor ? signingHooks(request.sign, provider, buildFor) : undefined;
     const instance = hooks
-      ? base.extend({ hooks: { beforeRequest: [hooks.beforeRequest], beforeRetry: [hooks.beforeRetry] } })
+      ? base.extend({
+          hooks: {
+            beforeRequest: [hooks.beforeRequest, ...startFirst],
+            beforeRetry: [hooks.beforeRetry, ...startRetry],
+          },
+        })
       : base;
+    /** Why the request is sent again (token rejected, clock corrected), for the attempt events. */
+    let resent: { cause: 'token-rejected' | 'clock-skew'; attempts: number } | undefined;
+    let sentAttempts = 0;
 
     const send = async (): Promise<JsonResponse<T>> => {
       const first = buildFor ? await buildFor({ attempt: 0 }) : undefined;
@@ -580,7 +657,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ...(headers ? { headers } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.retry === undefined ? {} : { retry: kyRetry(request.retry) }),
-        context: { [CALL]: call },
+        context: { [CALL]: call, ...(resent ? resendContext(resent.cause, resent.attempts) : {}) },
       });
       const secrets = call.secrets ?? [];
       const result = await readJson<T>(response, provider, (text) => excerpt(text, secrets));
@@ -588,19 +665,40 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         request.describeFailure,
         { status: result.status, body: result.data, text: result.text, headers: result.headers },
         secrets,
+        call,
       );
       if (failure) throw failure;
       return result;
     };
 
-    try {
-      return await send();
-    } catch (error) {
-      // Refresh-and-send-once: the token travels in what `build` makes (a body, a header), so
-      // the whole request is built again after the caller drops the rejected token.
-      if (!request.onTokenRejected || !isAuthError(error) || error.code !== 'ERR_TOKEN_REJECTED') throw error;
-      await request.onTokenRejected();
-      return send();
+    let tokenRetried = false;
+    for (;;) {
+      try {
+        return await send();
+      } catch (error) {
+        sentAttempts += isTransportError(error) ? (error.attempts ?? 1) : 1;
+        // Clock skew: the provider rejected the timestamp; its Date header corrects the clock
+        // (within the bound) and the request is built and signed once more.
+        if (call.timestampRejected === true && isProviderError(error) && skew) {
+          call.timestampRejected = false;
+          const verdict = call.skewRetried ? { action: 'none' as const } : skew.learn(call.skewDate);
+          if (verdict.action === 'refused') throw clockSkewError(error, verdict);
+          if (verdict.action === 'corrected') {
+            call.skewRetried = true;
+            resent = { cause: 'clock-skew', attempts: sentAttempts };
+            continue;
+          }
+          throw error;
+        }
+        // Refresh-and-send-once: the token travels in what `build` makes (a body, a header), so
+        // the whole request is built again after the caller drops the rejected token.
+        if (tokenRetried || !request.onTokenRejected || !isAuthError(error) || error.code !== 'ERR_TOKEN_REJECTED') {
+          throw error;
+        }
+        tokenRetried = true;
+        await request.onTokenRejected();
+        resent = { cause: 'token-rejected', attempts: sentAttempts };
+      }
     }
   }
 
@@ -705,4 +803,26 @@ function checkBaseUrl(baseUrl: string, provider: string): string {
     );
   }
   return baseUrl;
+}
+
+/**
+ * The error of a timestamp rejection whose `Date` header is further off than the bound: the
+ * provider's error (status, code, scrubbed excerpt) under `ERR_CLOCK_SKEW`, saying by how much.
+ */
+function clockSkewError(
+  error: ProviderError,
+  verdict: { readonly offsetMs: number; readonly maxOffsetMs: number },
+): ProviderError {
+  return new ProviderError(
+    `${error.message}${clockSkewNote(verdict.offsetMs, verdict.maxOffsetMs)}`,
+    {
+      status: error.status,
+      providerCode: error.providerCode,
+      providerMessage: error.providerMessage,
+      bodyExcerpt: error.bodyExcerpt,
+      retryAfterMs: error.retryAfterMs,
+      details: { ...(error.details ?? {}), clockOffsetMs: verdict.offsetMs, maxClockSkewMs: verdict.maxOffsetMs },
+    },
+    { provider: error.provider, code: 'ERR_CLOCK_SKEW' },
+  );
 }

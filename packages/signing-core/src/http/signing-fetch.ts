@@ -17,6 +17,7 @@
  */
 import { toBytes } from '../encoding/encoding.js';
 import { isAuthError, SignatureError, TransportError } from '../errors/errors.js';
+import { emitTo, errorCodeOf, type RetryCause, targetOf } from '../telemetry/events.js';
 import {
   type BoundedAnswer,
   bufferedResponse,
@@ -53,6 +54,14 @@ export interface SigningFetchOptions extends TransportOptions {
     | ((answer: { status: number; body: unknown }, request: { context: Readonly<Record<string, unknown>> }) => boolean)
     | undefined;
   checkSuccessBodies?: boolean | undefined;
+  /**
+   * Whether an answer says the provider rejected the request's timestamp. With
+   * `clockCorrection`, its `Date` header corrects the clock and the call is re-signed and sent
+   * once more; a correction over the bound is not made, and the answer is handed back as it came.
+   */
+  isTimestampRejected?:
+    | ((answer: { status: number; body: unknown }, request: { context: Readonly<Record<string, unknown>> }) => boolean)
+    | undefined;
   /** Drops the rejected token; gets the headers of the rejected attempt, and the token its `build` put in the body. */
   onTokenRejected?: ((rejected: Headers, built: { token?: string | undefined }) => Promise<void>) | undefined;
 }
@@ -139,7 +148,8 @@ async function bytesOf(body: BodyInit | null | undefined): Promise<{ bytes: Uint
 }
 
 export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
-  const { provider, sign } = options;
+  const { provider, sign, onEvent } = options;
+  const skew = options.clockCorrection;
   const base = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const totalTimeoutMs = options.totalTimeoutMs ?? Math.max(DEFAULT_TOTAL_TIMEOUT_MS, timeoutMs);
@@ -205,6 +215,27 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
     const startedAt = performance.now();
 
     let tokenRetried = false;
+    let skewRetried = false;
+    /** Why the next attempt is made, and the attempt's own timing, for `request.attempt` events. */
+    let cause: RetryCause | undefined;
+    const where = onEvent ? targetOf(url) : undefined;
+    let attemptStart = 0;
+    let attemptStartTime = 0;
+    const report = (attempt: number, outcome: { status?: number; errorType?: string }) => {
+      if (!onEvent || !where) return;
+      emitTo(onEvent, {
+        type: 'request.attempt',
+        provider,
+        startTime: attemptStartTime,
+        method,
+        ...where,
+        attempt,
+        ...(cause === undefined ? {} : { retryCause: cause }),
+        ...(outcome.status === undefined ? {} : { status: outcome.status }),
+        durationMs: performance.now() - attemptStart,
+        ...(outcome.errorType === undefined ? {} : { errorType: outcome.errorType }),
+      });
+    };
     for (let attempt = 0, retries = 0; ; attempt++) {
       if (callerSignal?.aborted) throw callFailure('ERR_ABORTED', attempt, provider, totalTimeoutMs, callerSignal);
       const left = totalTimeoutMs - (performance.now() - startedAt);
@@ -231,6 +262,10 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
       }
       for (const name in signed) attemptHeaders.set(name, signed[name] as string);
 
+      if (onEvent) {
+        attemptStart = performance.now();
+        attemptStartTime = Date.now();
+      }
       const controller = new AbortController();
       const span = Math.min(timeoutMs, left);
       let expired: 'attempt' | 'call' | undefined;
@@ -268,8 +303,10 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
               ? error
               : new TransportError('ERR_NETWORK', `could not reach ${provider}`, { provider });
         const transient = typed.code === 'ERR_NETWORK' || typed.code === 'ERR_TIMEOUT';
+        report(attempt, { errorType: errorCodeOf(typed) ?? 'ERR_NETWORK' });
         if (transient && retries < limit && methods.has(method)) {
           retries += 1;
+          cause = typed.code === 'ERR_TIMEOUT' ? 'timeout' : 'network';
           if (await waitFor(backoff(retries), totalTimeoutMs - (performance.now() - startedAt), callerSignal)) continue;
         }
         if (typed instanceof TransportError && typed.attempts === undefined) {
@@ -286,6 +323,10 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
       }
 
       const { head } = answer;
+      report(
+        attempt,
+        head.status >= 400 ? { status: head.status, errorType: String(head.status) } : { status: head.status },
+      );
       if (
         options.isTokenRejected &&
         options.onTokenRejected &&
@@ -298,13 +339,31 @@ export function createSigningFetch(options: SigningFetchOptions): SigningFetch {
         if (options.isTokenRejected({ status: head.status, body: parse(text) }, { context })) {
           tokenRetried = true;
           await options.onTokenRejected(attemptHeaders, { token: builtToken });
+          cause = 'token-rejected';
           continue;
+        }
+      }
+      if (
+        skew &&
+        options.isTimestampRejected &&
+        !skewRetried &&
+        (!head.ok || options.checkSuccessBodies) &&
+        answer.bytes.byteLength <= MAX_REJECTION_BODY_BYTES
+      ) {
+        const text = decoder.decode(answer.bytes);
+        if (options.isTimestampRejected({ status: head.status, body: parse(text) }, { context })) {
+          skewRetried = true;
+          if (skew.learn(head.headers.get('date')).action === 'corrected') {
+            cause = 'clock-skew';
+            continue;
+          }
         }
       }
       if (statuses.has(head.status) && retries < limit && methods.has(method)) {
         const after = parseRetryAfter(head.headers.get('retry-after'));
         if (after === undefined || after <= maxRetryAfter) {
           retries += 1;
+          cause = head.status === 429 ? 'rate-limited' : 'status';
           if (
             (await waitFor(
               after ?? backoff(retries),

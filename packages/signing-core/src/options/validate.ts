@@ -10,7 +10,10 @@ import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import type { RedirectPolicy } from '../http/bounded-fetch.js';
 import type { RetryOptions } from '../http/retry-policy.js';
 import type { Logger } from '../logger/logger.js';
+import { type AuthEventHandler, combineHandlers } from '../telemetry/events.js';
+import { openTelemetryHandler, type TelemetryOptions } from '../telemetry/otel.js';
 import type { Clock } from '../time/clock.js';
+import { type ClockCorrection, createClockCorrection } from '../time/clock-correction.js';
 import type { TokenStore } from '../token/token-store.js';
 import { isRecord } from '../values/values.js';
 
@@ -272,10 +275,46 @@ export const optionSchemas = {
         methods.every((name) => typeof (value as Record<string, unknown>)[name] === 'function'),
       what,
     ),
+  /** OpenTelemetry objects: `{ tracer?, meter? }`, each checked for the methods used. */
+  telemetry: () =>
+    v.custom<TelemetryOptions>((value) => {
+      if (!isRecord(value)) return false;
+      const { tracer, meter } = value as Record<string, unknown>;
+      const has = (object: unknown, names: readonly string[]) =>
+        isRecord(object) && names.every((name) => typeof (object as Record<string, unknown>)[name] === 'function');
+      return (
+        (tracer === undefined || has(tracer, ['startSpan'])) &&
+        (meter === undefined || has(meter, ['createCounter', 'createHistogram']))
+      );
+    }, '{ tracer?, meter? }: an OpenTelemetry tracer (startSpan) and/or meter (createCounter, createHistogram)'),
 };
 
+/**
+ * The telemetry options: of every factory, and of the calls that verify what a provider sends
+ * (notifications, the SNAP server kit).
+ */
+export interface AuthEventOptions {
+  /**
+   * Receives every event (token fetches, cache hits and misses, waits, each call attempt,
+   * background-refresh failures, clock corrections, notification verifications, signature
+   * failures, server answers), typed as `AuthEvent`. Called synchronously; what it throws is
+   * ignored. Events never carry a secret.
+   */
+  onEvent?: AuthEventHandler | undefined;
+  /** OpenTelemetry: `{ tracer: trace.getTracer('payauth'), meter: metrics.getMeter('payauth') }` (either may be left out). */
+  telemetry?: TelemetryOptions | undefined;
+}
+
+/** The valibot entries for {@link AuthEventOptions}, to spread into an option schema. */
+export function eventOptionEntries() {
+  return {
+    onEvent: v.exactOptional(v.optional(optionSchemas.func<AuthEventHandler>('an event handler function'))),
+    telemetry: v.exactOptional(v.optional(optionSchemas.telemetry())),
+  };
+}
+
 /** The options every provider's `create…Auth` takes for its token client, besides credentials. */
-export interface TokenClientOptions {
+export interface TokenClientOptions extends AuthEventOptions {
   /** A `fetch` implementation. Default: the global one. */
   fetch?: typeof globalThis.fetch | undefined;
   /** Epoch-ms clock. Default `Date.now`. */
@@ -302,6 +341,12 @@ export interface TokenClientOptions {
   tokenFetchTimeoutMs?: number | undefined;
   /** Receives store outages and background-refresh failures. Default: silent. */
   logger?: Logger | undefined;
+  /**
+   * The largest clock correction learned from a provider's `Date` header after it rejected a
+   * timestamp, in ms; a larger one is refused (`ERR_CLOCK_SKEW`). Default 1 hour; 0 turns the
+   * correction off.
+   */
+  maxClockSkewMs?: number | undefined;
 }
 
 /** The valibot entries for {@link TokenClientOptions}, to spread into a provider's option schema. */
@@ -329,7 +374,51 @@ export function tokenClientOptionEntries() {
     lockWaitMs: v.exactOptional(v.optional(optionSchemas.milliseconds(0, 600_000))),
     tokenFetchTimeoutMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1, 600_000))),
     logger: v.exactOptional(v.optional(optionSchemas.logger())),
+    ...eventOptionEntries(),
+    maxClockSkewMs: v.exactOptional(v.optional(optionSchemas.milliseconds(0, 24 * 60 * 60 * 1000))),
   };
+}
+
+const handlers = new WeakMap<object, AuthEventHandler | undefined>();
+/** Stands for an absent tracer, meter or `onEvent` in the memo keys below. */
+const NONE = {};
+/** OpenTelemetry handlers by tracer, then meter: instruments are created once per pair. */
+const telemetryHandlers = new WeakMap<object, WeakMap<object, AuthEventHandler>>();
+/** The combined handlers by `onEvent`, then OpenTelemetry handler. */
+const combined = new WeakMap<object, WeakMap<object, AuthEventHandler | undefined>>();
+
+function memo<V>(map: WeakMap<object, WeakMap<object, V>>, first: object, second: object, make: () => V): V {
+  let inner = map.get(first);
+  if (inner === undefined) {
+    inner = new WeakMap();
+    map.set(first, inner);
+  }
+  if (inner.has(second)) return inner.get(second) as V;
+  const value = make();
+  inner.set(second, value);
+  return value;
+}
+
+/**
+ * The one event handler of a client's (or a call's) options: its `onEvent` and its `telemetry`
+ * (OpenTelemetry) together, each isolated from the other's failures; `undefined` when neither is
+ * set, without allocating anything. The same `onEvent` and the same tracer and meter always give
+ * the same handler, whatever object carries them (instruments are created once), so a call that
+ * builds its options anew each time costs no new handler.
+ */
+export function eventHandlerOf(options: AuthEventOptions): AuthEventHandler | undefined {
+  const { onEvent, telemetry } = options;
+  if (onEvent === undefined && telemetry === undefined) return undefined;
+  if (handlers.has(options)) return handlers.get(options);
+  const otel =
+    telemetry && (telemetry.tracer || telemetry.meter)
+      ? memo(telemetryHandlers, telemetry.tracer ?? NONE, telemetry.meter ?? NONE, () =>
+          openTelemetryHandler(telemetry),
+        )
+      : undefined;
+  const handler = memo(combined, onEvent ?? NONE, otel ?? NONE, () => combineHandlers(onEvent, otel));
+  handlers.set(options, handler);
+  return handler;
 }
 
 /**
@@ -343,6 +432,7 @@ export function httpClientOptionsOf(options: TokenClientOptions) {
     totalTimeoutMs: options.totalTimeoutMs,
     maxResponseBytes: options.maxResponseBytes,
     redirect: options.redirect,
+    onEvent: eventHandlerOf(options),
   };
 }
 
@@ -367,5 +457,20 @@ export function tokenManagerOptionsOf(options: TokenClientOptions) {
     logger: options.logger,
     lockWaitMs: options.lockWaitMs,
     fetchTimeoutMs: options.tokenFetchTimeoutMs,
+    onEvent: eventHandlerOf(options),
   };
+}
+
+/**
+ * The client's clock correction (one per client: pass it to every HTTP client and signing fetch
+ * of the client, and write every timestamp with its `now`), from the shared options.
+ */
+export function clockCorrectionOf(options: TokenClientOptions, provider: string): ClockCorrection {
+  return createClockCorrection({
+    clock: options.clock,
+    maxOffsetMs: options.maxClockSkewMs,
+    provider,
+    logger: options.logger,
+    onEvent: eventHandlerOf(options),
+  });
 }

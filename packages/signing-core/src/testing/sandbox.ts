@@ -194,6 +194,24 @@ export interface TokenSandbox extends SandboxCore {
 }
 
 /**
+ * Sets `Date` (RFC 9110 IMF-fixdate) from the sandbox clock, as a provider's server does from
+ * its own: a sandbox with a skewed clock (`clockSkewMs`) says so in every answer, which is what
+ * a client's clock-skew correction reads. A route's own `Date` wins.
+ */
+function withDate(response: Response, now: number): Response {
+  if (isDropResponse(response) || response.headers.has('date')) return response;
+  try {
+    response.headers.set('date', new Date(now).toUTCString());
+    return response;
+  } catch {
+    // Immutable headers (a response passed through from elsewhere): copied.
+    const headers = new Headers(response.headers);
+    headers.set('date', new Date(now).toUTCString());
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
+/**
  * Wraps a provider's routing function with recording and fault injection.
  * `route` sees the request (body still unread) and the recorded copy (body as text).
  */
@@ -220,16 +238,18 @@ export function createSandboxCore(
     if (fault) {
       if (fault.type === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
       const response = faultResponse(fault);
-      if (response) return response;
+      if (response) return withDate(response, clock());
     }
+    let response: Response;
     try {
-      return await route(request, recorded);
+      response = await route(request, recorded);
     } catch (error) {
-      return jsonResponse(500, {
+      response = jsonResponse(500, {
         error: 'sandbox internal error',
         message: error instanceof Error ? error.message : String(error),
       });
     }
+    return withDate(response, clock());
   }
 
   return {

@@ -20,6 +20,7 @@
  */
 import { ResponseFormatError, StoreError, TransportError } from '../errors/errors.js';
 import { type Logger, log } from '../logger/logger.js';
+import { type AuthEventHandler, emitTo, errorCodeOf, type TokenFetchReason } from '../telemetry/events.js';
 import type { Clock } from '../time/clock.js';
 import { AccessToken, type StoredToken, type TokenData } from './access-token.js';
 import { memoryTokenStore, type TokenStore, type TokenStoreLock } from './token-store.js';
@@ -38,8 +39,7 @@ export interface TokenResult<D extends TokenData = TokenData> {
   readonly fields?: { readonly token?: string; readonly lifetime?: string } | undefined;
 }
 
-/** Why a fetch is happening, for logs and metrics. */
-export type TokenFetchReason = 'initial' | 'expired' | 'refresh' | 'forced';
+export type { TokenFetchReason };
 
 export interface TokenManagerOptions<D extends TokenData = TokenData> {
   /** Cache key: unique per provider, base URL and client (e.g. `snap:https://api.example:client-1`). */
@@ -64,6 +64,11 @@ export interface TokenManagerOptions<D extends TokenData = TokenData> {
   logger?: Logger | undefined;
   /** Provider name for errors and logs. */
   provider?: string | undefined;
+  /**
+   * Receives the lifecycle's events: `token.fetch` (reason, outcome, duration), `token.cache`
+   * (hit or miss), `token.wait` and `token.refresh-failed`. A throwing handler is ignored.
+   */
+  onEvent?: AuthEventHandler | undefined;
   /** Lock lifetime for stores with a lock: the longest one fetch may take. Default 15 s. */
   lockTtlMs?: number | undefined;
   /** Longest wait for another process's fetch before fetching anyway. Default 2 × lockTtlMs. */
@@ -163,7 +168,8 @@ function createManager(options: TokenManagerOptions): TokenManager {
   if (typeof options.fetchToken !== 'function') {
     throw new TypeError('[@org/signing-core] createTokenManager: fetchToken must be a function');
   }
-  const { key, fetchToken, logger, provider } = options;
+  const { key, fetchToken, logger, provider, onEvent } = options;
+  const eventProvider = provider ?? 'unknown';
   const store = options.store ?? memoryTokenStore({ clock: options.clock ?? Date.now });
   const clock = options.clock ?? Date.now;
   const lockTtlMs = nonNegative('lockTtlMs', options.lockTtlMs, 15_000);
@@ -184,6 +190,8 @@ function createManager(options: TokenManagerOptions): TokenManager {
   let refreshFailures = 0;
   let nextRefreshAttemptAt = 0;
   let storeDown = false;
+  /** The current token was dropped by `invalidate`: the next fetch is for a rejected token. */
+  let droppedByRejection = false;
   /** Tokens the provider rejected: never adopted again from the store, even if its delete failed. */
   const rejected = new Set<string>();
 
@@ -272,6 +280,32 @@ function createManager(options: TokenManagerOptions): TokenManager {
 
   /** `fetchToken` under a deadline: on expiry its signal aborts and the wait ends with `ERR_TIMEOUT`. */
   function boundedFetchToken(reason: TokenFetchReason): Promise<TokenResult> {
+    if (onEvent === undefined) return deadlineFetchToken(reason);
+    const startTime = Date.now();
+    const started = performance.now();
+    const done = (outcome: 'success' | 'failure', error?: unknown) =>
+      emitTo(onEvent, {
+        type: 'token.fetch',
+        provider: eventProvider,
+        startTime,
+        reason,
+        outcome,
+        durationMs: performance.now() - started,
+        ...(error === undefined ? {} : { errorCode: errorCodeOf(error) }),
+      });
+    return deadlineFetchToken(reason).then(
+      (result) => {
+        done('success');
+        return result;
+      },
+      (error: unknown) => {
+        done('failure', error);
+        throw error;
+      },
+    );
+  }
+
+  function deadlineFetchToken(reason: TokenFetchReason): Promise<TokenResult> {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -382,6 +416,7 @@ function createManager(options: TokenManagerOptions): TokenManager {
 
   function start(reason: TokenFetchReason): Promise<Current> {
     if (inflight) return inflight;
+    if (reason !== 'refresh') droppedByRejection = false;
     const previous = current;
     const promise = obtain(reason, previous).then((next) => {
       current = next;
@@ -413,6 +448,14 @@ function createManager(options: TokenManagerOptions): TokenManager {
       refreshFailures += 1;
       const delay = Math.min(retryMax, retryInitial * 2 ** (refreshFailures - 1));
       nextRefreshAttemptAt = clock() + delay * (0.5 + Math.random() / 2);
+      emitTo(onEvent, {
+        type: 'token.refresh-failed',
+        provider: eventProvider,
+        startTime: Date.now(),
+        failures: refreshFailures,
+        retryInMs: Math.round(nextRefreshAttemptAt - clock()),
+        errorCode: errorCodeOf(error),
+      });
       log(logger, 'warn', 'background token refresh failed; the current token stays in use', {
         key,
         provider,
@@ -453,9 +496,13 @@ function createManager(options: TokenManagerOptions): TokenManager {
       const cached = current;
       if (cached !== undefined && getOptions === undefined) {
         const now = clock();
-        if (now < cached.refreshAt) return cached.resolved;
+        if (now < cached.refreshAt) {
+          if (onEvent !== undefined) cacheEvent('hit');
+          return cached.resolved;
+        }
         if (now < cached.usableUntil) {
           refreshInBackground(now);
+          if (onEvent !== undefined) cacheEvent('hit');
           return cached.resolved;
         }
       }
@@ -465,7 +512,10 @@ function createManager(options: TokenManagerOptions): TokenManager {
     async invalidate(token?: AccessToken | string): Promise<void> {
       const text = token === undefined ? current?.text : typeof token === 'string' ? token : token.token;
       if (text === undefined) return;
-      if (current && current.text === text) current = undefined;
+      if (current && current.text === text) {
+        current = undefined;
+        droppedByRejection = true;
+      }
       rejected.add(text);
       if (rejected.size > 16) rejected.delete(rejected.values().next().value as string);
       await storeCall('delete', () => store.delete(key, text));
@@ -480,20 +530,52 @@ function createManager(options: TokenManagerOptions): TokenManager {
     },
   };
 
+  function cacheEvent(result: 'hit' | 'miss'): void {
+    emitTo(onEvent, { type: 'token.cache', provider: eventProvider, startTime: Date.now(), result });
+  }
+
+  /** Waits for a token, reporting the wait (and the cache miss) when events are on. */
+  function timedWait(promise: Promise<Current>, signal: AbortSignal | undefined): Promise<Current> {
+    if (onEvent === undefined) return waitWithSignal(promise, signal);
+    cacheEvent('miss');
+    const startTime = Date.now();
+    const started = performance.now();
+    const done = (outcome: 'success' | 'failure', error?: unknown) =>
+      emitTo(onEvent, {
+        type: 'token.wait',
+        provider: eventProvider,
+        startTime,
+        durationMs: performance.now() - started,
+        outcome,
+        ...(error === undefined ? {} : { errorCode: errorCodeOf(error) }),
+      });
+    return waitWithSignal(promise, signal).then(
+      (value) => {
+        done('success');
+        return value;
+      },
+      (error: unknown) => {
+        done('failure', error);
+        throw error;
+      },
+    );
+  }
+
   async function slowPath(getOptions: GetTokenOptions | undefined): Promise<Current> {
     const now = clock();
     const cached = current;
     if (getOptions?.forceRefresh) {
       // A forced refresh that finds one already running shares it.
-      return waitWithSignal(inflight ?? start('forced'), getOptions.signal);
+      return timedWait(inflight ?? start('forced'), getOptions.signal);
     }
     if (cached !== undefined) {
-      if (now < cached.refreshAt) return cached;
-      if (now < cached.usableUntil) {
-        refreshInBackground(now);
+      if (now < cached.refreshAt || now < cached.usableUntil) {
+        if (now >= cached.refreshAt) refreshInBackground(now);
+        if (onEvent !== undefined) cacheEvent('hit');
         return cached;
       }
     }
-    return waitWithSignal(start(cached === undefined ? 'initial' : 'expired'), getOptions?.signal);
+    const reason: TokenFetchReason = cached !== undefined ? 'expired' : droppedByRejection ? 'rejected' : 'initial';
+    return timedWait(start(reason), getOptions?.signal);
   }
 }

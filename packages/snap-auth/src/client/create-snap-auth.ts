@@ -20,7 +20,9 @@ import {
   SecretSet,
 } from '@org/signing-core';
 import {
+  clockCorrectionOf,
   createHttpClient,
+  eventHandlerOf,
   httpClientOptionsOf,
   tokenManagerOptionsOf,
   tokenRequestRetry,
@@ -74,7 +76,9 @@ export interface SnapAuth extends RequestSigningAuth<SnapRequest, SignedSnapRequ
   readonly fetch: SnapFetch;
   /**
    * Verifies an incoming notification. Defaults: `providerPublicKey` (asymmetric) when
-   * configured, else `clientSecret` (symmetric); `notificationToleranceMs`; `replayStore`.
+   * configured, else `clientSecret` (symmetric); `notificationToleranceMs`; `replayStore`; the
+   * client's `onEvent` and `telemetry` (`notification.verify`, `signature.failed`), unless the
+   * call gives its own.
    */
   verifyNotification(request: Request, options?: VerifySnapNotificationOptions): Promise<VerifiedSnapNotification>;
 }
@@ -99,6 +103,9 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
   const config = validateSnapAuthOptions(options);
   const { baseUrl, clientId } = config;
   const clock = config.clock ?? Date.now;
+  // X-TIMESTAMP is written with the corrected clock: a provider that rejects it (`400xx01`
+  // Invalid Field Format [X-TIMESTAMP]) teaches the offset through its Date header (the core).
+  const corrected = clockCorrectionOf(config, PROVIDER);
   const tokenUrl = config.tokenUrl ?? config.tokenPath ?? DEFAULT_TOKEN_PATH;
   const customerTokenUrl = config.customerTokenUrl ?? config.customerTokenPath ?? customerPathFor(tokenUrl);
   const serviceSignature = config.serviceSignature ?? 'symmetric';
@@ -144,6 +151,7 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     retry: userRetry,
     describeError: describeSnapError,
     secrets,
+    clockCorrection: corrected,
   };
   // One client: `auth.ky` treats a failure code inside a 2xx body as a failure, token requests
   // (their own `describeFailure`) any code that is not 2xx; `auth.fetch` hands every response
@@ -158,7 +166,7 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     customerTokenUrl,
     tokenHeaders: tokenHeaders('b2b'),
     customerTokenHeaders: () => tokenHeaders('b2b2c'),
-    timestamp: timestampWriter(clock, config.tokenTimestampFormat ?? config.timestampFormat),
+    timestamp: timestampWriter(corrected.now, config.tokenTimestampFormat ?? config.timestampFormat),
     clock,
     grantTypeCase: config.grantTypeCase ?? 'upper',
     tokenRequestBody:
@@ -176,6 +184,10 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     provider: PROVIDER,
   });
 
+  // The client's onEvent and telemetry report its notification verifications too, unless a
+  // verifyNotification call gives its own.
+  const clientEvents = eventHandlerOf(config);
+
   const externalId = config.externalId ?? externalIdGenerator(clock, externalIdRule);
   const signer = createServiceSigner({
     mode: serviceSignature,
@@ -188,13 +200,21 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
     partnerId: config.partnerId ?? clientId,
     channelId: config.channelId,
     origin: config.origin,
-    timestamp: timestampWriter(clock, config.timestampFormat),
+    timestamp: timestampWriter(corrected.now, config.timestampFormat),
     externalId,
     relativeUrl: config.relativeUrl ?? relativeUrlAsSent,
   });
   const transport = createSignedTransport({
     http,
-    fetchOptions: { provider: PROVIDER, baseUrl, ...httpClientOptionsOf(config), retry: userRetry },
+    fetchOptions: {
+      provider: PROVIDER,
+      baseUrl,
+      ...httpClientOptionsOf(config),
+      retry: userRetry,
+      clockCorrection: corrected,
+      isTimestampRejected: (answer: { status: number; body: unknown }) =>
+        describeSnapError(answer).timestampRejected === true,
+    },
     signer,
     tokens,
     baseUrl,
@@ -244,6 +264,9 @@ export function createSnapAuth(options: SnapAuthOptions): SnapAuth {
         ...(config.notifyUrl === undefined ? {} : { notifyUrl: config.notifyUrl }),
         ...(format === undefined ? {} : { format }),
         ...(config.bodyCanonicalization === undefined ? {} : { bodyCanonicalization: config.bodyCanonicalization }),
+        ...(clientEvents === undefined || rest.onEvent !== undefined || rest.telemetry !== undefined
+          ? {}
+          : { onEvent: clientEvents }),
         ...rest,
         ...Object.fromEntries(Object.entries(key).filter(([, value]) => value !== undefined)),
       });

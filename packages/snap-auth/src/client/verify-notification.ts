@@ -25,6 +25,8 @@
  * request body is consumed, and the bytes, text and JSON are in the result.
  */
 import {
+  type AuthEventHandler,
+  type AuthEventOptions,
   assertTimestampWithinWindow,
   type Clock,
   ConfigError,
@@ -33,7 +35,14 @@ import {
   type RsaPublicKeyInput,
   SignatureError,
 } from '@org/signing-core';
-import { optionSchemas, validateOptions } from '@org/signing-core/provider-kit';
+import {
+  emitVerification,
+  eventHandlerOf,
+  eventOptionEntries,
+  optionSchemas,
+  startTimer,
+  validateOptions,
+} from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import { decodeBase64 } from '../protocol/access-token-signature.js';
 import { EMPTY_BODY_HASH, minifyBody, type SnapBodyCanonicalization, sha256Hex } from '../protocol/body-hash.js';
@@ -57,7 +66,7 @@ import {
  * Options of {@link verifySnapNotification}: give `publicKey` (asymmetric) or `clientSecret`
  * (symmetric), or name the `format`.
  */
-export interface VerifySnapNotificationOptions {
+export interface VerifySnapNotificationOptions extends AuthEventOptions {
   /**
    * How the notification is signed: `'asymmetric'` (needs `publicKey`), `'symmetric'` (needs
    * `clientSecret`) or `'ifortepay-notify'` (needs `clientSecret`; HMAC-SHA512 over
@@ -97,6 +106,9 @@ export interface VerifySnapNotificationOptions {
   replayTtlMs?: number | undefined;
   /** Epoch-ms clock. Default `Date.now`. */
   clock?: Clock | undefined;
+  // `onEvent` and `telemetry` (AuthEventOptions): each verification is reported as
+  // `notification.verify` (outcome, duration, the check that refused it), and a refusal also as
+  // `signature.failed`. `auth.verifyNotification` uses the client's unless the call gives its own.
 }
 
 /** A notification that passed every check. */
@@ -146,6 +158,7 @@ const schema = v.object({
   ),
   replayTtlMs: v.exactOptional(v.optional(optionSchemas.milliseconds(1, 31 * 24 * 60 * 60_000))),
   clock: v.exactOptional(v.optional(optionSchemas.func<Clock>('a function returning epoch milliseconds'))),
+  ...eventOptionEntries(),
 });
 
 /** The option names of {@link schema}. */
@@ -200,10 +213,26 @@ function header(request: Request, name: string): string | undefined {
  * @throws {ConfigError} for bad options (neither or both of publicKey and clientSecret…).
  * @throws {TypeError} when `request` is not a Request or its body was already read.
  */
-export async function verifySnapNotification(
+export function verifySnapNotification(
   request: Request,
   options: VerifySnapNotificationOptions,
 ): Promise<VerifiedSnapNotification> {
+  let config: VerifySnapNotificationOptions;
+  let mode: SnapNotificationFormat;
+  try {
+    assertUnreadRequest(request);
+    config = checkedOptions(options);
+    mode = formatOf(config);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // Telemetry: without onEvent or telemetry nothing is timed, allocated or wrapped.
+  const events = eventHandlerOf(config);
+  if (events === undefined) return verifyChecked(request, config, mode);
+  return verifyReported(request, config, mode, events);
+}
+
+function assertUnreadRequest(request: Request): void {
   if (
     request === null ||
     typeof request !== 'object' ||
@@ -217,8 +246,32 @@ export async function verifySnapNotification(
       '[@org/snap-auth] verifySnapNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
     );
   }
-  const config = checkedOptions(options);
-  const mode = formatOf(config);
+}
+
+/** {@link verifyChecked}, reported as `notification.verify` (and `signature.failed` when a check refused it). */
+async function verifyReported(
+  request: Request,
+  config: VerifySnapNotificationOptions,
+  mode: SnapNotificationFormat,
+  events: AuthEventHandler,
+): Promise<VerifiedSnapNotification> {
+  const timer = startTimer();
+  try {
+    const verified = await verifyChecked(request, config, mode);
+    emitVerification(events, PROVIDER, timer, { duplicate: verified.duplicate });
+    return verified;
+  } catch (error) {
+    emitVerification(events, PROVIDER, timer, { error });
+    throw error;
+  }
+}
+
+/** The checks of {@link verifySnapNotification}, once the request and options are known to be usable. */
+async function verifyChecked(
+  request: Request,
+  config: VerifySnapNotificationOptions,
+  mode: SnapNotificationFormat,
+): Promise<VerifiedSnapNotification> {
   const clock = config.clock ?? Date.now;
 
   // 1. headers

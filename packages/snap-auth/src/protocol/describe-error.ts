@@ -37,7 +37,18 @@ export function describeSnapError(response: { status: number; body: unknown }): 
     providerMessage: message,
     details: { ...parsed },
     tokenRejected: parsed.tokenRejected,
+    timestampRejected: isTimestampRejection(parsed, message),
   };
+}
+
+/**
+ * SNAP's "bad timestamp": `400xx01` Invalid Field Format naming X-TIMESTAMP (ASPI's code list;
+ * e.g. `4007301 Invalid Field Format [X-TIMESTAMP]` on the B2B token request, `4001101` on a
+ * balance inquiry). Only this code with the field named: other `400xx01`s are other fields, and
+ * `401xx00` (unauthorized) has many causes besides the clock.
+ */
+function isTimestampRejection(parsed: SnapResponseCode, message: string | undefined): boolean {
+  return parsed.httpStatus === 400 && parsed.caseCode === '01' && message !== undefined && /timestamp/i.test(message);
 }
 
 /**

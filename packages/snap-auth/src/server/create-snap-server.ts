@@ -12,8 +12,15 @@ import {
   memoryIdempotencyStore,
   parseIsoTimestamp,
 } from '@org/signing-core';
+import {
+  emitServerHandle,
+  emitSignatureFailed,
+  eventHandlerOf,
+  type Refusal,
+  startTimer,
+} from '@org/signing-core/provider-kit';
 import { verifySnapAccessTokenSignature } from '../protocol/access-token-signature.js';
-import { DEFAULT_NOTIFICATION_TOLERANCE_MS, DEFAULT_REPLAY_TTL_MS } from '../protocol/constants.js';
+import { DEFAULT_NOTIFICATION_TOLERANCE_MS, DEFAULT_REPLAY_TTL_MS, PROVIDER } from '../protocol/constants.js';
 import { SNAP_HEADERS } from '../protocol/headers.js';
 import { ACCESS_TOKEN_SERVICE, describeFailure, type SnapAnswer, snapAnswer, toResponse } from './answers.js';
 import { checkServerOptions, partnerResolver, type SnapServerOptions } from './options.js';
@@ -67,6 +74,25 @@ export interface SnapServer {
   verifyRequest(request: Request, options?: SnapVerifyRequestOptions): Promise<SnapVerifyResult>;
 }
 
+/** An answer of the token endpoint, with the check that refused the request when one did (for telemetry). */
+type TokenAnswer = SnapAnswer & { readonly refused?: Refusal };
+
+const REFUSED_HEADER: Refusal = { check: 'header', code: 'ERR_SIGNATURE_MISMATCH' };
+const REFUSED_TIMESTAMP: Refusal = { check: 'timestamp', code: 'ERR_TIMESTAMP_OUT_OF_WINDOW' };
+const REFUSED_SIGNER: Refusal = { check: 'signer', code: 'ERR_SIGNATURE_MISMATCH' };
+const REFUSED_SIGNATURE: Refusal = { check: 'signature', code: 'ERR_SIGNATURE_MISMATCH' };
+
+function refusedToken(status: number, caseCode: string, message: string, refused: Refusal): TokenAnswer {
+  return { ...snapAnswer(status, ACCESS_TOKEN_SERVICE, caseCode, message), refused };
+}
+
+/** The SNAP response code of an answer, for telemetry. */
+function responseCodeOf(answer: SnapAnswer): string | undefined {
+  const code = answer.body.responseCode;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const RETRY_LATER: Readonly<Record<string, string>> = Object.freeze({ 'retry-after': '1' });
 const DEFAULT_TOKEN_TTL_SECONDS = 900;
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_DUPLICATE_WAIT_MS = 10_000;
@@ -105,14 +131,13 @@ export function createSnapServer(options: SnapServerOptions): SnapServer {
       : statelessTokens(secrets, clock);
   const idempotencyStore: IdempotencyStore = config.idempotencyStore ?? memoryIdempotencyStore({ clock });
   const verifyContext = { findPartner, checkToken: tokens.check, toleranceMs, clock, maxBodyBytes };
+  // Telemetry: undefined without onEvent and telemetry, and then nothing is timed or reported.
+  const events = eventHandlerOf(config);
 
-  const tokenAnswer = (status: number, caseCode: string, message: string) =>
-    toResponse(snapAnswer(status, ACCESS_TOKEN_SERVICE, caseCode, message));
-
-  async function issueToken(request: Request): Promise<SnapAnswer> {
+  async function issueToken(request: Request): Promise<TokenAnswer> {
     for (const name of [SNAP_HEADERS.clientKey, SNAP_HEADERS.timestamp, SNAP_HEADERS.signature]) {
       if (!request.headers.get(name)?.trim()) {
-        return snapAnswer(400, ACCESS_TOKEN_SERVICE, '02', `Invalid Mandatory Field [${name}]`);
+        return refusedToken(400, '02', `Invalid Mandatory Field [${name}]`, REFUSED_HEADER);
       }
     }
     const clientId = (request.headers.get(SNAP_HEADERS.clientKey) as string).trim();
@@ -122,13 +147,13 @@ export function createSnapServer(options: SnapServerOptions): SnapServer {
     try {
       timestampMs = parseIsoTimestamp(timestamp);
     } catch {
-      return snapAnswer(400, ACCESS_TOKEN_SERVICE, '01', 'Invalid Field Format [X-TIMESTAMP]');
+      return refusedToken(400, '01', 'Invalid Field Format [X-TIMESTAMP]', REFUSED_HEADER);
     }
     if (Math.abs(timestampMs - clock()) > toleranceMs) {
-      return snapAnswer(401, ACCESS_TOKEN_SERVICE, '00', 'Unauthorized. [Timestamp]');
+      return refusedToken(401, '00', 'Unauthorized. [Timestamp]', REFUSED_TIMESTAMP);
     }
     const partner = await findPartner(clientId);
-    if (partner === undefined) return snapAnswer(401, ACCESS_TOKEN_SERVICE, '00', 'Unauthorized. [Unknown client]');
+    if (partner === undefined) return refusedToken(401, '00', 'Unauthorized. [Unknown client]', REFUSED_SIGNER);
     let verified = false;
     for (const publicKey of partner.publicKeys) {
       if (await verifySnapAccessTokenSignature({ clientId, timestamp, signature, publicKey })) {
@@ -136,7 +161,7 @@ export function createSnapServer(options: SnapServerOptions): SnapServer {
         break;
       }
     }
-    if (!verified) return snapAnswer(401, ACCESS_TOKEN_SERVICE, '00', 'Unauthorized. [Signature]');
+    if (!verified) return refusedToken(401, '00', 'Unauthorized. [Signature]', REFUSED_SIGNATURE);
     let bytes: Uint8Array;
     try {
       bytes = await readRequestBody(request, maxBodyBytes);
@@ -168,23 +193,76 @@ export function createSnapServer(options: SnapServerOptions): SnapServer {
     });
   }
 
+  /** `handle()`'s answer to a call: verified, then answered once (see `redelivery.ts`). */
+  async function answerCall(
+    request: Request,
+    serviceCode: string,
+    path: string | undefined,
+    handler: SnapServiceHandler,
+  ): Promise<{ answer: SnapAnswer; headers?: Readonly<Record<string, string>>; refused?: Refusal }> {
+    let verified: SnapRequestVerification;
+    try {
+      verified = await verifySnapCall(request, verifyContext, path);
+    } catch (error) {
+      log(config.logger, 'error', '[@org/snap-auth] server: a call could not be verified', {
+        serviceCode,
+        error: describeFailure(error),
+      });
+      return { answer: snapAnswer(500, serviceCode, '00', 'General Error') };
+    }
+    if (!verified.ok) {
+      const { httpStatus, caseCode, responseMessage, error } = verified.rejection;
+      return { answer: snapAnswer(httpStatus, serviceCode, caseCode, responseMessage), refused: error };
+    }
+    const answer = await answerOnce({
+      call: verified.call,
+      signature: verified.signature,
+      serviceCode,
+      handler,
+      store: idempotencyStore,
+      clock,
+      recordTtlMs: config.idempotencyTtlMs ?? DEFAULT_REPLAY_TTL_MS,
+      // A signature is accepted only while its X-TIMESTAMP is in the window: twice the tolerance.
+      signatureTtlMs: 2 * toleranceMs + 60_000,
+      timeoutMs: config.timeoutMs,
+      duplicateWaitMs: config.duplicateWaitMs ?? DEFAULT_DUPLICATE_WAIT_MS,
+      logger: config.logger,
+    });
+    return answer.status === 429 ? { answer, headers: RETRY_LATER } : { answer };
+  }
+
   return Object.freeze({
     async handleAccessToken(request: Request): Promise<Response> {
       assertRequest(request, 'handleAccessToken');
+      const timer = events === undefined ? undefined : startTimer();
+      let answer: TokenAnswer;
       try {
-        return toResponse(await issueToken(request));
+        answer = await issueToken(request);
       } catch (error) {
         log(config.logger, 'error', '[@org/snap-auth] server: the access-token request could not be answered', {
           error: describeFailure(error),
         });
-        return tokenAnswer(500, '00', 'General Error');
+        answer = snapAnswer(500, ACCESS_TOKEN_SERVICE, '00', 'General Error');
       }
+      if (timer !== undefined) {
+        emitServerHandle(events, PROVIDER, timer, {
+          method: request.method,
+          url: request.url,
+          status: answer.status,
+          responseCode: responseCodeOf(answer),
+          serviceCode: ACCESS_TOKEN_SERVICE,
+          refused: answer.refused,
+        });
+      }
+      return toResponse(answer);
     },
 
     async verifyRequest(request: Request, verifyOptions: SnapVerifyRequestOptions = {}): Promise<SnapVerifyResult> {
       assertRequest(request, 'verifyRequest');
       const result = await verifySnapCall(request, verifyContext, pathOption(verifyOptions?.path));
-      return result.ok ? { ok: true, call: result.call } : result;
+      if (result.ok) return { ok: true, call: result.call };
+      emitSignatureFailed(events, PROVIDER, result.rejection.error);
+      return result;
     },
 
     async handle(request: Request, handleOptions: SnapHandleOptions, handler: SnapServiceHandler): Promise<Response> {
@@ -195,35 +273,19 @@ export function createSnapServer(options: SnapServerOptions): SnapServer {
       }
       if (typeof handler !== 'function') throw new TypeError('[@org/snap-auth] handle: handler must be a function');
       const path = pathOption(handleOptions.path);
-      let verified: SnapRequestVerification;
-      try {
-        verified = await verifySnapCall(request, verifyContext, path);
-      } catch (error) {
-        log(config.logger, 'error', '[@org/snap-auth] server: a call could not be verified', {
+      const timer = events === undefined ? undefined : startTimer();
+      const { answer, headers, refused } = await answerCall(request, serviceCode, path, handler);
+      if (timer !== undefined) {
+        emitServerHandle(events, PROVIDER, timer, {
+          method: request.method,
+          url: request.url,
+          status: answer.status,
+          responseCode: responseCodeOf(answer),
           serviceCode,
-          error: describeFailure(error),
+          refused,
         });
-        return toResponse(snapAnswer(500, serviceCode, '00', 'General Error'));
       }
-      if (!verified.ok) {
-        const { httpStatus, caseCode, responseMessage } = verified.rejection;
-        return toResponse(snapAnswer(httpStatus, serviceCode, caseCode, responseMessage));
-      }
-      const answer = await answerOnce({
-        call: verified.call,
-        signature: verified.signature,
-        serviceCode,
-        handler,
-        store: idempotencyStore,
-        clock,
-        recordTtlMs: config.idempotencyTtlMs ?? DEFAULT_REPLAY_TTL_MS,
-        // A signature is accepted only while its X-TIMESTAMP is in the window: twice the tolerance.
-        signatureTtlMs: 2 * toleranceMs + 60_000,
-        timeoutMs: config.timeoutMs,
-        duplicateWaitMs: config.duplicateWaitMs ?? DEFAULT_DUPLICATE_WAIT_MS,
-        logger: config.logger,
-      });
-      return toResponse(answer, answer.status === 429 ? { 'retry-after': '1' } : {});
+      return toResponse(answer, headers);
     },
   });
 }

@@ -6,6 +6,7 @@
  * is first used.
  */
 import {
+  type AuthEventOptions,
   type Clock,
   ConfigError,
   checkRsaPublicKey,
@@ -19,7 +20,7 @@ import {
   type RsaPublicKey,
   type RsaPublicKeyInput,
 } from '@org/signing-core';
-import { optionSchemas, validateOptions } from '@org/signing-core/provider-kit';
+import { eventOptionEntries, optionSchemas, validateOptions } from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import { publicKeySchema } from '../client/key-options.js';
 import { PACKAGE_NAME, PROVIDER } from '../protocol/constants.js';
@@ -45,8 +46,13 @@ export interface SnapServerPartner {
   readonly partnerId?: string | undefined;
 }
 
-/** Options of `createSnapServer`. Give `partners` or `findPartner`. */
-export interface SnapServerOptions {
+/**
+ * Options of `createSnapServer`. Give `partners` or `findPartner`. `onEvent` and `telemetry`
+ * (from `AuthEventOptions`) receive `server.handle` for each answer of `handleAccessToken` and
+ * `handle` (outcome, status, response and service codes, duration) and `signature.failed` for each
+ * request a check of its signature refused (`verifyRequest` too).
+ */
+export interface SnapServerOptions extends AuthEventOptions {
   /** The partners, when they are known up front. */
   readonly partners?: readonly SnapServerPartner[] | undefined;
   /** Looks a partner up by client id (many merchants or partners in one process); undefined when unknown. */
@@ -143,6 +149,7 @@ const schema = v.strictObject({
     ),
   ),
   logger: optional(optionSchemas.logger()),
+  ...eventOptionEntries(),
 });
 
 function configError(path: string, expected: string, received: string): ConfigError {

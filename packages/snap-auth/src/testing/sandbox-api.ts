@@ -132,6 +132,11 @@ export interface SnapSandboxOptions {
   readonly providerPrivateKey?: string | KeyObject;
   /** Epoch-ms clock (timestamps, windows, expiry). Default `Date.now`. */
   readonly clock?: () => number;
+  /**
+   * A provider whose clock is off by this many ms (positive: ahead of `clock`): it checks
+   * X-TIMESTAMP against its own skewed time, and its `Date` header says that time. Default 0.
+   */
+  readonly clockSkewMs?: number;
   /** `fetch` used by `sendNotification`. Default: the global one. */
   readonly fetch?: typeof globalThis.fetch;
 }

@@ -56,7 +56,7 @@ export function resolveSettings(options: SnapSandboxOptions): SandboxSettings {
   const profile = options.profile ?? {};
   const tokenPath = options.tokenPath ?? pathOf(profile.tokenPath) ?? '/v1.0/access-token/b2b';
   return {
-    clock: options.clock ?? Date.now,
+    clock: skewed(options.clock ?? Date.now, options.clockSkewMs ?? 0),
     tokenPath,
     customerTokenPath:
       options.customerTokenPath ?? pathOf(profile.customerTokenPath) ?? tokenPath.replace(/\/b2b$/, '/b2b2c'),
@@ -76,6 +76,14 @@ export function resolveSettings(options: SnapSandboxOptions): SandboxSettings {
     expiresInFormat: options.expiresInFormat,
     customerExpiryFormat: options.customerExpiryFormat,
   };
+}
+
+/** A clock `skewMs` off `clock` (the sandbox's own time, for a provider with a skewed clock). */
+function skewed(clock: () => number, skewMs: number): () => number {
+  if (typeof skewMs !== 'number' || !Number.isFinite(skewMs)) {
+    throw new TypeError('createSnapSandbox: clockSkewMs must be a finite number of milliseconds');
+  }
+  return skewMs === 0 ? clock : () => clock() + skewMs;
 }
 
 /** The path of a path or absolute URL. */
