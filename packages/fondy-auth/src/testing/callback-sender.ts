@@ -377,6 +377,40 @@ const aborted = (attempts: number) =>
     attempts,
   });
 
+/**
+ * One attempt's end: `signal` aborts at the deadline or when the caller's signal does, and
+ * `ended` rejects then, so an attempt never outlives either; `clear()` stops the timer.
+ */
+function endOfAttempt(timeoutMs: number, caller: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let timedOut = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const ended = new Promise<never>((_, reject) => {
+    const end = (reason: unknown) => {
+      controller.abort(reason);
+      reject(reason);
+    };
+    timer = setTimeout(() => {
+      timedOut = true;
+      end(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
+    }, timeoutMs);
+    onAbort = () => end(caller?.reason);
+    caller?.addEventListener('abort', onAbort, { once: true });
+  });
+  // Rejected after the attempt settled (or never awaited again): nothing is left unhandled.
+  ended.catch(() => {});
+  return {
+    signal: controller.signal,
+    ended,
+    timedOut: () => timedOut,
+    clear() {
+      clearTimeout(timer);
+      if (onAbort) caller?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -426,21 +460,25 @@ export async function sendFondyCallback(options: SendFondyCallbackOptions): Prom
         throw aborted(attempts.length);
       }
     }
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const combined = signal === undefined ? deadline : AbortSignal.any([deadline, signal]);
     const started = performance.now();
     let status: number | undefined;
     let result: Omit<FondyCallbackAttempt, 'attempt' | 'durationMs'>;
+    const attemptEnd = endOfAttempt(timeoutMs, signal);
     try {
-      const response = await fetchImpl(requestOf(signed, combined));
+      // The wait ends at the deadline or on abort even if the runtime's fetch missed the abort
+      // (Node's Request signal can lose its link to the caller's after GC: nodejs/node#55428).
+      const request = requestOf(signed, attemptEnd.signal);
+      const response = await Promise.race([fetchImpl(request), attemptEnd.ended]);
       status = response.status;
-      const text = await readAnswer(response);
+      const text = await Promise.race([readAnswer(response), attemptEnd.ended]);
       result = { outcome: 'answered', status, answer: excerpt(text) };
     } catch (error) {
       if (signal?.aborted) throw aborted(attempts.length);
-      result = deadline.aborted
+      result = attemptEnd.timedOut()
         ? { outcome: 'timeout', status, answer: '' }
         : { outcome: 'network-error', status, answer: '', errorCode: errorCodeOf(error) };
+    } finally {
+      attemptEnd.clear();
     }
     attempts.push({ attempt, ...result, durationMs: Math.round(performance.now() - started) });
     if (result.outcome === 'answered' && status !== undefined && status >= 200 && status < 300) break;
