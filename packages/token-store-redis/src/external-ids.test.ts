@@ -92,8 +92,21 @@ describe('redisExternalIds', () => {
       blockSize: 10,
     });
     const made = new Set<string>();
+    // next() is synchronous and leases the next block in the background; on a loaded machine a
+    // burst can outrun the lease, and then next() throws rather than make an id up: wait for the
+    // lease (bounded), never for next() itself.
+    const next = async (): Promise<string> => {
+      for (let waited = 0; ; waited += 5) {
+        try {
+          return ids.next();
+        } catch (error) {
+          if (!isAuthError(error, 'ERR_STORE') || waited >= 2000) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      }
+    };
     for (let i = 0; i < 200; i += 1) {
-      made.add(ids.next());
+      made.add(await next());
       if (i % 5 === 4) await new Promise((resolve) => setTimeout(resolve, 2));
     }
     expect(made.size).toBe(200);
