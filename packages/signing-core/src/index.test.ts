@@ -116,6 +116,7 @@ describe('public API surface', () => {
         "pathTemplate",
         "readBodyBounded",
         "readJson",
+        "reportVerification",
         "rewordProviderError",
         "startTimer",
         "targetOf",

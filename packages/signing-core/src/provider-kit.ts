@@ -55,6 +55,7 @@ export {
   errorCodeOf,
   pathTemplate,
   type Refusal,
+  reportVerification,
   startTimer,
   targetOf,
 } from './telemetry/events.js';

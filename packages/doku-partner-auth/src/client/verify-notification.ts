@@ -6,7 +6,6 @@
  * notification it got no 2xx for, and that retry must be answered).
  */
 import {
-  type AuthEventHandler,
   type AuthEventOptions,
   assertTimestampWithinWindow,
   type Clock,
@@ -19,7 +18,7 @@ import {
   TransportError,
   toHex,
 } from '@org/signing-core';
-import { emitVerification, eventHandlerOf, eventOptionEntries, startTimer } from '@org/signing-core/provider-kit';
+import { eventHandlerOf, eventOptionEntries, reportVerification } from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
 import { PROVIDER } from '../protocol/constants.js';
 import { type DokuSecretKey, verifyDokuSignature } from '../protocol/signature.js';
@@ -123,9 +122,7 @@ export function verifyDokuNotification(
     return Promise.reject(error);
   }
   // Telemetry: without onEvent or telemetry nothing is timed, allocated or wrapped.
-  const events = eventHandlerOf(options);
-  if (events === undefined) return verifyChecked(request, options, checked);
-  return verifyReported(request, options, checked, events);
+  return reportVerification(eventHandlerOf(options), PROVIDER, () => verifyChecked(request, options, checked));
 }
 
 interface CheckedOptions {
@@ -170,24 +167,6 @@ function checkOptions(request: Request, options: VerifyDokuNotificationOptions):
     );
   }
   return { toleranceMs, replayTtlMs, clock };
-}
-
-/** {@link verifyChecked}, reported as `notification.verify` (and `signature.failed` when a check refused it). */
-async function verifyReported(
-  request: Request,
-  options: VerifyDokuNotificationOptions,
-  checked: CheckedOptions,
-  events: AuthEventHandler,
-): Promise<DokuNotification> {
-  const timer = startTimer();
-  try {
-    const notification = await verifyChecked(request, options, checked);
-    emitVerification(events, PROVIDER, timer, { duplicate: notification.duplicate });
-    return notification;
-  } catch (error) {
-    emitVerification(events, PROVIDER, timer, { error });
-    throw error;
-  }
 }
 
 /** The checks of {@link verifyDokuNotification}, in order. */

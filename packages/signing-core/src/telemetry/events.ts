@@ -220,6 +220,30 @@ export function emitSignatureFailed(handler: AuthEventHandler | undefined, provi
 }
 
 /**
+ * Runs a notification verification and reports it: `notification.verify` with its outcome (and
+ * `signature.failed` when a check refused it), then returns or rethrows what `verify` did. Without
+ * a handler it returns `verify()`'s own promise, with no wrapper and no timer.
+ */
+export function reportVerification<T extends { readonly duplicate?: boolean | undefined }>(
+  handler: AuthEventHandler | undefined,
+  provider: string,
+  verify: () => Promise<T>,
+): Promise<T> {
+  if (handler === undefined) return verify();
+  const timer = startTimer();
+  return verify().then(
+    (verified) => {
+      emitVerification(handler, provider, timer, { duplicate: verified.duplicate });
+      return verified;
+    },
+    (error: unknown) => {
+      emitVerification(handler, provider, timer, { error });
+      throw error;
+    },
+  );
+}
+
+/**
  * Reports one verification of an incoming notification: `signature.failed` when a check refused
  * it (a `SignatureError`), then `notification.verify` with the outcome and duration. `error` is
  * what the verification threw (`undefined`: it passed). Only names, codes and numbers are sent.

@@ -11,6 +11,7 @@ import {
   emitTo,
   emitVerification,
   pathTemplate,
+  reportVerification,
   startTimer,
   targetOf,
 } from './events.js';
@@ -154,5 +155,32 @@ describe('incoming messages', () => {
       ['POST /v1/orders/{id}/pay', 1, 0],
       ['POST /v1/orders/{id}/pay', 1, 2],
     ]);
+  });
+});
+
+describe('reportVerification', () => {
+  it('without a handler returns the verification itself; with one reports success, duplicate and refusal', async () => {
+    const verified = Promise.resolve({ duplicate: false });
+    expect(reportVerification(undefined, 'p', () => verified)).toBe(verified);
+
+    const events: AuthEvent[] = [];
+    const handler = (event: AuthEvent) => void events.push(event);
+    expect(await reportVerification(handler, 'p', async () => ({ duplicate: true, body: 'x' }))).toEqual({
+      duplicate: true,
+      body: 'x',
+    });
+    const refusal = new SignatureError('ERR_SIGNATURE_MISMATCH', 'the signature does not match', 'signature');
+    await expect(
+      reportVerification(handler, 'p', async () => {
+        throw refusal;
+      }),
+    ).rejects.toBe(refusal);
+    expect(events.map((event) => [event.type, 'outcome' in event ? event.outcome : undefined])).toEqual([
+      ['notification.verify', 'success'],
+      ['signature.failed', undefined],
+      ['notification.verify', 'failure'],
+    ]);
+    expect(events[0]).toMatchObject({ provider: 'p', duplicate: true });
+    expect(events[2]).toMatchObject({ check: 'signature', errorCode: 'ERR_SIGNATURE_MISMATCH' });
   });
 });

@@ -25,7 +25,6 @@
  * request body is consumed, and the bytes, text and JSON are in the result.
  */
 import {
-  type AuthEventHandler,
   type AuthEventOptions,
   assertTimestampWithinWindow,
   type Clock,
@@ -36,11 +35,10 @@ import {
   SignatureError,
 } from '@org/signing-core';
 import {
-  emitVerification,
   eventHandlerOf,
   eventOptionEntries,
   optionSchemas,
-  startTimer,
+  reportVerification,
   validateOptions,
 } from '@org/signing-core/provider-kit';
 import * as v from 'valibot';
@@ -227,9 +225,7 @@ export function verifySnapNotification(
     return Promise.reject(error);
   }
   // Telemetry: without onEvent or telemetry nothing is timed, allocated or wrapped.
-  const events = eventHandlerOf(config);
-  if (events === undefined) return verifyChecked(request, config, mode);
-  return verifyReported(request, config, mode, events);
+  return reportVerification(eventHandlerOf(config), PROVIDER, () => verifyChecked(request, config, mode));
 }
 
 function assertUnreadRequest(request: Request): void {
@@ -245,24 +241,6 @@ function assertUnreadRequest(request: Request): void {
     throw new TypeError(
       '[@org/snap-auth] verifySnapNotification: the request body was already read; verify before parsing it (the raw bytes are needed)',
     );
-  }
-}
-
-/** {@link verifyChecked}, reported as `notification.verify` (and `signature.failed` when a check refused it). */
-async function verifyReported(
-  request: Request,
-  config: VerifySnapNotificationOptions,
-  mode: SnapNotificationFormat,
-  events: AuthEventHandler,
-): Promise<VerifiedSnapNotification> {
-  const timer = startTimer();
-  try {
-    const verified = await verifyChecked(request, config, mode);
-    emitVerification(events, PROVIDER, timer, { duplicate: verified.duplicate });
-    return verified;
-  } catch (error) {
-    emitVerification(events, PROVIDER, timer, { error });
-    throw error;
   }
 }
 
