@@ -14,6 +14,7 @@ describe('public API surface', () => {
       'parseSnapResponseCode',
       'snapAccessTokenSignature',
       'snapBodyHash',
+      'snapIfortepayNotifySignature',
       'snapNotificationSignature',
       'snapPresets',
       'snapServiceSignature',

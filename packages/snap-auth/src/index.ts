@@ -34,7 +34,12 @@ export { type SnapNotificationSignatureInput, snapNotificationSignature } from '
 export { canonicalSnapRelativeUrl } from './protocol/relative-url.js';
 // Response codes
 export { parseSnapResponseCode, type SnapResponseCode } from './protocol/response-code.js';
-export { type SnapServiceSignatureInput, snapServiceSignature } from './protocol/service-signature.js';
+export {
+  type SnapIfortepayNotifySignatureInput,
+  type SnapServiceSignatureInput,
+  snapIfortepayNotifySignature,
+  snapServiceSignature,
+} from './protocol/service-signature.js';
 export {
   type SnapStringToSignInput,
   type SnapStringToSignPart,

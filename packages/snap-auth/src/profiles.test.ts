@@ -10,6 +10,8 @@ import { CHANNEL_ID, CLIENT_ID, CLIENT_SECRET, type Harness, harness, privateKey
 import { createSnapAuth } from './client/create-snap-auth.js';
 import { type SnapPreset, snapPresets } from './client/presets.js';
 import { verifySnapNotification } from './client/verify-notification.js';
+import { snapSignedHeaders } from './protocol/headers.js';
+import { snapIfortepayNotifySignature } from './protocol/service-signature.js';
 import { createSnapSandbox } from './testing/sandbox.js';
 
 let open: Harness | undefined;
@@ -212,6 +214,32 @@ describe("notifications in ifortepay's form", () => {
       notifyUrl: `${notifyUrl}2`,
     }).catch((e: unknown) => e);
     expect(isAuthError(otherUrl, 'ERR_SIGNATURE_MISMATCH')).toBe(true);
+  });
+
+  it('snapIfortepayNotifySignature signs what the verifier checks, and snapSignedHeaders lays out its headers', async () => {
+    const pretty = JSON.stringify(JSON.parse(body), null, 2);
+    const signature = await snapIfortepayNotifySignature({
+      notifyUrl,
+      version: 'v1',
+      body: pretty,
+      timestamp,
+      clientSecret: CLIENT_SECRET,
+    });
+    // The body is minified before hashing: the same signature as node:crypto over the minified text.
+    expect(signature).toBe(sign(body));
+    const headers = snapSignedHeaders({ kind: 'ifortepay-notify', timestamp, signature, version: 'v1' });
+    expect(headers).toEqual({
+      'Content-Type': 'application/json',
+      'X-TIMESTAMP': timestamp,
+      'X-SIGNATURE': signature,
+      'X-VERSION': 'v1',
+    });
+    const options = { format: 'ifortepay-notify' as const, notifyUrl, clientSecret: CLIENT_SECRET, clock };
+    const sent = new Request('http://127.0.0.1:9/callback', { method: 'POST', body: pretty, headers });
+    await expect(verifySnapNotification(sent, options)).resolves.toMatchObject({ mode: 'ifortepay-notify' });
+    await expect(
+      snapIfortepayNotifySignature({ notifyUrl: '', version: 'v1', body, timestamp, clientSecret: CLIENT_SECRET }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
   });
 
   it("the ifortepay preset's verifyNotification uses that form by default; without X-VERSION it is a header error", async () => {

@@ -245,6 +245,48 @@ describe('payauth verify snap', () => {
   });
 });
 
+describe('payauth verify snap ifortepay-notify', () => {
+  it('verifies an ifortepay-form callback the SNAP sandbox sent, and names the URL or X-VERSION that differs', async () => {
+    const body = '{"originalPartnerReferenceNo":"INV-2","latestTransactionStatus":"00"}';
+    const notifyUrl = `${receiver.url}/ifortepay/notify?shop=1`;
+    await sandboxes.snap.sandbox.sendNotification({ url: notifyUrl, body, mode: 'ifortepay-notify', version: 'v2' });
+    const delivery = received.at(-1);
+    expect(delivery?.headers['x-version']).toBe('v2');
+    const args = [
+      'snap',
+      'ifortepay-notify',
+      '--notify-url',
+      notifyUrl,
+      '--x-version',
+      'v2',
+      '--body',
+      JSON.stringify(JSON.parse(delivery?.body ?? ''), null, 2),
+      '--timestamp',
+      delivery?.headers['x-timestamp'] ?? '',
+      '--client-secret',
+      sandboxes.snap.clientSecret,
+      '--signature',
+      delivery?.headers['x-signature'] ?? '',
+    ];
+    const matched = await run(args);
+    expect(matched.code).toBe(0);
+    expect(matched.stdout).toBe('✓ the snap ifortepay-notify signature matches\n');
+    // An independent HMAC over the documented string gives the same signature.
+    const hash = sha256(body, 'hex');
+    expect(
+      hmacBase64('sha512', sandboxes.snap.clientSecret, `${notifyUrl}:v2:${hash}:${delivery?.headers['x-timestamp']}`),
+    ).toBe(delivery?.headers['x-signature']);
+    const withoutQuery = await run(args.map((arg) => (arg === notifyUrl ? notifyUrl.replace('?shop=1', '') : arg)));
+    expect(withoutQuery.code).toBe(1);
+    expect(withoutQuery.stdout).toContain('✗ the snap ifortepay-notify signature does not match');
+    const otherVersion = await run(args.map((arg) => (arg === 'v2' ? 'v1' : arg)));
+    expect(otherVersion.code).toBe(1);
+    expect(otherVersion.stdout).toContain(
+      'no variant matched: most likely the key/secret differs (or an input that is not varied here: the notification URL, X-VERSION)',
+    );
+  });
+});
+
 describe('payauth verify doku', () => {
   const base = [
     '--client-id',

@@ -14,6 +14,7 @@ import { fondySignature, fondyTokenSignature } from '@org/fondy-auth';
 import { minifyJson, phpJsonEncode } from '@org/signing-core';
 import {
   snapAccessTokenSignature,
+  snapIfortepayNotifySignature,
   snapNotificationSignature,
   snapServiceSignature,
   verifySnapAccessTokenSignature,
@@ -278,6 +279,26 @@ async function snapTokenCase(signedTimestamp: string): Promise<Case> {
   };
 }
 
+const IFORTEPAY_URL = 'https://shop.example/ifortepay/notify?shop=1';
+
+async function ifortepayNotifyCase(signedUrl: string): Promise<Case> {
+  const body = '{"originalPartnerReferenceNo":"INV-9","latestTransactionStatus":"00"}';
+  const signature = await snapIfortepayNotifySignature({
+    notifyUrl: signedUrl,
+    version: 'v1',
+    body,
+    timestamp: SNAP_TIME,
+    clientSecret: CLIENT_SECRET,
+  });
+  return {
+    kind: 'snap/ifortepay-notify',
+    url: IFORTEPAY_URL,
+    headers: `X-TIMESTAMP: ${SNAP_TIME}\nX-SIGNATURE: ${signature}\nX-VERSION: v1`,
+    body,
+    fields: { clientSecret: CLIENT_SECRET },
+  };
+}
+
 // ---- the tests ------------------------------------------------------------------------------
 
 describe('payauth workbench in headless Chromium', () => {
@@ -304,7 +325,7 @@ describe('payauth workbench in headless Chromium', () => {
       expect(unlabelled, kind).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), kind).toBeLessThanOrEqual(390);
     }
-    expect(await page.$$eval('#kind option', (o) => o.length)).toBe(9);
+    expect(await page.$$eval('#kind option', (o) => o.length)).toBe(10);
     // A pasted request line fills the method and URL when they are empty.
     await page.fill('#request-url', '');
     await page.fill(
@@ -366,6 +387,18 @@ describe('payauth workbench in headless Chromium', () => {
     expect(slash.state).toBe('mismatch');
     expect(slash.conclusion).toContain(
       'most likely the path differs: the signature matches with the path with its trailing slash toggled',
+    );
+  });
+
+  it('SNAP ifortepay notification: a match, X-VERSION read from the headers, and a URL signed without its query', async () => {
+    const { page } = await open();
+    const matching = await fillCase(page, await ifortepayNotifyCase(IFORTEPAY_URL));
+    expect(matching).toEqual({ state: 'match', conclusion: null });
+    expect(await page.textContent('#string-to-sign')).toContain(`${IFORTEPAY_URL}:v1:`);
+    const bare = await fillCase(page, await ifortepayNotifyCase('https://shop.example/ifortepay/notify'));
+    expect(bare.state).toBe('mismatch');
+    expect(bare.conclusion).toContain(
+      'most likely the notification URL differs: the signature matches with the URL without its query string',
     );
   });
 
@@ -457,8 +490,8 @@ describe('payauth workbench in headless Chromium', () => {
     }
     expect(focused).toBe('kind');
     const c = await finnetCase('lower');
-    // Down to Finnet (the 4th signature) with the arrow keys.
-    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    // Down to Finnet (the 5th signature) with the arrow keys.
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
     expect(await page.inputValue('#kind')).toBe('finnet/request');
     const typeInto = async (id: string, text: string) => {
       for (let i = 0; i < 12; i++) {

@@ -19,7 +19,7 @@ Serves the signature workbench on http://127.0.0.1 until you press Ctrl-C, and p
 (it opens no browser). Paste a captured request and the key or secret: the page shows the exact
 string to sign with each part labelled by where it came from, the computed signature next to the
 received one, and on a mismatch the diagnosis of "payauth verify". It covers every signature of
-"payauth verify" (SNAP token, service, notification and the SNAP presets; DOKU request, response,
+"payauth verify" (SNAP token, service, notification, ifortepay notification and the SNAP presets; DOKU request, response,
 notification; Fondy token and payment; Finnet). Everything runs in the page, on the library's
 WebCrypto backend: keys and secrets never leave the tab, nothing is stored, and share links keep
 the case in the URL fragment without keys, secrets or the access token.

@@ -5,10 +5,10 @@ import { dokuNotification, dokuRequest, dokuResponse } from './doku.js';
 import { finnetRequest } from './finnet.js';
 import { fondyPayment, fondyToken } from './fondy.js';
 import type { SignatureKind } from './kind.js';
-import { snapNotification, snapService, snapToken } from './snap.js';
+import { snapIfortepayNotify, snapNotification, snapService, snapToken } from './snap.js';
 
 export const KINDS: Readonly<Record<ProviderName, readonly SignatureKind[]>> = {
-  snap: [snapToken, snapService, snapNotification],
+  snap: [snapToken, snapService, snapNotification, snapIfortepayNotify],
   finnet: [finnetRequest],
   doku: [dokuRequest, dokuResponse, dokuNotification],
   fondy: [fondyToken, fondyPayment],

@@ -2,13 +2,16 @@
  * SNAP signatures, all computed by @org/snap-auth: the access-token X-SIGNATURE
  * (SHA256withRSA of `clientId|X-TIMESTAMP`), the service-call X-SIGNATURE (HMAC-SHA512 of
  * `METHOD:path:token:sha256(minify(body)):X-TIMESTAMP`) and the asymmetric notification
- * X-SIGNATURE (SHA256withRSA of `METHOD:path:sha256(minify(body)):X-TIMESTAMP`).
+ * X-SIGNATURE (SHA256withRSA of `METHOD:path:sha256(minify(body)):X-TIMESTAMP`, also the string
+ * of asymmetric service calls, with or without a token) and ifortepay's payment notification
+ * (HMAC-SHA512 of `notifyUrl:X-VERSION:sha256(minify(body)):X-TIMESTAMP`).
  */
 import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson, randomDigits } from '@org/signing-core';
 import {
   SNAP_TOKEN_REQUEST_BODY,
   type SnapStringToSignParts,
   snapAccessTokenSignature,
+  snapIfortepayNotifySignature,
   snapNotificationSignature,
   snapServiceSignature,
   snapSignedHeaders,
@@ -420,5 +423,128 @@ export const snapNotification: SignatureKind = {
   examples: [
     'payauth sign snap notification --path /payments/notify --body-file notification.json --private-key-file ./provider-private.pem',
     'payauth verify snap notification --path /payments/notify --body-file notification.json --public-key-file ./provider-public.pem --timestamp 2024-08-21T14:27:50+07:00 --signature "…"',
+  ],
+};
+
+const notifyUrl: SettingSpec = {
+  name: 'notifyUrl',
+  description: 'the complete notification URL registered with ifortepay (scheme, host, path, query)',
+  value: '<url>',
+  flagOnly: true,
+  required: true,
+};
+const xVersion: SettingSpec = {
+  name: 'xVersion',
+  description: 'X-VERSION header exactly as sent',
+  value: '<version>',
+  flagOnly: true,
+  required: true,
+};
+
+/** The notify URL, X-VERSION, body and timestamp of an ifortepay notification, as given. */
+function ifortepayInputs(inputs: KindInputs) {
+  return {
+    notifyUrl: inputText(inputs, 'notifyUrl'),
+    version: inputText(inputs, 'xVersion'),
+    body: bodyText(inputs),
+    timestamp: inputText(inputs, 'timestamp'),
+  };
+}
+
+/** The URL without its query, and with its trailing slash toggled: what a registration may differ by. */
+function notifyUrlVariants(kind: SignatureKind, inputs: KindInputs, signature: string): Variant[] {
+  const url = inputText(inputs, 'notifyUrl');
+  const query = url.indexOf('?');
+  const bare = query > 0 ? url.slice(0, query) : url;
+  const rest = query > 0 ? url.slice(query) : '';
+  const toggled = bare.endsWith('/') ? bare.slice(0, -1) : `${bare}/`;
+  const out: Variant[] = [];
+  if (rest !== '')
+    out.push(
+      changedInput(
+        kind,
+        inputs,
+        signature,
+        'notification URL',
+        'the URL without its query string',
+        {
+          values: { notifyUrl: bare },
+        },
+        bare,
+      ),
+    );
+  out.push(
+    changedInput(
+      kind,
+      inputs,
+      signature,
+      'notification URL',
+      'the URL with its trailing slash toggled',
+      { values: { notifyUrl: toggled + rest } },
+      toggled + rest,
+    ),
+  );
+  return out;
+}
+
+export const snapIfortepayNotify: SignatureKind = {
+  provider: 'snap',
+  kind: 'ifortepay-notify',
+  unvaried: 'the notification URL, X-VERSION',
+  summary: 'X-SIGNATURE of an ifortepay payment notification (HMAC-SHA512 of notifyUrl:X-VERSION:bodyHash:X-TIMESTAMP)',
+  details:
+    'ifortepay signs its payment notifications with your client secret over\n"notifyUrl:X-VERSION:lowerhex(sha256(minified body)):X-TIMESTAMP", where notifyUrl is the complete URL\nregistered with ifortepay (developer.ifortepay.id/snap/auth/payment-notify).',
+  settings: (mode, now) => [notifyUrl, xVersion, body, timestampSpec(mode, now), clientSecret],
+  async explain(inputs) {
+    const input = ifortepayInputs(inputs);
+    const signature = await snapIfortepayNotifySignature({ ...input, clientSecret: inputText(inputs, 'clientSecret') });
+    const headers = snapSignedHeaders({
+      kind: 'ifortepay-notify',
+      timestamp: input.timestamp,
+      version: input.version,
+      signature,
+    });
+    return bodyHashExplanation(
+      await snapStringToSignParts({ kind: 'ifortepay-notify', ...input }),
+      input.body,
+      headers,
+      signature,
+    );
+  },
+  async verify(inputs, signature) {
+    const { stringToSign } = await snapStringToSignParts({ kind: 'ifortepay-notify', ...ifortepayInputs(inputs) });
+    return {
+      match: await verifySnapStringToSign({ stringToSign, signature, clientSecret: inputText(inputs, 'clientSecret') }),
+    };
+  },
+  variants(inputs, signature) {
+    const out = [...timestampChanges(this, inputs, signature)];
+    const text = bodyText(inputs);
+    if (text.trim() !== '')
+      out.push({
+        input: 'body',
+        description: 'the body hashed as sent, without minifying it',
+        check: async () => {
+          const { stringToSign } = await snapStringToSignParts({
+            kind: 'ifortepay-notify',
+            ...ifortepayInputs(inputs),
+            minify: false,
+          });
+          return verifySnapStringToSign({ stringToSign, signature, clientSecret: inputText(inputs, 'clientSecret') });
+        },
+      });
+    out.push(...bodyChanges(this, inputs, signature), ...notifyUrlVariants(this, inputs, signature));
+    const trimmed = trimmedSecret(inputText(inputs, 'clientSecret'));
+    if (trimmed)
+      out.push(
+        changedInput(this, inputs, signature, 'key', 'the client secret without surrounding whitespace or line break', {
+          values: { clientSecret: trimmed },
+        }),
+      );
+    return out;
+  },
+  examples: [
+    'payauth sign snap ifortepay-notify --notify-url https://shop.example/ifortepay/notify --x-version v1 --body-file notification.json --client-secret-file ./secret.txt',
+    'payauth verify snap ifortepay-notify --notify-url https://shop.example/ifortepay/notify --x-version v1 --body-file notification.json --client-secret-file ./secret.txt --timestamp 2024-08-21T14:27:50+07:00 --signature "…"',
   ],
 };

@@ -32,7 +32,7 @@ const kindId = (kind: SignatureKind) => `${kind.provider}/${kind.kind}`;
 const PROVIDER_TITLES = { snap: 'SNAP', finnet: 'Finnet', doku: 'DOKU', fondy: 'Fondy' } as const;
 
 /** Inputs that come from the captured request's own fields. */
-const REQUEST_INPUTS = new Set(['method', 'path', 'target', 'body']);
+const REQUEST_INPUTS = new Set(['method', 'path', 'target', 'notifyUrl', 'body']);
 /** Inputs never put in a share link, besides the secret settings. */
 const CREDENTIALS = new Set(['privateKey', 'publicKey', 'accessToken']);
 
@@ -316,16 +316,24 @@ function buildInputs(): Built {
     method: req.method.trim() || 'POST',
     path,
     target: path,
+    // ifortepay signs the complete notification URL: the URL as pasted.
+    notifyUrl: req.url.trim().replace(/#.*$/, ''),
     body: req.body,
   };
   const origins: Record<string, string> = {
     method: 'the request method',
     path: 'the request URL',
     target: 'the request URL',
+    notifyUrl: 'the request URL',
     body: 'the raw body',
   };
   const missing: string[] = [];
-  if (kind.settings('verify', 0).some((spec) => spec.name === 'path' || spec.name === 'target') && path === '')
+  if (
+    kind
+      .settings('verify', 0)
+      .some((spec) => spec.name === 'path' || spec.name === 'target' || spec.name === 'notifyUrl') &&
+    path === ''
+  )
     missing.push('the URL or path');
   for (const field of fields) {
     if (field.name === 'signature') continue;

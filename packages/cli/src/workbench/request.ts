@@ -90,6 +90,7 @@ function sourcesOf(kind: SignatureKind): Readonly<Record<string, Source>> {
     timestamp: { headers: kind.provider === 'doku' ? dokuTimestamps : [SNAP_HEADERS.timestamp], bodyField: 'date' },
     clientId: { headers: [SNAP_HEADERS.clientKey, DOKU_HEADERS.clientId] },
     requestId: { headers: [DOKU_HEADERS.requestId] },
+    xVersion: { headers: [SNAP_HEADERS.version] },
     accessToken: { headers: [SNAP_HEADERS.authorization], read: (value) => value.replace(/^bearer\s+/i, '') },
     applicationId: { headers: [], bodyField: 'application_id' },
     signature: { headers: [SNAP_HEADERS.signature, DOKU_HEADERS.signature], bodyField: 'signature' },

@@ -21,6 +21,7 @@ export const SNAP_HEADERS = Object.freeze({
   externalId: 'X-EXTERNAL-ID',
   channelId: 'CHANNEL-ID',
   origin: 'ORIGIN',
+  version: 'X-VERSION',
 } as const);
 
 /** Every SNAP body is JSON. */
@@ -57,7 +58,15 @@ export type SnapSignedHeadersInput =
       readonly kind: 'notification';
       readonly timestamp: string;
       readonly signature: string;
-    });
+    })
+  | {
+      /** ifortepay's payment notification: X-TIMESTAMP, X-SIGNATURE and X-VERSION. */
+      readonly kind: 'ifortepay-notify';
+      readonly timestamp: string;
+      readonly signature: string;
+      /** The X-VERSION that was signed. */
+      readonly version: string;
+    };
 
 /**
  * The headers of a signed SNAP message, in the order above, as name → value. Optional headers
@@ -68,9 +77,9 @@ export type SnapSignedHeadersInput =
  */
 export function snapSignedHeaders(input: SnapSignedHeadersInput): Record<string, string> {
   const kind = (input as { kind?: unknown } | null)?.kind;
-  if (kind !== 'access-token' && kind !== 'service' && kind !== 'notification') {
+  if (kind !== 'access-token' && kind !== 'service' && kind !== 'notification' && kind !== 'ifortepay-notify') {
     throw new TypeError(
-      `[@org/snap-auth] snapSignedHeaders: kind must be 'access-token', 'service' or 'notification', received ${JSON.stringify(kind)}`,
+      `[@org/snap-auth] snapSignedHeaders: kind must be 'access-token', 'service', 'notification' or 'ifortepay-notify', received ${JSON.stringify(kind)}`,
     );
   }
   const headers: Record<string, string> = { [SNAP_HEADERS.contentType]: JSON_TYPE };
@@ -79,6 +88,10 @@ export function snapSignedHeaders(input: SnapSignedHeadersInput): Record<string,
   if (input.kind === 'access-token') headers[SNAP_HEADERS.clientKey] = requireText(input.clientId, 'clientId');
   headers[SNAP_HEADERS.signature] = requireText(input.signature, 'signature');
   if (input.kind === 'access-token') return headers;
+  if (input.kind === 'ifortepay-notify') {
+    headers[SNAP_HEADERS.version] = requireText(input.version, 'version');
+    return headers;
+  }
   if (input.partnerId !== undefined) headers[SNAP_HEADERS.partnerId] = input.partnerId;
   if (input.externalId !== undefined) headers[SNAP_HEADERS.externalId] = input.externalId;
   if (input.kind === 'service' && input.channelId !== undefined) headers[SNAP_HEADERS.channelId] = input.channelId;

@@ -5,7 +5,13 @@
  */
 import { type HmacKey, hmac, toBase64 } from '@org/signing-core';
 import { snapBodyHash } from './body-hash.js';
-import { requireText, type SnapTokenInput, serviceStringToSign, tokenText } from './string-to-sign.js';
+import {
+  ifortepayNotifyStringToSign,
+  requireText,
+  type SnapTokenInput,
+  serviceStringToSign,
+  tokenText,
+} from './string-to-sign.js';
 
 export interface SnapServiceSignatureInput {
   /** HTTP method; upper-cased. */
@@ -33,6 +39,37 @@ export async function snapServiceSignature(input: SnapServiceSignatureInput): Pr
     method: input.method,
     path: input.path,
     accessToken: tokenText(input.accessToken),
+    bodyHash: await snapBodyHash(input.body),
+    timestamp: input.timestamp,
+  });
+  return symmetricSignature(input.clientSecret, stringToSign);
+}
+
+export interface SnapIfortepayNotifySignatureInput {
+  /** The complete notification URL registered with ifortepay, as registered (scheme, host, path, query). */
+  readonly notifyUrl: string;
+  /** The X-VERSION header value, exactly as sent. */
+  readonly version: string;
+  /** The JSON body text; minified before hashing. Empty or absent hashes the empty string. */
+  readonly body?: string | null | undefined;
+  /** The X-TIMESTAMP header value, exactly as sent. */
+  readonly timestamp: string;
+  /** The client secret (UTF-8 text, used as is), or an HMAC-SHA512 key from `importHmacKey`. */
+  readonly clientSecret: string | HmacKey;
+}
+
+/**
+ * The X-SIGNATURE of an ifortepay payment notification (developer.ifortepay.id/snap/auth/payment-notify):
+ * base64 HMAC-SHA512 with the client secret over
+ * `notifyUrl:X-VERSION:lowerhex(sha256(minify(body))):X-TIMESTAMP`. `verifySnapNotification`
+ * checks it with `format: 'ifortepay-notify'`; this signs one, e.g. to test your endpoint.
+ *
+ * @throws {InputError} `ERR_INVALID_JSON` for a body that is not JSON, `ERR_INVALID_INPUT` for an empty field.
+ */
+export async function snapIfortepayNotifySignature(input: SnapIfortepayNotifySignatureInput): Promise<string> {
+  const stringToSign = ifortepayNotifyStringToSign({
+    notifyUrl: input.notifyUrl,
+    version: input.version,
     bodyHash: await snapBodyHash(input.body),
     timestamp: input.timestamp,
   });
