@@ -279,6 +279,12 @@ describe('payauth verify snap ifortepay-notify', () => {
     const withoutQuery = await run(args.map((arg) => (arg === notifyUrl ? notifyUrl.replace('?shop=1', '') : arg)));
     expect(withoutQuery.code).toBe(1);
     expect(withoutQuery.stdout).toContain('✗ the snap ifortepay-notify signature does not match');
+    const slashed = notifyUrl.replace('/notify?', '/notify/?');
+    const toggled = await run(args.map((arg) => (arg === notifyUrl ? slashed : arg)));
+    expect(toggled.code).toBe(1);
+    expect(toggled.stdout).toContain(
+      `most likely the notification URL differs: the signature matches with the notification URL with its trailing slash toggled ("${notifyUrl}")`,
+    );
     const otherVersion = await run(args.map((arg) => (arg === 'v2' ? 'v1' : arg)));
     expect(otherVersion.code).toBe(1);
     expect(otherVersion.stdout).toContain(

@@ -398,7 +398,7 @@ describe('payauth workbench in headless Chromium', () => {
     const bare = await fillCase(page, await ifortepayNotifyCase('https://shop.example/ifortepay/notify'));
     expect(bare.state).toBe('mismatch');
     expect(bare.conclusion).toContain(
-      'most likely the notification URL differs: the signature matches with the URL without its query string',
+      'most likely the notification URL differs: the signature matches with the notification URL without its query string',
     );
   });
 

@@ -154,7 +154,8 @@ export function withoutQueryVariant(
   kind: SignatureKind,
   inputs: KindInputs,
   signature: string,
-  field: 'path' | 'target',
+  field: 'path' | 'target' | 'notifyUrl',
+  label: string = field,
 ): Variant[] {
   const value = inputs.values[field] as string;
   const query = value.indexOf('?');
@@ -165,8 +166,8 @@ export function withoutQueryVariant(
       kind,
       inputs,
       signature,
-      field,
-      `the ${field} without its query string`,
+      label,
+      `the ${label} without its query string`,
       { values: { [field]: bare } },
       bare,
     ),

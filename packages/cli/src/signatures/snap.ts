@@ -9,6 +9,7 @@
 import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson, randomDigits } from '@org/signing-core';
 import {
   SNAP_TOKEN_REQUEST_BODY,
+  type SnapStringToSignInput,
   type SnapStringToSignParts,
   snapAccessTokenSignature,
   snapIfortepayNotifySignature,
@@ -137,26 +138,32 @@ function messageInputs(inputs: KindInputs) {
 function rawBodyVariant(
   inputs: KindInputs,
   signature: string,
-  kind: 'service' | 'notification',
+  message: SnapStringToSignInput,
   key: () => { clientSecret: string } | { publicKey: string },
 ): Variant[] {
-  const text = bodyText(inputs);
-  if (text.trim() === '') return [];
+  if (bodyText(inputs).trim() === '') return [];
   return [
     {
       input: 'body',
       description: 'the body hashed as sent, without minifying it',
       check: async () => {
-        const { stringToSign } = await snapStringToSignParts({
-          kind,
-          ...messageInputs(inputs),
-          ...(kind === 'service' ? { accessToken: inputText(inputs, 'accessToken') } : {}),
-          minify: false,
-        } as Parameters<typeof snapStringToSignParts>[0]);
+        const { stringToSign } = await snapStringToSignParts({ ...message, minify: false });
         return verifySnapStringToSign({ stringToSign, signature, ...key() });
       },
     },
   ];
+}
+
+/** The client secret without the whitespace or line break a file or a paste may add, when it has some. */
+function trimmedClientSecretVariant(kind: SignatureKind, inputs: KindInputs, signature: string): Variant[] {
+  const trimmed = trimmedSecret(inputText(inputs, 'clientSecret'));
+  return trimmed
+    ? [
+        changedInput(kind, inputs, signature, 'key', 'the client secret without surrounding whitespace or line break', {
+          values: { clientSecret: trimmed },
+        }),
+      ]
+    : [];
 }
 
 /** X-PARTNER-ID (default: the client id), X-EXTERNAL-ID (default: 36 random digits) and CHANNEL-ID, when given. */
@@ -189,21 +196,31 @@ function bodyHashExplanation(
   };
 }
 
-function pathVariants(kind: SignatureKind, inputs: KindInputs, signature: string): Variant[] {
-  const p = inputText(inputs, 'path');
-  const out: Variant[] = withoutQueryVariant(kind, inputs, signature, 'path');
-  const query = p.indexOf('?');
-  const bare = query > 0 ? p.slice(0, query) : p;
-  const rest = query > 0 ? p.slice(query) : '';
+/**
+ * A relative or full URL without its query string, and with the trailing slash of its path
+ * toggled: what a signer's URL most often differs by.
+ */
+function urlVariants(
+  kind: SignatureKind,
+  inputs: KindInputs,
+  signature: string,
+  field: 'path' | 'notifyUrl' = 'path',
+  label: string = field,
+): Variant[] {
+  const value = inputText(inputs, field);
+  const out: Variant[] = withoutQueryVariant(kind, inputs, signature, field, label);
+  const query = value.indexOf('?');
+  const bare = query > 0 ? value.slice(0, query) : value;
+  const rest = query > 0 ? value.slice(query) : '';
   const toggled = bare.endsWith('/') && bare.length > 1 ? bare.slice(0, -1) : `${bare}/`;
   out.push(
     changedInput(
       kind,
       inputs,
       signature,
-      'path',
-      'the path with its trailing slash toggled',
-      { values: { path: toggled + rest } },
+      label,
+      `the ${label} with its trailing slash toggled`,
+      { values: { [field]: toggled + rest } },
       toggled + rest,
     ),
   );
@@ -332,7 +349,12 @@ export const snapService: SignatureKind = {
   variants(inputs, signature) {
     const out = [...timestampChanges(this, inputs, signature)];
     out.push(
-      ...rawBodyVariant(inputs, signature, 'service', () => ({ clientSecret: inputText(inputs, 'clientSecret') })),
+      ...rawBodyVariant(
+        inputs,
+        signature,
+        { kind: 'service', ...messageInputs(inputs), accessToken: inputText(inputs, 'accessToken') },
+        () => ({ clientSecret: inputText(inputs, 'clientSecret') }),
+      ),
     );
     out.push(...bodyChanges(this, inputs, signature));
     const token = inputText(inputs, 'accessToken');
@@ -345,14 +367,7 @@ export const snapService: SignatureKind = {
             values: { accessToken: `Bearer ${token}` },
           }),
     );
-    out.push(...pathVariants(this, inputs, signature));
-    const trimmed = trimmedSecret(inputText(inputs, 'clientSecret'));
-    if (trimmed)
-      out.push(
-        changedInput(this, inputs, signature, 'key', 'the client secret without surrounding whitespace or line break', {
-          values: { clientSecret: trimmed },
-        }),
-      );
+    out.push(...urlVariants(this, inputs, signature), ...trimmedClientSecretVariant(this, inputs, signature));
     return out;
   },
   examples: [
@@ -413,11 +428,11 @@ export const snapNotification: SignatureKind = {
   variants(inputs, signature) {
     const out = [...timestampChanges(this, inputs, signature)];
     out.push(
-      ...rawBodyVariant(inputs, signature, 'notification', () => ({
+      ...rawBodyVariant(inputs, signature, { kind: 'notification', ...messageInputs(inputs) }, () => ({
         publicKey: checkedPublicKey(inputText(inputs, 'publicKey'), inputs.origins.publicKey),
       })),
     );
-    out.push(...bodyChanges(this, inputs, signature), ...pathVariants(this, inputs, signature));
+    out.push(...bodyChanges(this, inputs, signature), ...urlVariants(this, inputs, signature));
     return out;
   },
   examples: [
@@ -451,42 +466,6 @@ function ifortepayInputs(inputs: KindInputs) {
   };
 }
 
-/** The URL without its query, and with its trailing slash toggled: what a registration may differ by. */
-function notifyUrlVariants(kind: SignatureKind, inputs: KindInputs, signature: string): Variant[] {
-  const url = inputText(inputs, 'notifyUrl');
-  const query = url.indexOf('?');
-  const bare = query > 0 ? url.slice(0, query) : url;
-  const rest = query > 0 ? url.slice(query) : '';
-  const toggled = bare.endsWith('/') ? bare.slice(0, -1) : `${bare}/`;
-  const out: Variant[] = [];
-  if (rest !== '')
-    out.push(
-      changedInput(
-        kind,
-        inputs,
-        signature,
-        'notification URL',
-        'the URL without its query string',
-        {
-          values: { notifyUrl: bare },
-        },
-        bare,
-      ),
-    );
-  out.push(
-    changedInput(
-      kind,
-      inputs,
-      signature,
-      'notification URL',
-      'the URL with its trailing slash toggled',
-      { values: { notifyUrl: toggled + rest } },
-      toggled + rest,
-    ),
-  );
-  return out;
-}
-
 export const snapIfortepayNotify: SignatureKind = {
   provider: 'snap',
   kind: 'ifortepay-notify',
@@ -518,30 +497,15 @@ export const snapIfortepayNotify: SignatureKind = {
     };
   },
   variants(inputs, signature) {
-    const out = [...timestampChanges(this, inputs, signature)];
-    const text = bodyText(inputs);
-    if (text.trim() !== '')
-      out.push({
-        input: 'body',
-        description: 'the body hashed as sent, without minifying it',
-        check: async () => {
-          const { stringToSign } = await snapStringToSignParts({
-            kind: 'ifortepay-notify',
-            ...ifortepayInputs(inputs),
-            minify: false,
-          });
-          return verifySnapStringToSign({ stringToSign, signature, clientSecret: inputText(inputs, 'clientSecret') });
-        },
-      });
-    out.push(...bodyChanges(this, inputs, signature), ...notifyUrlVariants(this, inputs, signature));
-    const trimmed = trimmedSecret(inputText(inputs, 'clientSecret'));
-    if (trimmed)
-      out.push(
-        changedInput(this, inputs, signature, 'key', 'the client secret without surrounding whitespace or line break', {
-          values: { clientSecret: trimmed },
-        }),
-      );
-    return out;
+    return [
+      ...timestampChanges(this, inputs, signature),
+      ...rawBodyVariant(inputs, signature, { kind: 'ifortepay-notify', ...ifortepayInputs(inputs) }, () => ({
+        clientSecret: inputText(inputs, 'clientSecret'),
+      })),
+      ...bodyChanges(this, inputs, signature),
+      ...urlVariants(this, inputs, signature, 'notifyUrl', 'notification URL'),
+      ...trimmedClientSecretVariant(this, inputs, signature),
+    ];
   },
   examples: [
     'payauth sign snap ifortepay-notify --notify-url https://shop.example/ifortepay/notify --x-version v1 --body-file notification.json --client-secret-file ./secret.txt',
