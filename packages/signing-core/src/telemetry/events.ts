@@ -230,14 +230,36 @@ export function reportVerification<T extends { readonly duplicate?: boolean | un
   verify: () => Promise<T>,
 ): Promise<T> {
   if (handler === undefined) return verify();
+  return timedOutcome(verify, (timer, outcome) =>
+    emitVerification(
+      handler,
+      provider,
+      timer,
+      outcome.ok ? { duplicate: outcome.value.duplicate } : { error: outcome.error },
+    ),
+  );
+}
+
+/**
+ * Runs `work` and, once it settled, hands `report` its timer and outcome; resolves or rejects as
+ * `work` did. The one timing wrapper of the toolkit's events (token fetches and waits,
+ * verifications).
+ */
+export function timedOutcome<T>(
+  work: () => Promise<T>,
+  report: (
+    timer: EventTimer,
+    outcome: { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown },
+  ) => void,
+): Promise<T> {
   const timer = startTimer();
-  return verify().then(
-    (verified) => {
-      emitVerification(handler, provider, timer, { duplicate: verified.duplicate });
-      return verified;
+  return work().then(
+    (value) => {
+      report(timer, { ok: true, value });
+      return value;
     },
     (error: unknown) => {
-      emitVerification(handler, provider, timer, { error });
+      report(timer, { ok: false, error });
       throw error;
     },
   );

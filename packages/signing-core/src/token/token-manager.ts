@@ -20,7 +20,14 @@
  */
 import { ResponseFormatError, StoreError, TransportError } from '../errors/errors.js';
 import { type Logger, log } from '../logger/logger.js';
-import { type AuthEventHandler, emitTo, errorCodeOf, type TokenFetchReason } from '../telemetry/events.js';
+import {
+  type AuthEventHandler,
+  type EventTimer,
+  emitTo,
+  errorCodeOf,
+  type TokenFetchReason,
+  timedOutcome,
+} from '../telemetry/events.js';
 import type { Clock } from '../time/clock.js';
 import { AccessToken, type StoredToken, type TokenData } from './access-token.js';
 import { memoryTokenStore, type TokenStore, type TokenStoreLock } from './token-store.js';
@@ -281,27 +288,18 @@ function createManager(options: TokenManagerOptions): TokenManager {
   /** `fetchToken` under a deadline: on expiry its signal aborts and the wait ends with `ERR_TIMEOUT`. */
   function boundedFetchToken(reason: TokenFetchReason): Promise<TokenResult> {
     if (onEvent === undefined) return deadlineFetchToken(reason);
-    const startTime = Date.now();
-    const started = performance.now();
-    const done = (outcome: 'success' | 'failure', error?: unknown) =>
-      emitTo(onEvent, {
-        type: 'token.fetch',
-        provider: eventProvider,
-        startTime,
-        reason,
-        outcome,
-        durationMs: performance.now() - started,
-        ...(error === undefined ? {} : { errorCode: errorCodeOf(error) }),
-      });
-    return deadlineFetchToken(reason).then(
-      (result) => {
-        done('success');
-        return result;
-      },
-      (error: unknown) => {
-        done('failure', error);
-        throw error;
-      },
+    return timedOutcome(
+      () => deadlineFetchToken(reason),
+      (timer, outcome) =>
+        emitTo(onEvent, {
+          type: 'token.fetch',
+          provider: eventProvider,
+          startTime: timer.startTime,
+          reason,
+          outcome: outcome.ok ? 'success' : 'failure',
+          durationMs: durationOf(timer),
+          ...(outcome.ok ? {} : { errorCode: errorCodeOf(outcome.error) }),
+        }),
     );
   }
 
@@ -538,26 +536,17 @@ function createManager(options: TokenManagerOptions): TokenManager {
   function timedWait(promise: Promise<Current>, signal: AbortSignal | undefined): Promise<Current> {
     if (onEvent === undefined) return waitWithSignal(promise, signal);
     cacheEvent('miss');
-    const startTime = Date.now();
-    const started = performance.now();
-    const done = (outcome: 'success' | 'failure', error?: unknown) =>
-      emitTo(onEvent, {
-        type: 'token.wait',
-        provider: eventProvider,
-        startTime,
-        durationMs: performance.now() - started,
-        outcome,
-        ...(error === undefined ? {} : { errorCode: errorCodeOf(error) }),
-      });
-    return waitWithSignal(promise, signal).then(
-      (value) => {
-        done('success');
-        return value;
-      },
-      (error: unknown) => {
-        done('failure', error);
-        throw error;
-      },
+    return timedOutcome(
+      () => waitWithSignal(promise, signal),
+      (timer, outcome) =>
+        emitTo(onEvent, {
+          type: 'token.wait',
+          provider: eventProvider,
+          startTime: timer.startTime,
+          durationMs: durationOf(timer),
+          outcome: outcome.ok ? 'success' : 'failure',
+          ...(outcome.ok ? {} : { errorCode: errorCodeOf(outcome.error) }),
+        }),
     );
   }
 
@@ -579,3 +568,5 @@ function createManager(options: TokenManagerOptions): TokenManager {
     return timedWait(start(reason), getOptions?.signal);
   }
 }
+
+const durationOf = (timer: EventTimer): number => performance.now() - timer.started;

@@ -13,6 +13,7 @@ import {
   parseIsoTimestamp,
 } from '@org/signing-core';
 import {
+  type EventTimer,
   emitServerHandle,
   emitSignatureFailed,
   eventHandlerOf,
@@ -134,6 +135,25 @@ export function createSnapServer(options: SnapServerOptions): SnapServer {
   // Telemetry: undefined without onEvent and telemetry, and then nothing is timed or reported.
   const events = eventHandlerOf(config);
 
+  /** `server.handle` for an answered request, when events are on (`timer` is set only then). */
+  function reportAnswer(
+    timer: EventTimer | undefined,
+    request: Request,
+    answer: SnapAnswer,
+    serviceCode: string,
+    refused: Refusal | undefined,
+  ): void {
+    if (timer === undefined) return;
+    emitServerHandle(events, PROVIDER, timer, {
+      method: request.method,
+      url: request.url,
+      status: answer.status,
+      responseCode: responseCodeOf(answer),
+      serviceCode,
+      refused,
+    });
+  }
+
   async function issueToken(request: Request): Promise<TokenAnswer> {
     for (const name of [SNAP_HEADERS.clientKey, SNAP_HEADERS.timestamp, SNAP_HEADERS.signature]) {
       if (!request.headers.get(name)?.trim()) {
@@ -244,16 +264,7 @@ export function createSnapServer(options: SnapServerOptions): SnapServer {
         });
         answer = snapAnswer(500, ACCESS_TOKEN_SERVICE, '00', 'General Error');
       }
-      if (timer !== undefined) {
-        emitServerHandle(events, PROVIDER, timer, {
-          method: request.method,
-          url: request.url,
-          status: answer.status,
-          responseCode: responseCodeOf(answer),
-          serviceCode: ACCESS_TOKEN_SERVICE,
-          refused: answer.refused,
-        });
-      }
+      reportAnswer(timer, request, answer, ACCESS_TOKEN_SERVICE, answer.refused);
       return toResponse(answer);
     },
 
@@ -275,16 +286,7 @@ export function createSnapServer(options: SnapServerOptions): SnapServer {
       const path = pathOption(handleOptions.path);
       const timer = events === undefined ? undefined : startTimer();
       const { answer, headers, refused } = await answerCall(request, serviceCode, path, handler);
-      if (timer !== undefined) {
-        emitServerHandle(events, PROVIDER, timer, {
-          method: request.method,
-          url: request.url,
-          status: answer.status,
-          responseCode: responseCodeOf(answer),
-          serviceCode,
-          refused,
-        });
-      }
+      reportAnswer(timer, request, answer, serviceCode, refused);
       return toResponse(answer, headers);
     },
   });
