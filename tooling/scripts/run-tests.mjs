@@ -5,7 +5,7 @@
 // failure, so a crashed suite can never read as green.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,6 +36,8 @@ const turbo = spawnSync('turbo', ['run', 'test', '--concurrency=1', '--continue'
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failedTests = [];
+const firstLine = (text) => (text ?? 'no message').split('\n', 1)[0].slice(0, 300);
 for (const { name, dir } of testable) {
   const file = join(dir, '.vitest-results', 'results.json');
   if (!existsSync(file)) {
@@ -52,7 +54,16 @@ for (const { name, dir } of testable) {
     (file) => file.status === 'failed' && file.assertionResults.length === 0,
   ).length;
   failed += brokenFiles;
+  for (const suite of results.testResults) {
+    const where = `${name} ${relative(dir, suite.name)}`;
+    const failures = suite.assertionResults.filter((test) => test.status === 'failed');
+    if (suite.status === 'failed' && failures.length === 0) failedTests.push(`${where}: ${firstLine(suite.message)}`);
+    for (const test of failures)
+      failedTests.push(`${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+  }
 }
+// The failures again, right above the total: CI logs are often read from the end.
+for (const line of failedTests) console.error(`[run-tests] failed: ${line}`);
 if (turbo.status !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 && turbo.status === 0 ? 0 : 1);

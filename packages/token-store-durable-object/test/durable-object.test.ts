@@ -89,9 +89,10 @@ describe('store operations through the Durable Object', () => {
   it('a token is gone once its TTL has passed', async () => {
     const key = freshKey();
     const results = await run([
-      { op: 'set', key, value: token('short-lived'), ttlMs: 150 },
+      // A TTL far above one step's time, so a loaded machine cannot expire it before the first get.
+      { op: 'set', key, value: token('short-lived'), ttlMs: 1500 },
       { op: 'get', key },
-      { op: 'sleep', ms: 300 },
+      { op: 'sleep', ms: 2000 },
       { op: 'get', key },
     ]);
     expect(results[1]?.value).toMatchObject({ token: 'short-lived' });
@@ -130,17 +131,26 @@ describe('store operations through the Durable Object', () => {
 
   it('waitForChange returns as soon as the key is set, and after its timeout otherwise', async () => {
     const key = freshKey();
-    const waiting = run([{ op: 'wait', key, timeoutMs: 5000 }]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await run([{ op: 'set', key, value: token('woken'), ttlMs: 60_000 }]);
+    const timeoutMs = 20_000;
+    const waiting = run([{ op: 'wait', key, timeoutMs }]);
+    let settled = false;
+    void waiting.finally(() => {
+      settled = true;
+    });
+    // The waiter may reach the object after a first set on a loaded machine: set again every
+    // 100 ms until it returns (bounded), so only a missed wake-up can make it wait out its timeout.
+    for (let attempt = 0; attempt < 100 && !settled; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await run([{ op: 'set', key, value: token(`woken-${attempt}`), ttlMs: 60_000 }]);
+    }
     const [woken] = await waiting;
     expect(woken?.ok).toBe(true);
-    expect(woken?.ms).toBeLessThan(2500);
+    expect(woken?.ms).toBeLessThan(timeoutMs / 2);
 
     const [timedOut] = await run([{ op: 'wait', key: freshKey(), timeoutMs: 300 }]);
     expect(timedOut?.ok).toBe(true);
     expect(timedOut?.ms).toBeGreaterThanOrEqual(250);
-    expect(timedOut?.ms).toBeLessThan(2500);
+    expect(timedOut?.ms).toBeLessThan(10_000);
   });
 
   it('the object refuses requests that are not the store client’s, without storing anything', async () => {
@@ -191,6 +201,7 @@ describe('failures are StoreErrors that quote nothing', () => {
     expect(result?.message).toBe(
       '[@org/token-store-durable-object] get failed: the Durable Object did not answer within 200 ms',
     );
-    expect(result?.ms).toBeLessThan(2000);
+    // The silent object answers after 10 s: well under that means the deadline ended the call.
+    expect(result?.ms).toBeLessThan(5000);
   });
 });
