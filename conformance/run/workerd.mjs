@@ -14,20 +14,6 @@ const host = process.argv[2];
 const only = process.argv[3]; // optional: one label
 const COMPATIBILITY_DATE = '2025-09-01';
 
-// @org/signing-core/testing's createSandboxCore().listen() loads ./serve.node.js (node:http) with
-// a dynamic import that is only reached on Node. A bundler follows a literal dynamic import, so
-// without this it would pull node:http into a Worker bundle; here it becomes a stub that throws.
-// (Issue 15: to be removed once listen() keeps the specifier away from bundlers itself.)
-const stubServeNode = {
-  name: 'stub-serve-node',
-  setup(build) {
-    build.onResolve({ filter: /\/serve\.node\.js$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents: "export function serveOnLoopback() { throw new Error('serveOnLoopback needs Node'); }",
-    }));
-  },
-};
-
 async function bundle(entry, nodeCompat) {
   const result = await esbuild.build({
     entryPoints: [join(here, entry)],
@@ -39,7 +25,6 @@ async function bundle(entry, nodeCompat) {
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
     external: nodeCompat ? ['node:*'] : [],
-    plugins: [stubServeNode],
     logLevel: 'silent',
   });
   const text = result.outputFiles[0].text;

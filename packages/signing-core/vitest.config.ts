@@ -3,6 +3,8 @@ import { sharedTestOptions } from '@org/vitest-config';
 import { defineConfig } from 'vitest/config';
 
 const backend = (name: 'node' | 'web') => fileURLToPath(new URL(`./src/crypto/backend.${name}.ts`, import.meta.url));
+// The sandbox's listen() on the source tree: package.json's `#sandbox-serve` names dist/.
+const sandboxServe = fileURLToPath(new URL('./src/testing/serve.node.ts', import.meta.url));
 
 // The whole suite runs on the node:crypto backend (what `node` resolves to); the crypto,
 // key and token tests run again on the WebCrypto backend (what Bun, Deno and Workers
@@ -26,7 +28,7 @@ export default defineConfig({
           name: 'node-backend',
           typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.test.json' },
         },
-        resolve: { alias: { '#crypto-backend': backend('node') } },
+        resolve: { alias: { '#crypto-backend': backend('node'), '#sandbox-serve': sandboxServe } },
       },
       {
         test: {
@@ -34,7 +36,7 @@ export default defineConfig({
           name: 'web-backend',
           include: ['src/crypto/crypto.test.ts', 'src/keys/**/*.test.ts', 'src/token/**/*.test.ts'],
         },
-        resolve: { alias: { '#crypto-backend': backend('web') } },
+        resolve: { alias: { '#crypto-backend': backend('web'), '#sandbox-serve': sandboxServe } },
       },
     ],
   },

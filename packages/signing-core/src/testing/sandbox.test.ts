@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../http/http-client.js';
 import { createSandboxCore, jsonResponse, type RunningSandbox } from './sandbox.js';
+import { serveOnLoopback as serveOffNode } from './serve.web.js';
 
 let running: RunningSandbox | undefined;
 afterEach(async () => {
@@ -61,6 +62,15 @@ describe('createSandboxCore', () => {
     expect(await status('/a')).toBe(500);
     expect(await status('/a/x')).toBe(500);
     expect(await status('/a')).toBe(200);
+  });
+});
+
+describe('listen() off Node', () => {
+  it('is refused with a message that says what to do instead (what Workers and browsers resolve)', async () => {
+    const { handler } = createSandboxCore(async () => jsonResponse(200, {}));
+    await expect(serveOffNode(handler, 0)).rejects.toThrow(
+      /listen\(\) serves the sandbox with node:http, which this runtime does not have: pass sandbox\.handler to the runtime's own server/,
+    );
   });
 });
 

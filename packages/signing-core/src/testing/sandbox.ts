@@ -257,7 +257,7 @@ export function createSandboxCore(
     faults,
     requests,
     async listen(listenOptions = {}) {
-      const { serveOnLoopback } = await import('./serve.node.js');
+      const { serveOnLoopback } = await import('#sandbox-serve');
       return serveOnLoopback(handler, listenOptions.port ?? 0);
     },
   };
