@@ -151,6 +151,7 @@ describe('public API surface', () => {
         "FaultInjector",
         "RequestRecorder",
         "createSandboxCore",
+        "deliver",
         "isDropResponse",
         "jsonResponse",
         "pathMatches",

@@ -28,7 +28,7 @@ import {
   toHex,
 } from './index.js';
 import { createHttpClient } from './provider-kit.js';
-import { createSandboxCore, jsonResponse, type RunningSandbox } from './testing/index.js';
+import { createSandboxCore, deliver, jsonResponse, type RunningSandbox } from './testing/index.js';
 
 const pem = readFileSync(new URL('./__fixtures__/keys/snap-b2b-1.pem', import.meta.url), 'utf8');
 const { createPublicKey } = await import('node:crypto');
@@ -37,6 +37,7 @@ const concatForExample = (timestamp: string, body: Uint8Array, attempt: number) 
   `${timestamp}:${new TextDecoder().decode(body)}:${attempt}`;
 
 let server: RunningSandbox;
+const notifyAnswers = [503];
 const sandbox = createSandboxCore(async (request) => {
   const path = new URL(request.url).pathname;
   if (path === '/topup') {
@@ -45,6 +46,8 @@ const sandbox = createSandboxCore(async (request) => {
   }
   if (path === '/token') return jsonResponse(200, { accessToken: 'sandbox-token', expiresIn: 900 });
   if (path === '/pay') return jsonResponse(200, { paid: true });
+  // The merchant of the deliver() example: busy once, then it takes the notification.
+  if (path === '/notify') return jsonResponse(notifyAnswers.shift() ?? 200, { received: true });
   return jsonResponse(404, {});
 });
 beforeAll(async () => {
@@ -53,6 +56,22 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('README examples', () => {
+  it('deliver: sends again after a non-2xx answer, until a 2xx', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const attempts = await deliver({
+        request: (attempt) =>
+          new Request(`${server.url}/notify`, { method: 'POST', body: JSON.stringify({ paid: true, attempt }) }),
+        attempts: 3,
+        timeoutMs: 2_000,
+      });
+      console.log(attempts.map(({ attempt, outcome, status }) => `${attempt}: ${outcome} ${status ?? '-'}`));
+      expect(log).toHaveBeenCalledWith(['1: answered 503', '2: answered 200']);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
   it('telemetry: onEvent and OpenTelemetry with the in-memory exporter', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {

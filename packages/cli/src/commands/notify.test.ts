@@ -9,7 +9,7 @@ import { verifyDokuNotification } from '@org/doku-partner-auth';
 import { type FondyVerifiedCallback, verifyFondyCallback } from '@org/fondy-auth';
 import { isSignatureError } from '@org/signing-core';
 import type { RunningSandbox } from '@org/signing-core/testing';
-import { serveOnLoopback } from '@org/signing-core/testing/node';
+import { hostile, serveOnLoopback, startHostileServer } from '@org/signing-core/testing/node';
 import { createSnapServer } from '@org/snap-auth/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../test/run-cli.js';
@@ -31,6 +31,7 @@ let failNext = 0;
 let plainAnswer = false;
 const issued: string[] = [];
 const dokuRequestIds: string[] = [];
+const dokuTimestamps: string[] = [];
 /** What the Fondy endpoint received: the raw body, and what verifyFondyCallback made of it. */
 const fondyCallbacks: { body: string; contentType: string | null; verified: FondyVerifiedCallback | false }[] = [];
 /** The Fondy endpoint quotes back what it got, its key and the signature (a careless endpoint). */
@@ -52,6 +53,7 @@ beforeAll(async () => {
     }
     if (pathname === '/doku/notify') {
       dokuRequestIds.push(request.headers.get('Request-Id') ?? '');
+      dokuTimestamps.push(request.headers.get('Request-Timestamp') ?? '');
       try {
         await verifyDokuNotification(request, { clientId: dokuClient, secretKey: dokuSecret });
       } catch (error) {
@@ -203,6 +205,49 @@ describe('payauth notify doku', () => {
     const [first, second] = dokuRequestIds.slice(-2);
     expect(second).toBe(first);
     expectNoSecret(result.stdout);
+  });
+
+  it('an endpoint that sends its status, then drips its body: every attempt ends at --timeout-ms', async () => {
+    const dripping = await startHostileServer();
+    dripping.handle = hostile.drip(20);
+    try {
+      const started = Date.now();
+      const result = await runCli(
+        [
+          'notify',
+          'doku',
+          '--to',
+          `${dripping.origin}/notify`,
+          '--client-id',
+          dokuClient,
+          '--attempts',
+          '2',
+          '--timeout-ms',
+          '300',
+          '--json',
+        ],
+        { env: { PAYAUTH_DOKU_SECRET_KEY: dokuSecret } },
+      );
+      expect(result.code).toBe(4);
+      expect(JSON.parse(result.stdout).attempts).toEqual([{ timedOut: true }, { timedOut: true }]);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(dripping.requests).toBe(2);
+    } finally {
+      await dripping.close();
+    }
+  });
+
+  it('--mode verbatim redelivers the same Request-Id and Request-Timestamp', async () => {
+    failNext = 1;
+    const before = dokuTimestamps.length;
+    const result = await runCli([...dokuArgs(), '--mode', 'verbatim'], {
+      env: { PAYAUTH_DOKU_SECRET_KEY: dokuSecret },
+    });
+    expect(result.code).toBe(0);
+    const [first, second] = dokuTimestamps.slice(before);
+    expect(second).toBe(first);
+    const [firstId, secondId] = dokuRequestIds.slice(-2);
+    expect(secondId).toBe(firstId);
   });
 
   it('a wrong secret key is refused by your endpoint: exit 4', async () => {

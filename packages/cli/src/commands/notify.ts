@@ -9,6 +9,7 @@
  */
 import { createDokuSandbox } from '@org/doku-partner-auth/testing';
 import { sendFondyCallback } from '@org/fondy-auth/testing';
+import { type DeliveryAttempt, deliver } from '@org/signing-core/testing';
 import { createSnapSandbox, type SnapSandboxMerchantDelivery } from '@org/snap-auth/testing';
 import { EXIT, inputError, usageError } from '../exit-codes.js';
 import { checkedPrivateKey } from '../keys.js';
@@ -269,7 +270,7 @@ export async function notify(ctx: CommandContext): Promise<number> {
     provider === 'snap'
       ? snapDelivery(values, origins, to, jsonBody(values.body ?? SAMPLE_BODIES.snap), redelivery)
       : provider === 'doku'
-        ? dokuDelivery(values, to, jsonBody(values.body ?? SAMPLE_BODIES.doku), redelivery)
+        ? dokuDelivery(values, to, jsonBody(values.body ?? SAMPLE_BODIES.doku), redelivery, stop.signal)
         : fondyDelivery(values, to, redelivery, stop.signal);
   const outcome = await Promise.race([run, ctx.interrupted.then(() => undefined)]);
   if (outcome === undefined) {
@@ -411,40 +412,43 @@ async function dokuDelivery(
   to: URL,
   body: string,
   redelivery: Redelivery,
+  signal: AbortSignal,
 ): Promise<Delivery> {
   const clientId = values.clientId as string;
   const sandbox = createDokuSandbox({ clients: [{ clientId, secretKey: values.secretKey as string }] });
-  const attempts: Attempt[] = [];
-  let requestId: string | undefined;
-  let timestamp: string | undefined;
-  let status: number | undefined;
-  let answer = '';
-  for (let i = 0; i < redelivery.attempts; i += 1) {
-    if (i > 0 && redelivery.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, redelivery.delayMs));
+  let first: Request | undefined;
+  const delivered = await deliver({
     // Every attempt carries the notification's one Request-Id; verbatim keeps its timestamp too.
-    const request = sandbox.createNotification({
-      url: to.href,
-      body,
-      clientId,
-      ...(requestId === undefined ? {} : { requestId }),
-      ...(redelivery.mode === 'verbatim' && timestamp !== undefined ? { timestamp } : {}),
-      ...(values.target === undefined ? {} : { target: values.target }),
-    });
-    requestId = request.headers.get('Request-Id') ?? undefined;
-    timestamp = request.headers.get('Request-Timestamp') ?? undefined;
-    try {
-      const response = await fetch(request, { redirect: 'manual', signal: AbortSignal.timeout(redelivery.timeoutMs) });
-      answer = await response.text();
-      status = response.status;
-      attempts.push({ status, timedOut: false });
-    } catch (error) {
-      status = undefined;
-      answer = '';
-      attempts.push({ status: undefined, timedOut: (error as Error)?.name === 'TimeoutError' });
-    }
-    if (status !== undefined && status >= 200 && status < 300) break;
-  }
-  return { attempts, status, answer, hide: [] };
+    request: () => {
+      const requestId = first?.headers.get('Request-Id') ?? undefined;
+      const timestamp = redelivery.mode === 'verbatim' ? first?.headers.get('Request-Timestamp') : undefined;
+      const request = sandbox.createNotification({
+        url: to.href,
+        body,
+        clientId,
+        ...(requestId === undefined ? {} : { requestId }),
+        ...(timestamp == null ? {} : { timestamp }),
+        ...(values.target === undefined ? {} : { target: values.target }),
+      });
+      first ??= request;
+      return request;
+    },
+    attempts: redelivery.attempts,
+    timeoutMs: redelivery.timeoutMs,
+    delayMs: redelivery.delayMs,
+    signal,
+    name: 'payauth notify doku',
+  });
+  const last = delivered[delivered.length - 1] as DeliveryAttempt;
+  return {
+    attempts: delivered.map((attempt) => ({
+      status: attempt.outcome === 'answered' ? attempt.status : undefined,
+      timedOut: attempt.outcome === 'timeout',
+    })),
+    status: last.outcome === 'answered' ? last.status : undefined,
+    answer: last.answer,
+    hide: [],
+  };
 }
 
 async function fondyDelivery(

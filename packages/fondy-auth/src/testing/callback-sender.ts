@@ -6,7 +6,7 @@
  * Unlike the sandbox's token endpoint (which checks signatures with code of its own), the callback
  * is signed with this package's own functions: `fondySignature` for protocol 1.0 and the protocol
  * 2.0 signature `verifyFondyCallback` checks, so what it sends is exactly what the package signs.
- * Web APIs only (fetch, AbortSignal, performance).
+ * The sending and redelivery are the core's `deliver` (one bounded attempt at a time).
  */
 import {
   ConfigError,
@@ -18,8 +18,8 @@ import {
   redactText,
   revealSecret,
   Secret,
-  TransportError,
 } from '@org/signing-core';
+import { deliver } from '@org/signing-core/testing';
 import { fondyVersion2Data, fondyVersion2Signature } from '../protocol/callback.js';
 import { PROVIDER } from '../protocol/constants.js';
 import { invalid } from '../protocol/input-checks.js';
@@ -319,13 +319,12 @@ async function sign(checked: Checked): Promise<Signed> {
   };
 }
 
-const requestOf = (signed: Signed, signal?: AbortSignal): Request =>
+const requestOf = (signed: Signed): Request =>
   new Request(signed.checked.url, {
     method: 'POST',
     headers: { 'Content-Type': signed.contentType },
     body: signed.body,
     redirect: 'manual',
-    ...(signal === undefined ? {} : { signal }),
   });
 
 /**
@@ -338,95 +337,6 @@ const requestOf = (signed: Signed, signal?: AbortSignal): Request =>
  */
 export async function createFondyCallback(options: FondyCallbackOptions): Promise<Request> {
   return requestOf(await sign(check(options, 'createFondyCallback', CALLBACK_OPTIONS)));
-}
-
-/** Reads at most `MAX_ANSWER_BYTES` of a body as (lenient) UTF-8, then stops reading. */
-async function readAnswer(response: Response): Promise<string> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    const chunk = value.byteLength > MAX_ANSWER_BYTES - total ? value.subarray(0, MAX_ANSWER_BYTES - total) : value;
-    total += chunk.byteLength;
-    text += decoder.decode(chunk, { stream: true });
-    if (total >= MAX_ANSWER_BYTES) {
-      await reader.cancel().catch(() => {});
-      break;
-    }
-  }
-  return text + decoder.decode();
-}
-
-/** The system error code of a failed fetch (undici puts it on `cause`), when it looks like one. */
-function errorCodeOf(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
-    current = current.cause;
-  }
-  return undefined;
-}
-
-const aborted = (attempts: number) =>
-  new TransportError('ERR_ABORTED', 'sendFondyCallback: the delivery was aborted', {
-    provider: PROVIDER,
-    attempts,
-  });
-
-/**
- * One attempt's end: `signal` aborts at the deadline or when the caller's signal does, and
- * `ended` rejects then, so an attempt never outlives either; `clear()` stops the timer.
- */
-function endOfAttempt(timeoutMs: number, caller: AbortSignal | undefined) {
-  const controller = new AbortController();
-  let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const ended = new Promise<never>((_, reject) => {
-    const end = (reason: unknown) => {
-      controller.abort(reason);
-      reject(reason);
-    };
-    timer = setTimeout(() => {
-      timedOut = true;
-      end(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
-    }, timeoutMs);
-    onAbort = () => end(caller?.reason);
-    caller?.addEventListener('abort', onAbort, { once: true });
-  });
-  // Rejected after the attempt settled (or never awaited again): nothing is left unhandled.
-  ended.catch(() => {});
-  return {
-    signal: controller.signal,
-    ended,
-    timedOut: () => timedOut,
-    clear() {
-      clearTimeout(timer);
-      if (onAbort) caller?.removeEventListener('abort', onAbort);
-    },
-  };
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -443,46 +353,22 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  */
 export async function sendFondyCallback(options: SendFondyCallbackOptions): Promise<FondyCallbackDelivery> {
   const signed = await sign(check(options, 'sendFondyCallback', SEND_OPTIONS));
-  const attemptsAllowed = options.attempts ?? DEFAULT_ATTEMPTS;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const delayMs = options.delayMs ?? 0;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const { signal } = options;
   const excerpt = (text: string) => redactText(text, { secrets: signed.secrets, limit: EXCERPT_CHARS });
-  const attempts: FondyCallbackAttempt[] = [];
-
-  for (let attempt = 1; attempt <= attemptsAllowed; attempt += 1) {
-    if (signal?.aborted) throw aborted(attempts.length);
-    if (attempt > 1 && delayMs > 0) {
-      try {
-        await sleep(delayMs, signal);
-      } catch {
-        throw aborted(attempts.length);
-      }
-    }
-    const started = performance.now();
-    let status: number | undefined;
-    let result: Omit<FondyCallbackAttempt, 'attempt' | 'durationMs'>;
-    const attemptEnd = endOfAttempt(timeoutMs, signal);
-    try {
-      // The wait ends at the deadline or on abort even if the runtime's fetch missed the abort
-      // (Node's Request signal can lose its link to the caller's after GC: nodejs/node#55428).
-      const request = requestOf(signed, attemptEnd.signal);
-      const response = await Promise.race([fetchImpl(request), attemptEnd.ended]);
-      status = response.status;
-      const text = await Promise.race([readAnswer(response), attemptEnd.ended]);
-      result = { outcome: 'answered', status, answer: excerpt(text) };
-    } catch (error) {
-      if (signal?.aborted) throw aborted(attempts.length);
-      result = attemptEnd.timedOut()
-        ? { outcome: 'timeout', status, answer: '' }
-        : { outcome: 'network-error', status, answer: '', errorCode: errorCodeOf(error) };
-    } finally {
-      attemptEnd.clear();
-    }
-    attempts.push({ attempt, ...result, durationMs: Math.round(performance.now() - started) });
-    if (result.outcome === 'answered' && status !== undefined && status >= 200 && status < 300) break;
-  }
+  const delivered = await deliver({
+    request: () => requestOf(signed),
+    attempts: options.attempts ?? DEFAULT_ATTEMPTS,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    delayMs: options.delayMs ?? 0,
+    maxAnswerBytes: MAX_ANSWER_BYTES,
+    signal: options.signal,
+    fetch: options.fetch,
+    name: 'sendFondyCallback',
+    provider: PROVIDER,
+  });
+  const attempts: FondyCallbackAttempt[] = delivered.map(({ truncated: _, answer, ...attempt }) => ({
+    ...attempt,
+    answer: excerpt(answer),
+  }));
 
   const last = attempts[attempts.length - 1] as FondyCallbackAttempt;
   const orderId = signed.checked.params.order_id;

@@ -2,6 +2,7 @@
 // on Cloudflare Workers without nodejs_compat). The Node-only helpers (serveOnLoopback, the
 // hostile server, the fault suite) are in @org/signing-core/testing/node.
 
+export { type DeliverOptions, type DeliveryAttempt, deliver } from './deliver.js';
 export {
   createSandboxCore,
   type Fault,

@@ -178,6 +178,12 @@ export interface SnapSandboxNotification {
   readonly tamperBody?: (body: string) => string;
   /** Extra headers. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Deadline over the merchant's answer, head and body. Default 10 000 ms; past it
+   * `sendNotification` rejects with `TransportError` `ERR_TIMEOUT` (`ERR_NETWORK` when the
+   * merchant cannot be reached).
+   */
+  readonly timeoutMs?: number;
 }
 
 /** What the sandbox sent and what the merchant answered. */

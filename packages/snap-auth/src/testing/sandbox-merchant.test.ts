@@ -4,7 +4,7 @@
  * failure or a timeout (the handler runs once), and a forged call is refused.
  */
 import type { RunningSandbox } from '@org/signing-core/testing';
-import { serveOnLoopback } from '@org/signing-core/testing/node';
+import { hostile, serveOnLoopback, settlesWithin, startHostileServer } from '@org/signing-core/testing/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENT_SECRET, otherKeyPair, publicKeyPem, type TestClock, testClock } from '../__fixtures__/setup.js';
 import { createSnapServer, type SnapServer } from '../server/create-snap-server.js';
@@ -131,5 +131,33 @@ describe('the sandbox calls the merchant', () => {
   it('checks its options', () => {
     expect(() => sandbox.merchant({ baseUrl: 'not a url', clientId: PARTNER, clientSecret: 's' })).toThrow(/baseUrl/);
     expect(() => sandbox.merchant({ baseUrl: running.url, clientId: '', clientSecret: 's' })).toThrow(/clientId/);
+  });
+});
+
+describe('sendNotification to a merchant that stalls or is gone', () => {
+  it('ends at timeoutMs over the answer (head and body) as ERR_TIMEOUT, and ERR_NETWORK when nobody listens', async () => {
+    const merchant = await startHostileServer();
+    try {
+      for (const handler of [hostile.stallAfterHeaders, hostile.drip(20)]) {
+        merchant.handle = handler;
+        const { error, ms } = await settlesWithin(
+          sandbox.sendNotification({ url: `${merchant.origin}/notify`, body: payment, timeoutMs: 200 }),
+          5000,
+        );
+        expect(error).toMatchObject({ name: 'TransportError', code: 'ERR_TIMEOUT', provider: 'snap' });
+        expect((error as Error).message).toBe(
+          'snapSandbox.sendNotification: the merchant did not answer within 200 ms',
+        );
+        expect(ms).toBeLessThan(3000);
+      }
+    } finally {
+      await merchant.close();
+    }
+    const gone = await startHostileServer();
+    await gone.close();
+    await expect(sandbox.sendNotification({ url: `${gone.origin}/notify`, body: payment })).rejects.toMatchObject({
+      code: 'ERR_NETWORK',
+      message: 'snapSandbox.sendNotification: the merchant could not be reached (ECONNREFUSED)',
+    });
   });
 });

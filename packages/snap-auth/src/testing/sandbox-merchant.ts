@@ -3,11 +3,12 @@
  * Commerce virtual accounts): it gets a B2B token from the merchant's token endpoint
  * (SHA256withRSA over `clientId|X-TIMESTAMP`, §2.1), sends inquiries, payments and notifications
  * signed symmetrically over that token (§2.3), and redelivers after a non-2xx answer or a
- * timeout, verbatim or re-signed with a new timestamp, as providers do. Every signature is the
- * sandbox's own, on node:crypto.
+ * timeout, verbatim or re-signed with a new timestamp, as providers do (the sending is the core's
+ * `deliver`). Every signature is the sandbox's own, on node:crypto.
  */
 import type { KeyObject } from 'node:crypto';
 import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson } from '@org/signing-core';
+import { deliver } from '@org/signing-core/testing';
 import { parseJsonBody } from './sandbox-answers.js';
 import type {
   SnapSandboxMerchant,
@@ -63,40 +64,42 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
   // The merchant's paths are appended to its base URL, prefix included.
   const url = (path: string) => new URL(base.href.replace(/\/$/, '') + path);
 
-  async function attempt(
+  /**
+   * Sends one call and redelivers it (the core's `deliver`: a deadline over each answer, a size
+   * limit, no redirect followed); `headersOf(n)` gives the headers of attempt n.
+   */
+  async function send(
     target: URL,
-    init: { method: string; headers: Record<string, string>; body: string | undefined },
-  ): Promise<SnapSandboxMerchantAttempt> {
-    const timestamp = init.headers['X-TIMESTAMP'] as string;
-    try {
-      const response = await fetchImpl(target, {
-        method: init.method,
-        headers: init.headers,
-        ...(init.body === undefined ? {} : { body: init.body }),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await response.text();
-      const code = parseJsonBody(text)?.responseCode;
+    method: string,
+    body: string | undefined,
+    headersOf: (attempt: number) => Record<string, string>,
+    redelivery: { attempts: number; delayMs: number } = { attempts: 1, delayMs: 0 },
+  ): Promise<SnapSandboxMerchantAttempt[]> {
+    const sent: Record<string, string>[] = [];
+    const delivered = await deliver({
+      request: (n) => {
+        const headers = headersOf(n);
+        sent.push(headers);
+        return new Request(target, { method, headers, ...(body === undefined ? {} : { body }) });
+      },
+      ...redelivery,
+      timeoutMs,
+      fetch: fetchImpl,
+      name: 'snapSandbox.merchant',
+    });
+    return delivered.map((attempt, k) => {
+      const headers = sent[k] as Record<string, string>;
+      const answered = attempt.outcome === 'answered';
+      const code = answered ? parseJsonBody(attempt.answer)?.responseCode : undefined;
       return {
-        status: response.status,
-        responseBody: text,
+        status: answered ? attempt.status : undefined,
+        responseBody: attempt.answer,
         responseCode: typeof code === 'string' ? code : undefined,
-        timedOut: false,
-        headers: init.headers,
-        timestamp,
+        timedOut: attempt.outcome === 'timeout',
+        headers,
+        timestamp: headers['X-TIMESTAMP'] as string,
       };
-    } catch (error) {
-      const timedOut = (error as Error)?.name === 'TimeoutError';
-      return {
-        status: undefined,
-        responseBody: '',
-        responseCode: undefined,
-        timedOut,
-        headers: init.headers,
-        timestamp,
-      };
-    }
+    });
   }
 
   async function getToken(): Promise<string> {
@@ -109,11 +112,12 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
       'X-CLIENT-KEY': options.clientId,
       'X-SIGNATURE': tokenSignature(key ?? context.providerPrivateKey(), options.clientId, timestamp),
     };
-    const answer = await attempt(url(tokenPath), {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ grantType: 'client_credentials' }),
-    });
+    const [answer] = (await send(
+      url(tokenPath),
+      'POST',
+      JSON.stringify({ grantType: 'client_credentials' }),
+      () => headers,
+    )) as [SnapSandboxMerchantAttempt];
     const json = parseJsonBody(answer.responseBody);
     if (answer.status !== 200 || json?.responseCode !== '2007300' || typeof json.accessToken !== 'string') {
       const why = answer.timedOut
@@ -163,17 +167,18 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
         ...call.headers,
       };
     };
-    const sent: SnapSandboxMerchantAttempt[] = [];
-    let headers = sign();
-    for (let i = 0; i < attempts; i += 1) {
-      if (i > 0) {
-        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-        if (mode === 're-signed') headers = sign();
-      }
-      const answer = await attempt(target, { method, headers, body });
-      sent.push(answer);
-      if (answer.status !== undefined && answer.status >= 200 && answer.status < 300) break;
-    }
+    // A verbatim redelivery sends the first attempt's headers again; a re-signed one signs anew.
+    let headers: Record<string, string> | undefined;
+    const sent = await send(
+      target,
+      method,
+      body,
+      () => {
+        if (headers === undefined || mode === 're-signed') headers = sign();
+        return headers;
+      },
+      { attempts, delayMs },
+    );
     const last = sent[sent.length - 1] as SnapSandboxMerchantAttempt;
     const { valid, responseCode } = snapAnswer(last.status, last.responseBody);
     return {

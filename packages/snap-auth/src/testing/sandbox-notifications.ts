@@ -2,10 +2,12 @@
  * The notification sender: signs a notification to a merchant URL, asymmetrically (§2.4, the
  * sandbox's RSA key), symmetrically (§2.3, a client secret and an access token) or in
  * ifortepay's notify-URL form (§2.8a, HMAC-SHA512 with the client secret over
- * `url:X-VERSION:bodyHash:X-TIMESTAMP`), and sends it.
+ * `url:X-VERSION:bodyHash:X-TIMESTAMP`), and sends it once (the core's `deliver`: a deadline over
+ * the answer, a size limit, no redirect followed).
  */
 import type { KeyObject } from 'node:crypto';
-import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson } from '@org/signing-core';
+import { formatIsoTimestamp, JAKARTA_OFFSET, minifyJson, TransportError } from '@org/signing-core';
+import { type DeliveryAttempt, deliver } from '@org/signing-core/testing';
 import type { SnapSandboxDelivery, SnapSandboxNotification } from './sandbox-api.js';
 import type { ClientRecord } from './sandbox-settings.js';
 import {
@@ -16,6 +18,10 @@ import {
   toPrivateKey,
 } from './sandbox-signature.js';
 import { randomNumeric, randomToken } from './sandbox-tokens.js';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** The sandbox imports none of the package's own code (sandbox-independence.test.ts). */
+const PROVIDER = 'snap';
 
 export interface NotificationContext {
   readonly clock: () => number;
@@ -72,10 +78,28 @@ export async function sendNotification(
   }
   Object.assign(headers, notification.headers ?? {});
   const sent = notification.tamperBody ? notification.tamperBody(body) : body;
-  const response = await (context.fetch ?? globalThis.fetch)(url, {
-    method,
-    headers,
-    ...(method === 'GET' || method === 'HEAD' ? {} : { body: sent }),
-  });
-  return { status: response.status, responseBody: await response.text(), headers, body: sent, timestamp, externalId };
+  const timeoutMs = notification.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const [attempt] = (await deliver({
+    request: () =>
+      new Request(url, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body: sent }) }),
+    timeoutMs,
+    fetch: context.fetch,
+    name: 'snapSandbox.sendNotification',
+    provider: PROVIDER,
+  })) as [DeliveryAttempt];
+  if (attempt.outcome !== 'answered') {
+    const why =
+      attempt.outcome === 'timeout'
+        ? `the merchant did not answer within ${timeoutMs} ms`
+        : `the merchant could not be reached${attempt.errorCode === undefined ? '' : ` (${attempt.errorCode})`}`;
+    throw new TransportError(
+      attempt.outcome === 'timeout' ? 'ERR_TIMEOUT' : 'ERR_NETWORK',
+      `snapSandbox.sendNotification: ${why}`,
+      {
+        provider: PROVIDER,
+        attempts: 1,
+      },
+    );
+  }
+  return { status: attempt.status as number, responseBody: attempt.answer, headers, body: sent, timestamp, externalId };
 }
