@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError, isInputError } from '../errors/errors.js';
-import { fastScanJson, scanJson } from './json-scanner.js';
+import { fastScanJson, isMinifiedJson, scanJson } from './json-scanner.js';
 import { minifyJson } from './minify-json.js';
 import { phpJsonEncode } from './php-json-encode.js';
 
@@ -32,6 +32,8 @@ function outcome(fn: () => string): unknown {
 
 /** Checks one text in every mode. */
 function agrees(text: string): void {
+  // "Nothing to drop" only when the reference scanner gives the text itself back.
+  if (isMinifiedJson(text)) expect(outcome(() => scanJson(text, false))).toEqual({ value: text });
   for (const { mode, reference, run } of MODES) {
     const expected = outcome(() => reference(text));
     const fast = fastScanJson(text, mode);
@@ -120,6 +122,46 @@ describe('the fast pass against the reference scanner', () => {
         agrees(base.slice(0, at) + c + base.slice(at + 1));
       }
     }
+  });
+
+  it('recognises already-minified text, and nothing else, on the string itself', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+        const text = JSON.stringify(value);
+        expect(isMinifiedJson(text)).toBe(true);
+        expect(minifyJson(text)).toBe(text);
+        // One character of whitespace anywhere between tokens: something to drop.
+        expect(isMinifiedJson(`${text} `)).toBe(false);
+        expect(isMinifiedJson(`\n${text}`)).toBe(false);
+      }),
+    );
+    for (const text of ['{"a":"\\\\","b":"\\"q\\"","c":"\\u00e9\\n\\/"}', '[[],{}]', '-0.5E+10', '"\ud800"', '"é –"']) {
+      expect(isMinifiedJson(text)).toBe(true);
+    }
+    for (const text of [
+      '',
+      '{"a":1,}',
+      '{"a":"\\x"}',
+      '[1 ,2]',
+      '{"a":01}',
+      '["\\u12G4"]',
+      '{"a"1}',
+      '[1]x',
+      '"ab',
+      '[tru]',
+      '{"a":"\\"}',
+      '["a\tb"]',
+      '\ufeff{}',
+      '[1.]',
+      '[-]',
+      '{1:2}',
+      '[}',
+      '{]',
+    ]) {
+      expect(isMinifiedJson(text)).toBe(false);
+    }
+    expect(isMinifiedJson(`${'['.repeat(512)}${']'.repeat(512)}`)).toBe(true);
+    expect(isMinifiedJson(`${'['.repeat(513)}${']'.repeat(513)}`)).toBe(false);
   });
 
   it('returns already-minified text itself, escapes and non-ASCII included', () => {

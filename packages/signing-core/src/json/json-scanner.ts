@@ -532,6 +532,123 @@ function scanLiteral(text: string, start: number, word: string): number {
 // The fast path: the same grammar over the text's UTF-8 bytes (TextEncoder), in one pass that
 // writes the output bytes as it goes (no slices, no ropes), decoded once (TextDecoder).
 
+/** Any character below U+0020: whitespace between tokens, or invalid inside a string. */
+const CONTROL_CHARACTER = /[\x00-\x1f]/;
+/** The nesting of `isMinifiedJson` (a call never yields, so one at a time). */
+const minifiedStack = new Uint8Array(MAX_DEPTH);
+
+/**
+ * True when `text` is one valid RFC 8259 value with nothing to drop: the answer of `minifyJson`
+ * is then `text` itself. False for anything else (whitespace between tokens, invalid JSON,
+ * nesting beyond {@link MAX_DEPTH}), which the scanners then handle.
+ *
+ * The common case of a signed body (JSON.stringify's output) in about the time of hashing it: on
+ * the UTF-16 text, with no encoding or decoding. Minified text has no character below U+0020 at
+ * all (they are whitespace outside strings and invalid inside), which one native regular
+ * expression test rules out; string bodies are then skipped with `indexOf('"')`, walking only
+ * their escapes (found with `indexOf('\\')`). Lone surrogates are kept, as `scanJson` keeps them.
+ */
+export function isMinifiedJson(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || CONTROL_CHARACTER.test(text)) return false;
+  const stack = minifiedStack;
+  let depth = 0;
+  let i = 0;
+  let key = false;
+  let nextEscape = text.indexOf('\\');
+  if (nextEscape < 0) nextEscape = n;
+  for (;;) {
+    // At `i`: a key when `key`, else a value.
+    let c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let end = text.indexOf('"', i + 1);
+      if (end < 0) return false;
+      // Escapes before the quote found: walk them (an escaped quote moves the end).
+      while (nextEscape < end) {
+        let j = nextEscape;
+        const kind = ESCAPES[text.charCodeAt(j + 1)] ?? 0;
+        if (kind === 2) {
+          for (let k = j + 2; k < j + 6; k++) if ((HEX[text.charCodeAt(k)] ?? 0) === 0) return false;
+          j += 6;
+        } else if (kind === 1) {
+          j += 2;
+        } else {
+          return false;
+        }
+        if (j > end) {
+          end = text.indexOf('"', j);
+          if (end < 0) return false;
+        }
+        nextEscape = text.indexOf('\\', j);
+        if (nextEscape < 0) nextEscape = n;
+      }
+      i = end + 1;
+      if (key) {
+        if (text.charCodeAt(i) !== COLON) return false;
+        i++;
+        key = false;
+        continue;
+      }
+    } else if (key) {
+      return false;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (depth === MAX_DEPTH) return false;
+      // `]` and `}` are `[` and `{` + 2.
+      if (text.charCodeAt(i + 1) === c + 2) {
+        i += 2;
+      } else {
+        stack[depth++] = c;
+        key = c === OPEN_BRACE;
+        i++;
+        continue;
+      }
+    } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+      if (c === MINUS) c = text.charCodeAt(++i);
+      if (c === DIGIT_0) {
+        c = text.charCodeAt(++i);
+      } else if (c >= DIGIT_1 && c <= DIGIT_9) {
+        do c = text.charCodeAt(++i);
+        while (c >= DIGIT_0 && c <= DIGIT_9);
+      } else {
+        return false;
+      }
+      if (c === DOT) {
+        c = text.charCodeAt(++i);
+        if (!(c >= DIGIT_0 && c <= DIGIT_9)) return false;
+        do c = text.charCodeAt(++i);
+        while (c >= DIGIT_0 && c <= DIGIT_9);
+      }
+      if (c === LOWER_E || c === UPPER_E) {
+        c = text.charCodeAt(++i);
+        if (c === PLUS || c === MINUS) c = text.charCodeAt(++i);
+        if (!(c >= DIGIT_0 && c <= DIGIT_9)) return false;
+        do c = text.charCodeAt(++i);
+        while (c >= DIGIT_0 && c <= DIGIT_9);
+      }
+    } else if (c === LOWER_T || c === LOWER_F || c === LOWER_N) {
+      const word = c === LOWER_T ? 'true' : c === LOWER_F ? 'false' : 'null';
+      if (!text.startsWith(word, i)) return false;
+      i += word.length;
+    } else {
+      return false;
+    }
+    // After a value: `,`, the container's closer, or the end of the text at the top level.
+    for (;;) {
+      if (depth === 0) return i === n;
+      const top = stack[depth - 1] as number;
+      const d = text.charCodeAt(i);
+      if (d === COMMA) {
+        i++;
+        key = top === OPEN_BRACE;
+        break;
+      }
+      if (d !== top + 2) return false;
+      depth--;
+      i++;
+    }
+  }
+}
+
 /** 0: minify; 1: PHP; 2: PHP with JSON_UNESCAPED_SLASHES. */
 type ScanMode = 0 | 1 | 2;
 

@@ -9,10 +9,10 @@
  *
  * It validates the RFC 8259 grammar in one linear pass (json-scanner.ts) with an explicit stack
  * (no recursion), so hostile input cannot overflow the call stack. Text with nothing to drop is
- * returned after that pass; otherwise the kept characters are written as UTF-8 bytes during the
- * same pass and decoded once.
+ * recognised first, on the string itself (`isMinifiedJson`), and returned; otherwise the kept
+ * characters are written as UTF-8 bytes during one pass and decoded once.
  */
-import { fastScanJson, scanJson } from './json-scanner.js';
+import { fastScanJson, isMinifiedJson, scanJson } from './json-scanner.js';
 
 /**
  * Removes the insignificant whitespace (space, tab, LF, CR between tokens) from JSON text,
@@ -34,7 +34,9 @@ export function minifyJson(text: string): string {
       `[@org/signing-core] minifyJson: expected a string, received ${text === null ? 'null' : typeof text}`,
     );
   }
-  // The fast pass leaves invalid JSON (and the rare lone surrogate) to the scanner that throws
-  // the positioned error.
+  // Already minified (the usual signed body): the text itself. Otherwise the fast pass, which
+  // leaves invalid JSON (and the rare lone surrogate) to the scanner that throws the positioned
+  // error.
+  if (isMinifiedJson(text)) return text;
   return fastScanJson(text, 0) ?? scanJson(text, false);
 }
