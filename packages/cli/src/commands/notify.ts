@@ -268,7 +268,7 @@ export async function notify(ctx: CommandContext): Promise<number> {
   const stop = new AbortController();
   const run =
     provider === 'snap'
-      ? snapDelivery(values, origins, to, jsonBody(values.body ?? SAMPLE_BODIES.snap), redelivery)
+      ? snapDelivery(values, origins, to, jsonBody(values.body ?? SAMPLE_BODIES.snap), redelivery, stop.signal)
       : provider === 'doku'
         ? dokuDelivery(values, to, jsonBody(values.body ?? SAMPLE_BODIES.doku), redelivery, stop.signal)
         : fondyDelivery(values, to, redelivery, stop.signal);
@@ -359,6 +359,7 @@ async function snapDelivery(
   to: URL,
   body: string,
   redelivery: Redelivery,
+  signal: AbortSignal,
 ): Promise<Delivery> {
   const privateKey = checkedPrivateKey(
     values.partnerPrivateKey as string,
@@ -393,6 +394,7 @@ async function snapDelivery(
   const delivery: SnapSandboxMerchantDelivery = await session.call(values.path as string, {
     body,
     ...(values.externalId === undefined ? {} : { externalId: values.externalId }),
+    signal,
   });
   return {
     attempts: delivery.attempts.map((attempt) => ({

@@ -251,6 +251,8 @@ export interface SnapSandboxMerchantCall {
   readonly headers?: Readonly<Record<string, string>>;
   /** This call's redelivery, overriding the session's. */
   readonly redelivery?: SnapSandboxRedelivery;
+  /** Stops the call (and the token request it may need): `call` rejects with `TransportError` `ERR_ABORTED`. */
+  readonly signal?: AbortSignal;
 }
 
 /** One attempt of a call: what was sent and what came back. */

@@ -134,6 +134,25 @@ describe('the sandbox calls the merchant', () => {
   });
 });
 
+describe('a call to a merchant that stalls', () => {
+  it('stops when its signal aborts, token request included: ERR_ABORTED', async () => {
+    const merchant = await startHostileServer();
+    merchant.handle = hostile.stallAfterHeaders;
+    try {
+      const bank = sandbox.merchant({ baseUrl: merchant.origin, clientId: PARTNER, clientSecret: CLIENT_SECRET });
+      const { error, ms } = await settlesWithin(
+        bank.call(PAY, { body: payment, signal: AbortSignal.timeout(150) }),
+        5000,
+      );
+      expect(error).toMatchObject({ name: 'TransportError', code: 'ERR_ABORTED', provider: 'snap' });
+      expect(ms).toBeLessThan(3000);
+      expect(merchant.requests).toBe(1);
+    } finally {
+      await merchant.close();
+    }
+  });
+});
+
 describe('sendNotification to a merchant that stalls or is gone', () => {
   it('ends at timeoutMs over the answer (head and body) as ERR_TIMEOUT, and ERR_NETWORK when nobody listens', async () => {
     const merchant = await startHostileServer();

@@ -74,6 +74,7 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
     body: string | undefined,
     headersOf: (attempt: number) => Record<string, string>,
     redelivery: { attempts: number; delayMs: number } = { attempts: 1, delayMs: 0 },
+    signal?: AbortSignal,
   ): Promise<SnapSandboxMerchantAttempt[]> {
     const sent: Record<string, string>[] = [];
     const delivered = await deliver({
@@ -84,8 +85,10 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
       },
       ...redelivery,
       timeoutMs,
+      signal,
       fetch: fetchImpl,
       name: 'snapSandbox.merchant',
+      provider: 'snap',
     });
     return delivered.map((attempt, k) => {
       const headers = sent[k] as Record<string, string>;
@@ -102,7 +105,7 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
     });
   }
 
-  async function getToken(): Promise<string> {
+  async function getToken(signal?: AbortSignal): Promise<string> {
     const now = context.clock();
     if (cached !== undefined && now < cached.until) return cached.token;
     const timestamp = formatIsoTimestamp(now, { offset: JAKARTA_OFFSET });
@@ -117,6 +120,8 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
       'POST',
       JSON.stringify({ grantType: 'client_credentials' }),
       () => headers,
+      undefined,
+      signal,
     )) as [SnapSandboxMerchantAttempt];
     const json = parseJsonBody(answer.responseBody);
     if (answer.status !== 200 || json?.responseCode !== '2007300' || typeof json.accessToken !== 'string') {
@@ -144,7 +149,7 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
     const attempts = Math.max(1, Math.min(call.redelivery?.attempts ?? options.redelivery?.attempts ?? 3, 20));
     const mode = call.redelivery?.mode ?? options.redelivery?.mode ?? 're-signed';
     const delayMs = call.redelivery?.delayMs ?? options.redelivery?.delayMs ?? 0;
-    const accessToken = call.accessToken ?? (await getToken());
+    const accessToken = call.accessToken ?? (await getToken(call.signal));
     const bodyHash = sha256Hex(body === undefined || body.length === 0 ? '' : minifyJson(body));
     const target = url(path);
     // What the merchant sees and verifies: the path (base URL prefix included) and query.
@@ -178,6 +183,7 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
         return headers;
       },
       { attempts, delayMs },
+      call.signal,
     );
     const last = sent[sent.length - 1] as SnapSandboxMerchantAttempt;
     const { valid, responseCode } = snapAnswer(last.status, last.responseBody);
@@ -194,7 +200,7 @@ export function merchantSession(context: MerchantContext, options: SnapSandboxMe
   }
 
   return {
-    getToken,
+    getToken: () => getToken(),
     call,
     forgetToken() {
       cached = undefined;
