@@ -529,8 +529,7 @@ function scanLiteral(text: string, start: number, word: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The fast path: the same grammar over the text's UTF-8 bytes (TextEncoder), in one pass that
-// writes the output bytes as it goes (no slices, no ropes), decoded once (TextDecoder).
+// Already minified: recognised on the string, no output to build.
 
 /** Any character below U+0020: whitespace between tokens, or invalid inside a string. */
 const CONTROL_CHARACTER = /[\x00-\x1f]/;
@@ -549,8 +548,18 @@ const minifiedStack = new Uint8Array(MAX_DEPTH);
  * their escapes (found with `indexOf('\\')`). Lone surrogates are kept, as `scanJson` keeps them.
  */
 export function isMinifiedJson(text: string): boolean {
+  if (text.length === 0 || CONTROL_CHARACTER.test(text)) return false;
+  try {
+    return scanMinified(text);
+  } catch (error) {
+    if (error instanceof InputError) return false;
+    throw error;
+  }
+}
+
+/** `isMinifiedJson` after its control-character test; numbers and literals throw when invalid. */
+function scanMinified(text: string): boolean {
   const n = text.length;
-  if (n === 0 || CONTROL_CHARACTER.test(text)) return false;
   const stack = minifiedStack;
   let depth = 0;
   let i = 0;
@@ -559,7 +568,7 @@ export function isMinifiedJson(text: string): boolean {
   if (nextEscape < 0) nextEscape = n;
   for (;;) {
     // At `i`: a key when `key`, else a value.
-    let c = text.charCodeAt(i);
+    const c = text.charCodeAt(i);
     if (c === QUOTE) {
       let end = text.indexOf('"', i + 1);
       if (end < 0) return false;
@@ -603,32 +612,10 @@ export function isMinifiedJson(text: string): boolean {
         continue;
       }
     } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
-      if (c === MINUS) c = text.charCodeAt(++i);
-      if (c === DIGIT_0) {
-        c = text.charCodeAt(++i);
-      } else if (c >= DIGIT_1 && c <= DIGIT_9) {
-        do c = text.charCodeAt(++i);
-        while (c >= DIGIT_0 && c <= DIGIT_9);
-      } else {
-        return false;
-      }
-      if (c === DOT) {
-        c = text.charCodeAt(++i);
-        if (!(c >= DIGIT_0 && c <= DIGIT_9)) return false;
-        do c = text.charCodeAt(++i);
-        while (c >= DIGIT_0 && c <= DIGIT_9);
-      }
-      if (c === LOWER_E || c === UPPER_E) {
-        c = text.charCodeAt(++i);
-        if (c === PLUS || c === MINUS) c = text.charCodeAt(++i);
-        if (!(c >= DIGIT_0 && c <= DIGIT_9)) return false;
-        do c = text.charCodeAt(++i);
-        while (c >= DIGIT_0 && c <= DIGIT_9);
-      }
+      // The reference scanner's number and literal grammar: it throws for what is not one.
+      i = scanNumber(text, i);
     } else if (c === LOWER_T || c === LOWER_F || c === LOWER_N) {
-      const word = c === LOWER_T ? 'true' : c === LOWER_F ? 'false' : 'null';
-      if (!text.startsWith(word, i)) return false;
-      i += word.length;
+      i = scanLiteral(text, i, c === LOWER_T ? 'true' : c === LOWER_F ? 'false' : 'null');
     } else {
       return false;
     }
@@ -648,6 +635,10 @@ export function isMinifiedJson(text: string): boolean {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The fast path: the same grammar over the text's UTF-8 bytes (TextEncoder), in one pass that
+// writes the output bytes as it goes (no slices, no ropes), decoded once (TextDecoder).
 
 /** 0: minify; 1: PHP; 2: PHP with JSON_UNESCAPED_SLASHES. */
 type ScanMode = 0 | 1 | 2;
