@@ -85,13 +85,7 @@ export interface RedisExternalIds {
 
 const POWERS_OF_TEN = [10, 100, 1_000, 10_000, 100_000, 1_000_000];
 const BLOCK_EXPECTED = 'a power of ten from 10 to 1000000';
-const LENGTH_EXPECTED = 'a whole number from 6 to 36';
-const lengthSchema = v.pipe(
-  v.number(LENGTH_EXPECTED),
-  v.integer(LENGTH_EXPECTED),
-  v.minValue(6, LENGTH_EXPECTED),
-  v.maxValue(36, LENGTH_EXPECTED),
-);
+const lengthSchema = optionSchemas.wholeNumber(6, 36);
 
 const schema = v.strictObject({
   client: v.custom<AnyRedisClient>((value) => isRedisClientLike(value) || isIoRedisClientLike(value), CLIENT_EXPECTED),

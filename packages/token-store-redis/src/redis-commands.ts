@@ -36,8 +36,10 @@ export function redisSubscriber(subscriber: AnyRedisSubscriber): RedisSubscriber
   return isIoRedisSubscriberLike(subscriber) ? fromIoRedisSubscriber(subscriber) : (subscriber as RedisSubscriberLike);
 }
 
+const utf8 = new TextDecoder();
+
 export function asText(reply: unknown): string | undefined {
   if (typeof reply === 'string') return reply;
-  if (reply instanceof Uint8Array) return new TextDecoder().decode(reply);
+  if (reply instanceof Uint8Array) return utf8.decode(reply);
   return undefined;
 }

@@ -258,6 +258,11 @@ export const optionSchemas = {
   /** A function (fetch, clock, id generator, logger method…). */
   func: <T extends (...args: never[]) => unknown>(what = 'a function') =>
     v.custom<T>((value) => typeof value === 'function', what),
+  /** A whole number within [min, max]; the message is `a whole number from <min> to <max>`. */
+  wholeNumber: (min: number, max: number) => {
+    const what = `a whole number from ${min} to ${max}`;
+    return v.pipe(v.number(what), v.integer(what), v.minValue(min, what), v.maxValue(max, what));
+  },
   /** A whole number of milliseconds within [min, max]. */
   milliseconds: (min = 0, max = 24 * 60 * 60 * 1000) =>
     v.pipe(

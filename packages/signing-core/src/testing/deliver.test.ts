@@ -1,7 +1,7 @@
 // deliver() over real HTTP on 127.0.0.1, against the hostile server: redelivery until a 2xx, one
 // deadline over head and body, a size limit, no redirect followed, and an abort that ends it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TransportError } from '../errors/errors.js';
+import { ConfigError, TransportError } from '../errors/errors.js';
 import { deliver } from './deliver.js';
 import {
   type HostileServer,
@@ -128,11 +128,20 @@ describe('deliver', () => {
     expect(unhandled.take()).toEqual([]);
   });
 
-  it('refuses options out of range, naming the option', async () => {
-    await expect(deliver({ request: post(), attempts: 0 })).rejects.toThrow(
-      /attempts must be a whole number from 1 to 20/,
-    );
-    await expect(deliver({ request: post(), timeoutMs: 1.5 })).rejects.toThrow(/timeoutMs must be a whole number/);
-    await expect(deliver({ request: 'x' as never })).rejects.toThrow(/request must be a function/);
+  it('refuses missing, unknown and out-of-range options with a ConfigError naming each', async () => {
+    const refused = async (options: unknown) => {
+      const error = await deliver(options as never).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).issues.map(({ path, expected }) => `${path}: ${expected}`);
+    };
+    expect(await refused({ request: post(), attempts: 0, timeoutMs: 1.5 })).toEqual([
+      'attempts: a whole number from 1 to 20',
+      'timeoutMs: a whole number of milliseconds from 1 to 600000',
+    ]);
+    expect(await refused({ request: 'x' })).toEqual(['request: a function (attempt) => Request']);
+    expect(await refused({ request: post(), retries: 2 })).toEqual([
+      expect.stringMatching(/^retries: a known option \(request, attempts, /),
+    ]);
+    expect(server.requests).toBe(0);
   });
 });

@@ -7,7 +7,9 @@
  * Every attempt is bounded: one deadline over the answer's head and body, and at most
  * `maxAnswerBytes` of the body read. Redirects are not followed. Web APIs only.
  */
+import * as v from 'valibot';
 import { TransportError } from '../errors/errors.js';
+import { optionSchemas, validateOptions } from '../options/validate.js';
 
 /** One attempt of {@link deliver}. */
 export interface DeliveryAttempt {
@@ -49,31 +51,36 @@ export interface DeliverOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_ANSWER_BYTES = 1 << 20;
-const MAX_ATTEMPTS = 20;
 
-function wholeNumber(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`[@org/signing-core/testing] deliver: ${name} must be a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
+const optional = <T extends v.GenericSchema>(schema: T) => v.exactOptional(v.optional(schema));
+const optionsSchema = v.strictObject({
+  request: optionSchemas.func<DeliverOptions['request']>('a function (attempt) => Request'),
+  attempts: optional(optionSchemas.wholeNumber(1, 20)),
+  timeoutMs: optional(optionSchemas.milliseconds(1, 600_000)),
+  delayMs: optional(optionSchemas.milliseconds(0, 600_000)),
+  maxAnswerBytes: optional(optionSchemas.wholeNumber(1, 1 << 30)),
+  signal: optional(
+    optionSchemas.withMethods<AbortSignal>(['addEventListener', 'removeEventListener'], 'an AbortSignal'),
+  ),
+  fetch: optional(optionSchemas.func<typeof globalThis.fetch>('a fetch function')),
+  name: optional(v.string('a string')),
+  provider: optional(v.string('a string')),
+});
 
 /**
  * Sends the request of attempt 1, and while the answer is not a 2xx (or none came), the request
  * of the next attempt, until a 2xx or `attempts` run out. Resolves with every attempt; rejects
  * only for bad options, a `request` builder that throws, or `signal`.
  *
+ * @throws {ConfigError} `ERR_CONFIG` for a missing, unknown or out-of-range option (`issues` names each).
  * @throws {TransportError} `ERR_ABORTED` when `signal` aborts (before, between or during attempts).
  */
 export async function deliver(options: DeliverOptions): Promise<readonly DeliveryAttempt[]> {
-  if (typeof options?.request !== 'function') {
-    throw new TypeError('[@org/signing-core/testing] deliver: request must be a function (attempt) => Request');
-  }
-  const attemptsAllowed = wholeNumber('attempts', options.attempts, 1, 1, MAX_ATTEMPTS);
-  const timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, 600_000);
-  const delayMs = wholeNumber('delayMs', options.delayMs, 0, 0, 600_000);
-  const maxBytes = wholeNumber('maxAnswerBytes', options.maxAnswerBytes, DEFAULT_MAX_ANSWER_BYTES, 1, 1 << 30);
+  validateOptions('@org/signing-core/testing', optionsSchema, options);
+  const attemptsAllowed = options.attempts ?? 1;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const delayMs = options.delayMs ?? 0;
+  const maxBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const { signal } = options;
   const attempts: DeliveryAttempt[] = [];
